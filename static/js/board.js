@@ -1,0 +1,794 @@
+/* Post-it board on the three surfaces: console (sorting, moderation, votes),
+ * phone (writing, own notes, wall, dots) and projector (auto-fitting wall).
+ *
+ * State comes from the snapshot ("board" part) and from the board:* events.
+ * Every user text goes through textContent, never innerHTML.
+ */
+(function () {
+  "use strict";
+  const W = window.Workshop;
+  const i18nNode = document.getElementById("board-i18n");
+  if (!W || !i18nNode) return;
+  const T = JSON.parse(i18nNode.textContent);
+  const el = W.el;
+  const role = W.role;
+
+  /* ---------------------------------------------------------------- store */
+  const store = {
+    prompts: new Map(),
+    cats: new Map(),
+    notes: new Map(),   // facilitator: every note; others: public notes
+    mine: new Map(),    // participant: own notes
+    myVotes: {},        // participant: {prompt_id: {note_id: dots}}
+    palette: {},
+    loaded: false,
+  };
+  const seen = new Set();
+
+  function loadState(b, withMine) {
+    store.prompts = new Map(b.prompts.map((p) => [p.id, p]));
+    store.cats = new Map(b.categories.map((c) => [c.id, c]));
+    store.notes = new Map(b.notes.map((n) => [n.id, n]));
+    if (b.palette) store.palette = b.palette;
+    if (withMine && b.mine) store.mine = new Map(b.mine.map((n) => [n.id, n]));
+    if (withMine && b.my_votes) store.myVotes = b.my_votes;
+    if (!store.loaded) store.notes.forEach((n) => seen.add(n.id));
+    store.loaded = true;
+    schedule();
+  }
+
+  W.onSnapshot((snap) => { if (snap.board) loadState(snap.board, true); });
+  W.on("board:state", (b) => loadState(b, false));
+  W.on("board:mine", (d) => {
+    store.mine = new Map(d.mine.map((n) => [n.id, n]));
+    store.myVotes = d.my_votes || {};
+    schedule();
+  });
+  W.on("board:prompt", (p) => { store.prompts.set(p.id, p); schedule(); });
+  W.on("board:categories", (d) => {
+    [...store.cats.values()].filter((c) => c.prompt_id === d.prompt_id).forEach((c) => store.cats.delete(c.id));
+    d.categories.forEach((c) => store.cats.set(c.id, c));
+    store.notes.forEach((n) => { if (n.category_id && !store.cats.has(n.category_id)) n.category_id = null; });
+    store.mine.forEach((n) => { if (n.category_id && !store.cats.has(n.category_id)) n.category_id = null; });
+    schedule();
+  });
+  W.on("board:note", (n) => {
+    store.notes.set(n.id, Object.assign(store.notes.get(n.id) || {}, n));
+    if (store.mine.has(n.id)) Object.assign(store.mine.get(n.id), { category_id: n.category_id, merged_count: n.merged_count });
+    schedule();
+  });
+  W.on("board:note:gone", (d) => { store.notes.delete(d.id); schedule(); });
+  W.on("board:note:mine", (n) => { store.mine.set(n.id, n); schedule(); });
+  W.on("board:note:mine:gone", (d) => { store.mine.delete(d.id); schedule(); });
+  W.on("board:votes:mine", (d) => { store.myVotes[String(d.prompt_id)] = d.votes; schedule(); });
+
+  let pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      try { render(); } catch (e) { console.error(e); }
+    });
+  }
+
+  function sortedPrompts() {
+    return [...store.prompts.values()].sort((a, b) => a.position - b.position || a.id - b.id);
+  }
+  function catsOf(pid) {
+    return [...store.cats.values()].filter((c) => c.prompt_id === pid).sort((a, b) => a.position - b.position || a.id - b.id);
+  }
+  function notesOf(pid, map) {
+    return [...(map || store.notes).values()].filter((n) => n.prompt_id === pid).sort((a, b) => a.id - b.id);
+  }
+  function colourOf(name) { return store.palette[name] || "#fff176"; }
+  function authorLabel(n) {
+    if (n.by_facilitator) return T.facilitator;
+    return n.author || T.anonymous;
+  }
+  function voteTotals(p) {
+    const m = new Map();
+    (p.results || []).forEach((r) => m.set(r.note_id, r.votes));
+    return m;
+  }
+  function paint(node, colour) {
+    node.classList.add("postit");
+    node.dataset.colour = colour || "jaune";
+  }
+
+  let render = function () {};
+
+  /* ================================================================ phone */
+  if (role === "participant") {
+    const root = document.getElementById("board-participant");
+    const list = document.getElementById("board-phone-prompts");
+    const drafts = {};       // prompt id -> {text, colour, anonymous}
+    const errors = {};       // prompt id -> message
+    let editing = null;      // note id being edited
+    let anonymousAllowed = true;
+    let myName = null;
+    let maxLen = 280;
+
+    W.onSnapshot((snap) => {
+      anonymousAllowed = snap.atelier.allow_anonymous;
+      myName = snap.me.name;
+      maxLen = snap.atelier.note_max_length || 280;
+    });
+    W.on("atelier", (a) => { anonymousAllowed = a.allow_anonymous; maxLen = a.note_max_length || 280; schedule(); });
+    W.outbox.onChange(() => schedule());
+    W.outbox.onResult((item, ack) => {
+      if (!item.event.startsWith("board:")) return;
+      if (ack.ok) {
+        if (ack.data && ack.data.id) store.mine.set(ack.data.id, ack.data);
+      } else {
+        const pid = item.payload.prompt_id;
+        errors[pid] = ack.message;
+        const d = drafts[pid] || (drafts[pid] = {});
+        if (!d.text) d.text = item.payload.text;
+      }
+      schedule();
+    });
+
+    function outboxNotes(pid) {
+      return W.outbox.items().filter((it) => it.event === "board:note:create" && it.payload.prompt_id === pid);
+    }
+
+    function noteState(n) {
+      if (n.merged_into) return T.merged;
+      if (n.status === "pending") return T.awaiting;
+      if (n.status === "hidden") return T.hidden;
+      return T.sent;
+    }
+
+    function renderForm(p) {
+      const d = drafts[p.id] || (drafts[p.id] = { text: "", colour: (p.colours[0] || "jaune"), anonymous: false });
+      const form = el("form", { class: "board-write", "data-prompt": p.id });
+      const taId = "board-text-" + p.id;
+      const ta = el("textarea", { id: taId, rows: "3", class: "board-textarea", "aria-describedby": "board-count-" + p.id });
+      ta.value = d.text || "";
+      const counter = el("p", { id: "board-count-" + p.id, class: "board-counter", "aria-live": "polite" });
+      const send = el("button", { type: "submit", class: "btn primary big board-send", text: T.send });
+      function update() {
+        d.text = ta.value;
+        const len = [...ta.value.trim()].length;
+        counter.textContent = len + " / " + maxLen + " " + T.chars + (len > maxLen ? " — " + T.too_long : "");
+        counter.classList.toggle("over", len > maxLen);
+        send.disabled = len === 0 || len > maxLen;
+      }
+      ta.addEventListener("input", update);
+      update();
+      form.append(el("label", { for: taId, text: T.write }), ta, counter);
+      const colours = p.colours.length ? p.colours : [];
+      if (colours.length > 1) {
+        const fs = el("fieldset", { class: "board-colour-pick" }, [el("legend", { text: T.colour })]);
+        colours.forEach((c) => {
+          const input = el("input", { type: "radio", name: "colour-" + p.id, value: c, checked: d.colour === c });
+          input.addEventListener("change", () => { d.colour = c; });
+          const sw = el("span", { class: "swatch" });
+          paint(sw, c);
+          fs.append(el("label", { class: "colour-radio", title: c }, [input, sw, el("span", { class: "sr-only", text: c })]));
+        });
+        form.append(fs);
+      }
+      if (anonymousAllowed && myName) {
+        const cb = el("input", { type: "checkbox", checked: !!d.anonymous, class: "board-anon" });
+        cb.addEventListener("change", () => { d.anonymous = cb.checked; });
+        form.append(el("label", { class: "check" }, [cb, T.post_anonymously]));
+      }
+      const err = el("p", { class: "error board-error", role: "alert", text: errors[p.id] || "" });
+      err.hidden = !errors[p.id];
+      form.append(send, err);
+      form.addEventListener("submit", (ev) => {
+        ev.preventDefault();
+        const text = ta.value.trim();
+        if (!text || [...text].length > maxLen) return;
+        const payload = { prompt_id: p.id, text: text };
+        if (colours.length) payload.colour = colours.includes(d.colour) ? d.colour : colours[0];
+        if (anonymousAllowed && myName && d.anonymous) payload.anonymous = true;
+        W.outbox.add("board:note:create", payload);
+        d.text = "";
+        errors[p.id] = "";
+        ta.value = "";
+        update();
+        schedule();
+        ta.focus();
+      });
+      return form;
+    }
+
+    function renderMine(p) {
+      const ul = el("ul", { class: "board-mine" });
+      outboxNotes(p.id).forEach((it) => {
+        const li = el("li", { class: "board-my-note is-pending", "data-client-id": it.payload.client_id }, [
+          el("span", { class: "board-note-text", text: it.payload.text }),
+          el("span", { class: "board-state", text: T.pending }),
+        ]);
+        paint(li, it.payload.colour || p.colours[0]);
+        ul.append(li);
+      });
+      notesOf(p.id, store.mine).forEach((n) => {
+        const li = el("li", { class: "board-my-note", "data-note": n.id, "data-client-id": n.client_id });
+        paint(li, n.colour);
+        if (editing === n.id && p.status === "open") {
+          const ta = el("textarea", { rows: "3", class: "board-textarea", "aria-label": T.edit });
+          ta.value = n.text;
+          const save = el("button", { type: "button", class: "btn small primary", text: T.save });
+          const cancel = el("button", { type: "button", class: "btn small", text: T.cancel });
+          const err = el("p", { class: "error", role: "alert" });
+          err.hidden = true;
+          save.addEventListener("click", async () => {
+            const ack = await W.call("board:note:update", { note_id: n.id, text: ta.value });
+            if (ack.ok) { store.mine.set(n.id, ack.data); editing = null; schedule(); }
+            else { err.textContent = ack.message; err.hidden = false; }
+          });
+          cancel.addEventListener("click", () => { editing = null; schedule(); });
+          li.append(ta, el("div", { class: "btn-row" }, [save, cancel]), err);
+        } else {
+          li.append(el("span", { class: "board-note-text", text: n.text }),
+            el("span", { class: "board-state", text: noteState(n) }));
+          if (p.status === "open") {
+            const edit = el("button", { type: "button", class: "btn small", text: T.edit });
+            edit.addEventListener("click", () => { editing = n.id; schedule(); });
+            const del = el("button", { type: "button", class: "btn small danger", text: T.delete });
+            const err = el("p", { class: "error", role: "alert" });
+            err.hidden = true;
+            del.addEventListener("click", async () => {
+              if (!window.confirm(T.confirm_delete)) return;
+              const ack = await W.call("board:note:delete", { note_id: n.id });
+              if (ack.ok) { store.mine.delete(n.id); store.notes.delete(n.id); schedule(); }
+              else { err.textContent = ack.message; err.hidden = false; }
+            });
+            li.append(el("div", { class: "btn-row" }, [edit, del]), err);
+          }
+        }
+        ul.append(li);
+      });
+      return ul;
+    }
+
+    function renderWall(p) {
+      const votes = store.myVotes[String(p.id)] || {};
+      const spent = Object.values(votes).reduce((a, b) => a + b, 0);
+      const voting = p.vote_status === "open";
+      const totals = voteTotals(p);
+      let notes = notesOf(p.id);
+      if (p.vote_status === "closed") notes = notes.sort((a, b) => (totals.get(b.id) || 0) - (totals.get(a.id) || 0) || a.id - b.id);
+      const box = el("div", { class: "board-phone-wall" });
+      if (voting) box.append(el("p", { class: "board-dots-left", text: T.vote_open + " — " + T.dots_left + " " + (p.vote_dots - spent) + " / " + p.vote_dots }));
+      if (p.vote_status === "closed") box.append(el("h3", { text: T.results }));
+      else box.append(el("h3", { text: T.wall }));
+      if (!notes.length) box.append(el("p", { class: "hint", text: T.no_notes }));
+      const ul = el("ul", { class: "board-others" });
+      notes.forEach((n) => {
+        const li = el("li", { "data-note": n.id });
+        paint(li, n.colour);
+        li.append(el("span", { class: "board-note-text", text: n.text }),
+          el("span", { class: "board-author", text: authorLabel(n) + (n.merged_count ? " · ×" + (n.merged_count + 1) : "") }));
+        if (p.vote_status === "closed") li.append(el("span", { class: "board-votes", text: (totals.get(n.id) || 0) + " " + T.votes }));
+        if (voting) {
+          const mineDots = votes[String(n.id)] || 0;
+          const minus = el("button", { type: "button", class: "btn small dot-btn", "aria-label": T.vote_remove, text: "−", disabled: mineDots === 0 });
+          const plus = el("button", { type: "button", class: "btn small dot-btn", "aria-label": T.vote_add, text: "+", disabled: spent >= p.vote_dots });
+          const dots = el("span", { class: "board-dots", text: "●".repeat(mineDots) || "○" });
+          const cast = async (value) => {
+            const ack = await W.call("board:vote:cast", { note_id: n.id, dots: value });
+            if (ack.ok) { store.myVotes[String(p.id)] = ack.data.votes; errors[p.id] = ""; }
+            else errors[p.id] = ack.message;
+            schedule();
+          };
+          minus.addEventListener("click", () => cast(mineDots - 1));
+          plus.addEventListener("click", () => cast(mineDots + 1));
+          li.append(el("div", { class: "board-vote-row" }, [minus, dots, plus]));
+        }
+        ul.append(li);
+      });
+      box.append(ul);
+      if (voting && errors[p.id]) box.append(el("p", { class: "error", role: "alert", text: errors[p.id] }));
+      return box;
+    }
+
+    render = function () {
+      const active = sortedPrompts().filter((p) => p.status === "open" || p.vote_status !== "none" ||
+        notesOf(p.id, store.mine).length || outboxNotes(p.id).length);
+      const visible = active.filter((p) => p.status !== "archived");
+      root.hidden = visible.length === 0;
+      const welcome = document.getElementById("welcome");
+      if (welcome) welcome.hidden = visible.length > 0;
+      // Keep focus and caret in the textarea being typed into.
+      const focused = document.activeElement;
+      const focusId = focused && focused.id;
+      const caret = focused && focused.selectionStart;
+      list.replaceChildren();
+      visible.forEach((p) => {
+        const card = el("article", { class: "card board-prompt-card", "data-prompt": p.id });
+        card.append(el("h2", { class: "board-prompt-text", text: p.text }));
+        if (p.status !== "open") card.append(el("p", { class: "pill", text: T.closed }));
+        if (p.status === "open") card.append(renderForm(p));
+        const mine = renderMine(p);
+        if (mine.children.length) card.append(el("h3", { text: T.my_notes }), mine);
+        const wallOpen = p.visibility === "live" || p.revealed;
+        if (wallOpen) card.append(renderWall(p));
+        else card.append(el("p", { class: "hint", text: T.reveal_wait }));
+        list.append(card);
+      });
+      if (focusId) {
+        const again = document.getElementById(focusId);
+        if (again) {
+          again.focus();
+          if (caret !== null && caret !== undefined && again.setSelectionRange) again.setSelectionRange(caret, caret);
+        }
+      }
+    };
+    W.onConnection(() => schedule());
+  }
+
+  /* ============================================================ projector */
+  if (role === "projector") {
+    const wall = document.getElementById("board-wall");
+    const inner = document.getElementById("board-wall-inner");
+    const pager = document.getElementById("board-pager");
+    const headBox = document.getElementById("board-wall-head");
+    let page = 0;
+    let pages = 1;
+    let pageTimer = null;
+    const PAGE_MS = 12000;
+
+    function onScreen() {
+      const ps = sortedPrompts().filter((p) => p.status !== "archived");
+      const chosen = ps.filter((p) => p.on_screen);
+      return chosen.length ? chosen : ps.filter((p) => p.status === "open");
+    }
+
+    function noteCard(n, p, totals) {
+      const card = el("div", { class: "wall-note", "data-note": n.id });
+      paint(card, n.colour);
+      card.append(el("p", { class: "wall-text", text: n.text }));
+      const meta = [];
+      if (n.author) meta.push(n.author);
+      if (n.merged_count) meta.push("×" + (n.merged_count + 1));
+      if (meta.length) card.append(el("p", { class: "wall-meta", text: meta.join(" · ") }));
+      if (p.vote_status === "closed") card.append(el("p", { class: "wall-votes", text: (totals.get(n.id) || 0) + " " + T.votes }));
+      if (!seen.has(n.id)) {
+        seen.add(n.id);
+        card.classList.add("arrive");
+      }
+      return card;
+    }
+
+    function build() {
+      inner.replaceChildren();
+      const ps = onScreen();
+      if (!ps.length) {
+        inner.append(el("p", { class: "wall-empty", text: T.no_prompt }));
+        return false;
+      }
+      let anyCats = false;
+      headBox.replaceChildren();
+      headBox.hidden = ps.length !== 1;
+      ps.forEach((p) => {
+        const block = el("section", { class: "wall-prompt", "data-prompt": p.id });
+        const notes = notesOf(p.id);
+        const head = el("header", { class: "wall-head" }, [el("h2", { class: "wall-question", text: p.text })]);
+        let status = notes.length + " " + T.notes_count;
+        if (p.vote_status === "open") status += " · " + T.vote_open + " (" + p.vote_dots + " " + T.dots_each + ")";
+        head.append(el("p", { class: "wall-status", text: status }));
+        if (ps.length === 1) headBox.append(head);
+        else block.append(head);
+        const totals = voteTotals(p);
+        if (p.visibility === "reveal" && !p.revealed) {
+          block.append(el("p", { class: "wall-empty", text: T.reveal_wait }));
+        } else if (p.vote_status === "closed") {
+          block.append(el("h3", { class: "wall-cat", text: T.results }));
+          const grid = el("ol", { class: "wall-notes ranked" });
+          notes.sort((a, b) => (totals.get(b.id) || 0) - (totals.get(a.id) || 0) || a.id - b.id)
+            .forEach((n) => grid.append(el("li", {}, [noteCard(n, p, totals)])));
+          block.append(grid);
+        } else {
+          const cats = catsOf(p.id);
+          const groups = cats.map((c) => ({ title: c.title, notes: notes.filter((n) => n.category_id === c.id) }))
+            .filter((g) => g.notes.length);
+          const loose = notes.filter((n) => !n.category_id || !store.cats.has(n.category_id));
+          if (groups.length) anyCats = true;
+          const area = el("div", { class: "wall-groups" });
+          groups.forEach((g) => {
+            const sec = el("div", { class: "wall-group" }, [el("h3", { class: "wall-cat", text: g.title })]);
+            const grid = el("div", { class: "wall-notes" });
+            g.notes.forEach((n) => grid.append(noteCard(n, p, totals)));
+            sec.append(grid);
+            area.append(sec);
+          });
+          if (loose.length) {
+            const sec = el("div", { class: "wall-group loose" });
+            if (groups.length) sec.append(el("h3", { class: "wall-cat", text: T.uncategorised }));
+            const grid = el("div", { class: "wall-notes" });
+            loose.forEach((n) => grid.append(noteCard(n, p, totals)));
+            sec.append(grid);
+            area.append(sec);
+          }
+          if (!notes.length) area.append(el("p", { class: "wall-empty", text: T.no_notes }));
+          block.append(area);
+        }
+        inner.append(block);
+      });
+      return anyCats;
+    }
+
+    /* Fit: shrink the type within limits, then columns per category, then
+     * pages that turn by themselves (cut between notes, never through one). */
+    let starts = [0];
+    function fit(hasCats) {
+      const vw = window.innerWidth;
+      const max = Math.max(18, Math.round(vw * 0.03));
+      const min = Math.max(14, Math.round(vw * 0.0135));
+      const H = wall.clientHeight;
+      const fits = () => inner.scrollHeight <= H + 1;
+      wall.classList.remove("as-columns", "paged");
+      inner.style.transform = "";
+      inner.style.clipPath = "";
+      let size = max;
+      inner.style.fontSize = size + "px";
+      while (!fits() && size > min) {
+        size = Math.max(min, Math.floor(size * 0.9));
+        inner.style.fontSize = size + "px";
+      }
+      if (!fits() && hasCats) {
+        wall.classList.add("as-columns");
+        size = Math.max(min, Math.round((max + min) / 2));
+        inner.style.fontSize = size + "px";
+        while (!fits() && size > min) {
+          size = Math.max(min, Math.floor(size * 0.9));
+          inner.style.fontSize = size + "px";
+        }
+      }
+      wall.dataset.fontSize = String(size);
+      starts = [0];
+      if (!fits()) {
+        wall.classList.add("paged");
+        const base = inner.getBoundingClientRect().top;
+        const boxes = [...inner.querySelectorAll(".wall-note, .wall-cat, .wall-head, .wall-empty")].map((e) => {
+          const r = e.getBoundingClientRect();
+          return [r.top - base, r.bottom - base];
+        });
+        const total = inner.scrollHeight;
+        let start = 0;
+        while (start + H < total && starts.length < 100) {
+          const limit = start + H;
+          let next = Math.min(...boxes.filter((b) => b[1] > limit).map((b) => b[0]));
+          if (!isFinite(next) || next <= start) next = limit;
+          starts.push(next);
+          start = next;
+        }
+      }
+      pages = starts.length;
+      if (page >= pages) page = 0;
+      showPage();
+    }
+
+    function showPage() {
+      const H = wall.clientHeight;
+      if (pages > 1) {
+        const start = starts[page];
+        const end = page + 1 < pages ? starts[page + 1] : start + H;
+        const total = inner.scrollHeight;
+        inner.style.transform = "translateY(" + (-start) + "px)";
+        inner.style.clipPath = "inset(" + start + "px 0 " + Math.max(0, total - end) + "px 0)";
+      } else {
+        inner.style.transform = "";
+        inner.style.clipPath = "";
+      }
+      pager.hidden = pages <= 1;
+      pager.textContent = T.page + " " + (page + 1) + " / " + pages;
+      wall.dataset.pages = String(pages);
+      wall.dataset.page = String(page + 1);
+      if (pages > 1 && !pageTimer) {
+        pageTimer = setInterval(() => { page = (page + 1) % pages; showPage(); }, PAGE_MS);
+      } else if (pages <= 1 && pageTimer) {
+        clearInterval(pageTimer);
+        pageTimer = null;
+      }
+    }
+
+    render = function () {
+      const hasCats = build();
+      if (!wall.closest(".scene").hidden) fit(hasCats);
+      else pendingFit = hasCats;
+    };
+    let pendingFit = null;
+    // The scene may become visible after a render: fit once it shows.
+    new MutationObserver(() => {
+      if (!wall.closest(".scene").hidden) fit(pendingFit === null ? !!store.cats.size : pendingFit);
+    }).observe(wall.closest(".scene"), { attributes: true, attributeFilter: ["hidden"] });
+    window.addEventListener("resize", () => schedule());
+  }
+
+  /* ============================================================== console */
+  if (role === "facilitator") {
+    const promptsBox = document.getElementById("board-prompts");
+    const workspace = document.getElementById("board-workspace");
+    const current = document.getElementById("board-current");
+    const columns = document.getElementById("board-columns");
+    const queue = document.getElementById("board-queue");
+    const errorBox = document.getElementById("board-error");
+    const mergeHint = document.getElementById("board-merge-hint");
+    const exportBase = {};
+    document.querySelectorAll("[data-export]").forEach((a) => { exportBase[a.dataset.export] = a.getAttribute("href"); });
+    let currentId = null;
+    let merging = null;
+
+    function show(ack) {
+      if (ack && !ack.ok) { errorBox.textContent = ack.message; errorBox.hidden = false; }
+      else errorBox.hidden = true;
+      return ack;
+    }
+    async function send(event, payload) { return show(await W.call(event, payload)); }
+
+    document.getElementById("board-prompt-form").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = ev.target;
+      const colours = [...f.querySelectorAll("input[name=colours]:checked")].map((i) => i.value);
+      const ack = await send("board:prompt:create", {
+        text: f.elements.text.value,
+        colours: colours,
+        visibility: f.elements.visibility.value,
+        approval: f.elements.approval.checked,
+      });
+      if (ack.ok) {
+        f.reset();
+        currentId = ack.data.id;
+        store.prompts.set(ack.data.id, ack.data);
+        schedule();
+      }
+    });
+    current.addEventListener("change", () => { currentId = Number(current.value); schedule(); });
+    document.getElementById("board-cat-form").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const input = document.getElementById("board-cat-title");
+      const ack = await send("board:category:create", { prompt_id: currentId, title: input.value });
+      if (ack.ok) input.value = "";
+    });
+    document.getElementById("board-fac-note-form").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const input = document.getElementById("board-fac-note");
+      const ack = await send("board:note:create", { client_id: W.uuid(), prompt_id: currentId, text: input.value });
+      if (ack.ok) { input.value = ""; store.notes.set(ack.data.id, ack.data); schedule(); }
+    });
+    document.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape" && merging) { merging = null; schedule(); }
+    });
+
+    function button(text, cls, onClick, attrs) {
+      const b = el("button", Object.assign({ type: "button", class: "btn small " + (cls || ""), text: text }, attrs || {}));
+      b.addEventListener("click", onClick);
+      return b;
+    }
+
+    function promptCard(p) {
+      const card = el("article", { class: "board-prompt-ctl status-" + p.status, "data-prompt": p.id });
+      const title = el("p", { class: "board-prompt-title", text: p.text });
+      const edit = button("✎", "", () => {
+        const text = window.prompt(T.edit_prompt, p.text);
+        if (text !== null) send("board:prompt:update", { prompt_id: p.id, text: text });
+      }, { "aria-label": T.edit_prompt, title: T.edit_prompt });
+      card.append(el("div", { class: "board-prompt-head" }, [title, edit]));
+      const row = el("div", { class: "btn-row" });
+      const st = (status, label, extra) => button(label, p.status === status && !extra ? "active" : "",
+        () => send("board:prompt:update", Object.assign({ prompt_id: p.id, status: status }, extra || {})), { "data-action": label });
+      row.append(st("open", T.status_open), st("open", T.status_open_alone, { exclusive: true }), st("closed", T.status_close), st("archived", T.status_archive));
+      card.append(row);
+      const row2 = el("div", { class: "btn-row board-prompt-opts" });
+      const vis = el("select", { "aria-label": "visibility", class: "board-visibility" }, [
+        el("option", { value: "live", text: T.mode_live, selected: p.visibility === "live" }),
+        el("option", { value: "reveal", text: T.mode_reveal, selected: p.visibility === "reveal" }),
+      ]);
+      vis.addEventListener("change", () => send("board:prompt:update", { prompt_id: p.id, visibility: vis.value }));
+      row2.append(vis);
+      if (p.visibility === "reveal") {
+        row2.append(button(p.revealed ? T.unreveal : T.reveal, p.revealed ? "" : "primary",
+          () => send("board:prompt:update", { prompt_id: p.id, revealed: !p.revealed }), { "data-action": "reveal" }));
+      }
+      const appr = el("input", { type: "checkbox", checked: p.approval });
+      appr.addEventListener("change", () => send("board:prompt:update", { prompt_id: p.id, approval: appr.checked }));
+      row2.append(el("label", { class: "check" }, [appr, T.approval]));
+      const scr = el("input", { type: "checkbox", checked: p.on_screen });
+      scr.addEventListener("change", () => send("board:prompt:update", { prompt_id: p.id, on_screen: scr.checked }));
+      row2.append(el("label", { class: "check" }, [scr, T.on_screen]));
+      card.append(row2);
+      const row3 = el("div", { class: "btn-row board-vote-ctl" });
+      if (p.vote_status === "open") {
+        row3.append(el("span", { class: "pill", text: T.vote_open + " · " + p.vote_dots + " " + T.dots_each }),
+          button(T.vote_stop, "primary", () => send("board:vote:close", { prompt_id: p.id }), { "data-action": "vote-close" }));
+      } else {
+        const dots = el("input", { type: "number", min: "1", max: "20", value: String(p.vote_dots), class: "board-dots-input", "aria-label": T.dots_each });
+        row3.append(dots, el("span", { text: T.dots_each }),
+          button(T.vote_start, "", () => send("board:vote:open", { prompt_id: p.id, dots: Number(dots.value) }), { "data-action": "vote-open" }));
+        if (p.vote_status === "closed") row3.append(el("span", { class: "pill", text: T.results }));
+      }
+      card.append(row3);
+      const ex = el("p", { class: "board-prompt-exports" }, [el("span", { text: T.exports + " : " })]);
+      Object.entries(exportBase).forEach(([fmt, href]) => {
+        ex.append(el("a", { href: href + "?prompt=" + p.id, class: "btn small", text: fmt.toUpperCase() }));
+      });
+      card.append(ex, button(T.sort, currentId === p.id ? "active" : "", () => { currentId = p.id; schedule(); }));
+      return card;
+    }
+
+    /* --- drag and drop: HTML5 for the mouse, Pointer Events for touch */
+    function dropOn(zone, noteId) {
+      const cat = zone.dataset.dropCategory;
+      send("board:note:move", { note_id: noteId, category_id: cat === "" ? null : Number(cat) });
+    }
+    function makeZone(zone) {
+      zone.addEventListener("dragover", (ev) => { ev.preventDefault(); zone.classList.add("drop-over"); });
+      zone.addEventListener("dragleave", () => zone.classList.remove("drop-over"));
+      zone.addEventListener("drop", (ev) => {
+        ev.preventDefault();
+        zone.classList.remove("drop-over");
+        const id = Number(ev.dataTransfer.getData("text/plain"));
+        if (id) dropOn(zone, id);
+      });
+    }
+    function makeDraggable(card, handle, noteId) {
+      card.draggable = true;
+      card.addEventListener("dragstart", (ev) => {
+        ev.dataTransfer.setData("text/plain", String(noteId));
+        ev.dataTransfer.effectAllowed = "move";
+        card.classList.add("dragging");
+      });
+      card.addEventListener("dragend", () => card.classList.remove("dragging"));
+      handle.addEventListener("pointerdown", (ev) => {
+        if (ev.pointerType === "mouse") return;
+        ev.preventDefault();
+        const ghost = card.cloneNode(true);
+        ghost.classList.add("drag-ghost");
+        document.body.append(ghost);
+        const move = (e) => {
+          ghost.style.left = e.clientX - 20 + "px";
+          ghost.style.top = e.clientY - 20 + "px";
+          document.querySelectorAll(".drop-over").forEach((z) => z.classList.remove("drop-over"));
+          const under = document.elementFromPoint(e.clientX, e.clientY);
+          const zone = under && under.closest("[data-drop-category]");
+          if (zone) zone.classList.add("drop-over");
+        };
+        const up = (e) => {
+          document.removeEventListener("pointermove", move);
+          document.removeEventListener("pointerup", up);
+          document.removeEventListener("pointercancel", up);
+          ghost.remove();
+          document.querySelectorAll(".drop-over").forEach((z) => z.classList.remove("drop-over"));
+          if (e.type !== "pointerup") return;
+          const under = document.elementFromPoint(e.clientX, e.clientY);
+          const zone = under && under.closest("[data-drop-category]");
+          if (zone) dropOn(zone, noteId);
+        };
+        move(ev);
+        document.addEventListener("pointermove", move);
+        document.addEventListener("pointerup", up);
+        document.addEventListener("pointercancel", up);
+      });
+    }
+
+    function noteCard(n, p, cats, totals) {
+      const card = el("div", { class: "board-note-card status-" + n.status, "data-note": n.id });
+      paint(card, n.colour);
+      const handle = el("span", { class: "drag-handle", "aria-hidden": "true", title: T.drag, text: "⠿" });
+      card.append(handle, el("p", { class: "board-note-text", text: n.text }));
+      const meta = [n.by_facilitator ? T.facilitator : (n.anonymous ? T.anonymous : (n.author_name || T.anonymous))];
+      if (n.status === "hidden") meta.push(T.status_hidden);
+      if (n.status === "pending") meta.push(T.status_pending);
+      if (totals.has(n.id)) meta.push(totals.get(n.id) + " " + T.votes);
+      card.append(el("p", { class: "board-note-meta", text: meta.join(" · ") }));
+      const merged = notesOf(p.id).filter((m) => m.merged_into === n.id);
+      if (merged.length) {
+        const ul = el("ul", { class: "board-merged" });
+        merged.forEach((m) => ul.append(el("li", {}, [el("span", { text: m.text }),
+          button(T.unmerge, "", () => send("board:note:merge", { note_id: m.id, into_id: null }))])));
+        card.append(ul);
+      }
+      const tools = el("div", { class: "board-note-tools" });
+      const sel = el("select", { class: "board-move", "aria-label": T.move_to }, [
+        el("option", { value: "", text: T.uncategorised, selected: !n.category_id }),
+        ...cats.map((c) => el("option", { value: String(c.id), text: c.title, selected: n.category_id === c.id })),
+      ]);
+      sel.addEventListener("change", () => send("board:note:move", { note_id: n.id, category_id: sel.value ? Number(sel.value) : null }));
+      tools.append(sel);
+      if (n.status === "visible") tools.append(button(T.hide, "", () => send("board:note:moderate", { note_id: n.id, action: "hide" }), { "data-action": "hide" }));
+      else if (n.status === "hidden") tools.append(button(T.show, "", () => send("board:note:moderate", { note_id: n.id, action: "show" }), { "data-action": "show" }));
+      if (merging && merging !== n.id) {
+        tools.append(button(T.merge_here, "primary", () => {
+          send("board:note:merge", { note_id: merging, into_id: n.id });
+          merging = null;
+          schedule();
+        }, { "data-action": "merge-here" }));
+      } else if (!merging) {
+        tools.append(button(T.merge, "", () => { merging = n.id; schedule(); }, { "data-action": "merge" }));
+      }
+      tools.append(button("✕", "danger", () => {
+        if (window.confirm(T.confirm_delete)) send("board:note:delete", { note_id: n.id });
+      }, { "aria-label": T.delete, title: T.delete }));
+      card.append(tools);
+      makeDraggable(card, handle, n.id);
+      if (merging === n.id) card.classList.add("merging");
+      return card;
+    }
+
+    function column(title, catId, notes, p, cats, totals, catObj, index) {
+      const col = el("section", { class: "board-col", "data-drop-category": catId === null ? "" : String(catId) });
+      const head = el("header", { class: "board-col-head" });
+      if (catObj) {
+        const input = el("input", { class: "board-cat-title", value: catObj.title, "aria-label": T.rename, maxlength: "200" });
+        input.addEventListener("change", () => send("board:category:update", { category_id: catObj.id, title: input.value }));
+        const order = cats.map((c) => c.id);
+        const swap = (delta) => {
+          const j = index + delta;
+          if (j < 0 || j >= order.length) return;
+          [order[index], order[j]] = [order[j], order[index]];
+          send("board:category:reorder", { prompt_id: p.id, order: order });
+        };
+        head.append(input,
+          button("↑", "", () => swap(-1), { "aria-label": T.move_up, title: T.move_up, disabled: index === 0 }),
+          button("↓", "", () => swap(1), { "aria-label": T.move_down, title: T.move_down, disabled: index === cats.length - 1 }),
+          button("✕", "danger", () => { if (window.confirm(T.confirm_delete_cat)) send("board:category:delete", { category_id: catObj.id }); },
+            { "aria-label": T.delete, title: T.delete }));
+      } else {
+        head.append(el("h3", { text: title }));
+      }
+      head.append(el("span", { class: "pill", text: String(notes.length) }));
+      col.append(head);
+      const body = el("div", { class: "board-col-notes" });
+      notes.forEach((n) => body.append(noteCard(n, p, cats, totals)));
+      col.append(body);
+      makeZone(col);
+      return col;
+    }
+
+    // Do not rebuild under the facilitator's fingers: wait for the field to lose focus.
+    const consoleRoot = document.getElementById("board-console");
+    consoleRoot.addEventListener("focusout", () => setTimeout(schedule, 0));
+    function typing() {
+      const a = document.activeElement;
+      return a && consoleRoot.contains(a) && a.matches("input:not([type=checkbox]), textarea, select") &&
+        !a.closest("#board-prompt-form, #board-cat-form, #board-fac-note-form");
+    }
+
+    render = function () {
+      if (typing()) return;
+      const ps = sortedPrompts();
+      promptsBox.replaceChildren();
+      if (!ps.length) promptsBox.append(el("p", { class: "hint", text: T.no_prompts }));
+      ps.forEach((p) => promptsBox.append(promptCard(p)));
+      if (!ps.length) { workspace.hidden = true; return; }
+      if (!store.prompts.has(currentId)) {
+        const open = ps.find((p) => p.status === "open");
+        currentId = (open || ps[ps.length - 1]).id;
+      }
+      workspace.hidden = false;
+      current.replaceChildren(...ps.map((p) => el("option", { value: String(p.id), text: p.text.slice(0, 80), selected: p.id === currentId })));
+      const p = store.prompts.get(currentId);
+      const cats = catsOf(p.id);
+      const totals = voteTotals(p);
+      const all = notesOf(p.id).filter((n) => !n.merged_into);
+      const pendingNotes = all.filter((n) => n.status === "pending");
+      queue.hidden = pendingNotes.length === 0;
+      queue.replaceChildren(el("h3", { text: T.queue + " (" + pendingNotes.length + ")" }));
+      pendingNotes.forEach((n) => {
+        const item = el("div", { class: "board-queue-item", "data-note": n.id });
+        paint(item, n.colour);
+        item.append(el("p", { class: "board-note-text", text: n.text }),
+          el("p", { class: "board-note-meta", text: n.anonymous ? T.anonymous : (n.author_name || T.anonymous) }),
+          el("div", { class: "btn-row" }, [
+            button(T.approve, "primary", () => send("board:note:moderate", { note_id: n.id, action: "approve" }), { "data-action": "approve" }),
+            button(T.reject, "danger", () => send("board:note:moderate", { note_id: n.id, action: "reject" }), { "data-action": "reject" }),
+          ]));
+        queue.append(item);
+      });
+      const placed = all.filter((n) => n.status !== "pending");
+      mergeHint.hidden = !merging;
+      mergeHint.textContent = merging ? T.merge_pick : "";
+      const scrollX = columns.scrollLeft;
+      columns.replaceChildren(column(T.uncategorised, null,
+        placed.filter((n) => !n.category_id || !store.cats.has(n.category_id)), p, cats, totals, null, -1));
+      cats.forEach((c, i) => columns.append(column(c.title, c.id, placed.filter((n) => n.category_id === c.id), p, cats, totals, c, i)));
+      columns.scrollLeft = scrollX;
+    };
+  }
+})();

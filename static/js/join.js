@@ -1,0 +1,35 @@
+/* Join page: ask for a display name, get a device token, go to the atelier. */
+(function () {
+  "use strict";
+  const code = document.body.dataset.code;
+  const tokenKey = "workshop:token:" + code;
+  try {
+    if (localStorage.getItem(tokenKey)) {
+      window.location.replace("/a/" + code + "/p");
+      return;
+    }
+  } catch (e) { /* storage disabled: the token lives for this page only */ }
+  const form = document.getElementById("join-form");
+  const errorBox = document.getElementById("join-error");
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    errorBox.hidden = true;
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      const res = await fetch("/api/ateliers/" + code + "/participants", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: form.elements.name.value }),
+      });
+      const data = await res.json();
+      if (!data.ok) throw new Error(data.message);
+      localStorage.setItem(tokenKey, JSON.stringify(data.token));
+      window.location.replace("/a/" + code + "/p");
+    } catch (e) {
+      errorBox.textContent = e.message || "Erreur réseau : réessayez.";
+      errorBox.hidden = false;
+      button.disabled = false;
+    }
+  });
+})();

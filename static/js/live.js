@@ -1,0 +1,235 @@
+/* Live connection shared by the three surfaces (console, projection, phone).
+ *
+ * - connects with the identity of the page (role, atelier code, secret or token);
+ * - receives a full snapshot on every connect and reconnect;
+ * - shows a "reconnexion…" banner while disconnected and resyncs by itself;
+ * - keeps an outbox in localStorage: what a phone writes is sent once it is
+ *   connected, resent until acknowledged, and the server stores it exactly once
+ *   (each item carries a client-made id).
+ */
+(function () {
+  "use strict";
+  const body = document.body;
+  const role = body.dataset.role;
+  const code = body.dataset.code;
+  const i18n = JSON.parse(document.getElementById("i18n").textContent);
+  const tokenKey = "workshop:token:" + code;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) {
+      try { return crypto.randomUUID(); } catch (e) { /* insecure context */ }
+    }
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function storageGet(key, fallback) {
+    try {
+      const v = localStorage.getItem(key);
+      return v === null ? fallback : JSON.parse(v);
+    } catch (e) { return fallback; }
+  }
+  function storageSet(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full or private */ }
+  }
+
+  function token() { return storageGet(tokenKey, null); }
+
+  if (role === "participant" && !token()) {
+    window.location.replace("/j/" + code);
+    return;
+  }
+
+  const banner = document.getElementById("banner");
+  function showBanner(text, kind) {
+    banner.textContent = text;
+    banner.className = "banner " + (kind || "");
+    banner.hidden = false;
+  }
+  function hideBanner() { banner.hidden = true; }
+
+  const snapshotHandlers = [];
+  const connectionHandlers = [];
+  let state = null;
+  let clockOffset = 0;
+
+  const socket = io({
+    transports: ["websocket", "polling"],
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 4000,
+    randomizationFactor: 0.5,
+    timeout: 8000,
+    auth: (cb) => {
+      const auth = { role: role, code: code };
+      if (role === "facilitator") auth.secret = body.dataset.secret;
+      if (role === "participant") auth.token = token();
+      cb(auth);
+    },
+  });
+
+  function setConnected(ok) {
+    const dot = document.getElementById("conn-dot");
+    if (dot) dot.classList.toggle("on", ok);
+    body.classList.toggle("disconnected", !ok);
+    connectionHandlers.forEach((fn) => fn(ok));
+  }
+
+  socket.on("connect", () => {
+    hideBanner();
+    setConnected(true);
+    measureClock();
+  });
+  socket.on("disconnect", (reason) => {
+    setConnected(false);
+    if (reason !== "io client disconnect") showBanner(i18n.reconnecting, "warn");
+  });
+  socket.io.on("reconnect_attempt", () => showBanner(i18n.reconnecting, "warn"));
+  window.addEventListener("offline", () => showBanner(i18n.offline, "warn"));
+  window.addEventListener("online", () => { if (!socket.connected) socket.connect(); });
+
+  socket.on("connect_error", (err) => {
+    const data = err && err.data;
+    if (data && data.error) {
+      if (data.error === "bad_token" && role === "participant") {
+        try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ }
+        window.location.replace("/j/" + code);
+        return;
+      }
+      showBanner(data.message, "error");
+      if (["bad_secret", "atelier_not_found", "bad_role"].includes(data.error)) {
+        socket.io.reconnection(false);
+      }
+      return;
+    }
+    showBanner(i18n.reconnecting, "warn");
+  });
+
+  socket.on("snapshot", (snap) => {
+    state = snap;
+    clockOffset = snap.server_time - Date.now();
+    snapshotHandlers.forEach((fn) => {
+      try { fn(snap); } catch (e) { console.error(e); }
+    });
+    outbox.flush();
+  });
+
+  socket.on("removed", (data) => {
+    if (role === "participant") {
+      try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ }
+    }
+    socket.io.reconnection(false);
+    socket.disconnect();
+    showBanner((data && data.message) || i18n.removed, "error");
+  });
+
+  function call(event, payload, timeoutMs) {
+    return new Promise((resolve) => {
+      if (!socket.connected) {
+        resolve({ ok: false, error: "not_connected", message: i18n.reconnecting });
+        return;
+      }
+      socket.timeout(timeoutMs || 10000).emit(event, payload || {}, (err, ack) => {
+        if (err) resolve({ ok: false, error: "timeout", message: i18n.reconnecting });
+        else resolve(ack || { ok: false, error: "internal", message: i18n.error });
+      });
+    });
+  }
+
+  async function measureClock() {
+    let best = null;
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      const ack = await call("clock", {}, 4000);
+      const t1 = Date.now();
+      if (!ack.ok) return;
+      const rtt = t1 - t0;
+      if (best === null || rtt < best.rtt) {
+        best = { rtt: rtt, offset: ack.data.server_time - (t0 + rtt / 2) };
+      }
+    }
+    if (best) clockOffset = best.offset;
+  }
+
+  /* ---------------- outbox: exactly-once delivery of what a phone writes */
+  const RETRYABLE = new Set(["not_connected", "timeout", "internal", "rate_limited"]);
+  const outboxKey = "workshop:outbox:" + code + ":" + role;
+  const outboxListeners = [];
+  let flushing = false;
+
+  const outbox = {
+    items() { return storageGet(outboxKey, []); },
+    save(items) { storageSet(outboxKey, items); outboxListeners.forEach((fn) => fn(items)); },
+    /* Queue an event; payload gets a client_id. Resolves with the ack once
+     * the server has stored it (or refused it for good). */
+    add(event, payload) {
+      const item = { id: uuid(), event: event, payload: Object.assign({}, payload), at: Date.now() };
+      item.payload.client_id = item.payload.client_id || item.id;
+      const items = this.items();
+      items.push(item);
+      this.save(items);
+      this.flush();
+      return item;
+    },
+    remove(id) { this.save(this.items().filter((it) => it.id !== id)); },
+    onChange(fn) { outboxListeners.push(fn); },
+    async flush() {
+      if (flushing || !socket.connected || !state) return;
+      flushing = true;
+      try {
+        for (const item of this.items()) {
+          if (!socket.connected) break;
+          const ack = await call(item.event, item.payload, 8000);
+          if (ack.ok) {
+            this.remove(item.id);
+            resultListeners.forEach((fn) => fn(item, ack));
+          } else if (!RETRYABLE.has(ack.error)) {
+            this.remove(item.id);
+            resultListeners.forEach((fn) => fn(item, ack));
+          } else {
+            if (ack.error === "rate_limited") setTimeout(() => outbox.flush(), 2000);
+            break;
+          }
+        }
+      } finally {
+        flushing = false;
+      }
+    },
+  };
+  const resultListeners = [];
+  outbox.onResult = (fn) => resultListeners.push(fn);
+  setInterval(() => outbox.flush(), 5000);
+
+  window.Workshop = {
+    role: role,
+    code: code,
+    i18n: i18n,
+    socket: socket,
+    call: call,
+    outbox: outbox,
+    uuid: uuid,
+    get state() { return state; },
+    on(event, fn) { socket.on(event, fn); },
+    onSnapshot(fn) { snapshotHandlers.push(fn); if (state) fn(state); },
+    onConnection(fn) { connectionHandlers.push(fn); },
+    serverNow() { return Date.now() + clockOffset; },
+    showBanner: showBanner,
+    hideBanner: hideBanner,
+    clearToken() { try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ } },
+    el(tag, attrs, children) {
+      const node = document.createElement(tag);
+      Object.entries(attrs || {}).forEach(([k, v]) => {
+        if (k === "text") node.textContent = v;
+        else if (k === "class") node.className = v;
+        else if (k.startsWith("data-")) node.setAttribute(k, v);
+        else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+      });
+      (children || []).forEach((c) => node.append(c));
+      return node;
+    },
+  };
+})();

@@ -1,0 +1,452 @@
+/* Live actor map ("portrait croisé"): phone forms, console validation,
+ * projector views. Every user text is rendered with textContent. */
+(function () {
+  "use strict";
+  const W = window.Workshop;
+  if (!W) return;
+  const i18nEl = document.getElementById("livemap-i18n");
+  if (!i18nEl) return;
+  const T = JSON.parse(i18nEl.textContent);
+  const el = W.el;
+  const STAGES = ["declencher", "organiser", "animer"];
+
+  function fold(s) {
+    return (s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+  function fmt(text, params) {
+    return text.replace(/\{(\w+)\}/g, (_, k) => (params[k] !== undefined ? params[k] : ""));
+  }
+  function kindLabel(k) { return (T.kinds && T.kinds[k]) || (k || "").replace(/_/g, " "); }
+  function linkLabel(k) { return (T.link_kinds && T.link_kinds[k]) || k; }
+
+  /* ------------------------------------------------------------ phone */
+  function phone() {
+    const section = document.getElementById("livemap-participant");
+    if (!section) return;
+    let pub = null;
+    let mine = { actors: [], contributions: [], links: [] };
+    const msg = document.getElementById("lm-phone-msg");
+
+    function say(text, error) {
+      msg.textContent = text;
+      msg.className = "notice" + (error ? " error" : "");
+      msg.hidden = false;
+    }
+
+    function actorsKnown() {
+      const byId = new Map();
+      (pub ? pub.actors : []).forEach((a) => byId.set(a.id, a));
+      mine.actors.forEach((a) => byId.set(a.id, a));
+      return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, "fr"));
+    }
+
+    function showTab(name) {
+      section.querySelectorAll("[data-lm-tab]").forEach((b) => b.classList.toggle("active", b.dataset.lmTab === name));
+      section.querySelectorAll("[data-lm-panel]").forEach((p) => { p.hidden = p.dataset.lmPanel !== name; });
+    }
+    section.querySelectorAll("[data-lm-tab]").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.lmTab)));
+
+    function fillSelects(preferred) {
+      const actors = actorsKnown();
+      section.querySelectorAll(".lm-actor-select").forEach((sel) => {
+        const keep = preferred && sel.id !== "lm-l-target" ? String(preferred) : sel.value;
+        sel.replaceChildren(el("option", { value: "", text: actors.length ? T.choose_actor : T.no_actor }));
+        actors.forEach((a) => sel.append(el("option", {
+          value: a.id,
+          text: a.name + (a.status === "pending" ? " (" + T.pending + ")" : ""),
+        })));
+        if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+      });
+    }
+
+    function stageTexts(stages) {
+      (stages || []).forEach((st) => {
+        section.querySelectorAll('[data-stage-label="' + st.key + '"]').forEach((n) => { n.textContent = st.label; });
+        section.querySelectorAll('[data-stage-description="' + st.key + '"]').forEach((n) => { n.textContent = st.description; });
+      });
+    }
+
+    function renderMine() {
+      const list = document.getElementById("lm-mine");
+      list.replaceChildren();
+      const names = new Map(actorsKnown().map((a) => [a.id, a.name]));
+      const rows = [];
+      mine.actors.forEach((a) => rows.push([a.name, T.pending]));
+      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + (T.stage_short[c.stage] || c.stage) + " : " + c.text, T.pending]));
+      mine.links.forEach((l) => rows.push([(names.get(l.source_id) || "?") + " → " + (names.get(l.target_id) || "?") + " (" + linkLabel(l.kind) + ")", T.pending]));
+      W.outbox.items().filter((it) => it.event.startsWith("livemap:")).forEach((it) => {
+        const p = it.payload;
+        rows.push([p.name || p.text || linkLabel(p.kind || ""), T.sending]);
+      });
+      if (!rows.length) list.append(el("li", { class: "empty", text: T.nothing_pending }));
+      rows.forEach(([text, state]) => list.append(el("li", {}, [el("span", { text: text }), el("span", { class: "pill", text: state })])));
+    }
+
+    function apply(view) {
+      pub = view;
+      section.hidden = !(view.settings && view.settings.open);
+      stageTexts(view.stages);
+      fillSelects();
+      renderMine();
+    }
+
+    W.onSnapshot((snap) => {
+      if (!snap.livemap) return;
+      mine = snap.livemap.mine || mine;
+      apply(snap.livemap);
+    });
+    /* Broadcasts carry a sequence number: one that arrives after a newer one is dropped. */
+    let mineSeq = 0;
+    W.on("livemap:public", (view) => { if (!pub || view.settings.seq >= pub.settings.seq) apply(view); });
+    W.on("livemap:mine", (m) => {
+      if (m.seq < mineSeq) return;
+      mineSeq = m.seq;
+      mine = m;
+      fillSelects();
+      renderMine();
+    });
+
+    /* suggestions while typing */
+    const nameInput = document.getElementById("lm-actor-name");
+    const suggest = document.getElementById("lm-suggest");
+    nameInput.addEventListener("input", () => {
+      const words = fold(nameInput.value).split(" ").filter(Boolean);
+      suggest.replaceChildren();
+      if (!words.length) { suggest.hidden = true; return; }
+      const hits = actorsKnown().filter((a) => { const f = fold(a.name); return words.every((w) => f.includes(w)); }).slice(0, 6);
+      suggest.hidden = !hits.length;
+      if (!hits.length) return;
+      suggest.append(el("p", { class: "hint", text: T.suggest_title }));
+      hits.forEach((a) => {
+        const b = el("button", { type: "button", class: "btn small lm-suggestion", "data-actor": a.id, text: a.name });
+        b.addEventListener("click", () => {
+          nameInput.value = "";
+          suggest.hidden = true;
+          fillSelects(a.id);
+          say(T.exists);
+          showTab("contribution");
+        });
+        suggest.append(b);
+      });
+    });
+
+    function send(event, payload) {
+      W.outbox.add(event, payload);
+      renderMine();
+    }
+
+    document.getElementById("lm-actor-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const f = e.target;
+      send("livemap:actor:add", { name: f.name.value, kind: f.kind.value, territory: f.territory.value });
+      f.reset();
+      suggest.hidden = true;
+    });
+    document.getElementById("lm-contribution-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const f = e.target;
+      const stage = f.querySelector('input[name="stage"]:checked');
+      send("livemap:contribution:add", { actor_id: Number(f.actor_id.value), stage: stage ? stage.value : "", text: f.text.value });
+      f.text.value = "";
+    });
+    document.getElementById("lm-link-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const f = e.target;
+      send("livemap:link:add", { source_id: Number(f.source_id.value), target_id: Number(f.target_id.value), kind: f.kind.value });
+    });
+
+    W.outbox.onResult((item, ack) => {
+      if (!item.event.startsWith("livemap:")) return;
+      if (!ack.ok) { say(ack.message, true); renderMine(); return; }
+      const d = ack.data;
+      if (item.event === "livemap:actor:add") {
+        if (d.status === "pending" && !mine.actors.some((a) => a.id === d.id)) mine.actors.push(d);
+        fillSelects(d.id);
+        say(d.created ? (d.status === "validated" ? T.added_validated : T.added) : T.exists);
+        showTab("contribution");
+      } else {
+        say(d.status === "validated" ? T.added_validated : T.added);
+      }
+      renderMine();
+    });
+    W.outbox.onChange(() => renderMine());
+  }
+
+  /* ------------------------------------------------------------ console */
+  function consolePage() {
+    const root = document.getElementById("livemap-console");
+    if (!root) return;
+    let st = null;
+    const errBox = document.getElementById("lm-console-error");
+    function show(ack) {
+      if (ack.ok) { errBox.hidden = true; return ack; }
+      errBox.textContent = ack.message;
+      errBox.hidden = false;
+      return ack;
+    }
+    async function call(event, payload) { return show(await W.call(event, payload)); }
+
+    function actorName(id) {
+      const a = st.actors.find((x) => x.id === id);
+      return a ? a.name : "?";
+    }
+
+    function btn(text, cls, fn, data) {
+      const b = el("button", Object.assign({ type: "button", class: "btn small " + (cls || ""), text: text }, data || {}));
+      b.addEventListener("click", fn);
+      return b;
+    }
+
+    function mergeSelect(actor) {
+      const sel = el("select", { class: "lm-merge", "aria-label": T.merge_into, "data-merge-source": actor.id });
+      sel.append(el("option", { value: "", text: T.merge_into }));
+      st.actors.filter((a) => a.id !== actor.id).forEach((a) => sel.append(el("option", { value: a.id, text: a.name })));
+      sel.addEventListener("change", async () => {
+        const target = st.actors.find((a) => a.id === Number(sel.value));
+        if (!target) return;
+        if (!window.confirm(fmt(T.confirm_merge, { a: actor.name, b: target.name }))) { sel.value = ""; return; }
+        await call("livemap:merge", { source_id: actor.id, target_id: target.id, source_version: actor.version, target_version: target.version });
+      });
+      return sel;
+    }
+
+    function actorEditor(li, a) {
+      const form = el("form", { class: "lm-edit" });
+      const name = el("input", { name: "name", value: a.name, maxlength: "120", "aria-label": "nom" });
+      const kind = el("input", { name: "kind", value: a.kind, maxlength: "40", "aria-label": "type" });
+      const terr = el("input", { name: "territory", value: a.territory, maxlength: "120", "aria-label": "territoire" });
+      form.append(name, kind, terr, el("button", { type: "submit", class: "btn small", text: T.save }),
+        btn(T.cancel, "", () => render()));
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        await call("livemap:actor:update", { actor_id: a.id, version: a.version, name: name.value, kind: kind.value, territory: terr.value });
+      });
+      li.append(form);
+      name.focus();
+    }
+
+    function contributionRow(c) {
+      const li = el("li", { class: "lm-contrib lm-stage-" + c.stage, "data-contribution": c.id });
+      li.append(el("span", { class: "lm-tag", text: T.stage_short[c.stage] || c.stage }), el("span", { class: "lm-text", text: c.text }));
+      const move = el("select", { "aria-label": T.move_to, "data-move": c.id });
+      STAGES.forEach((s) => move.append(el("option", { value: s, text: T.stage_short[s], selected: s === c.stage })));
+      move.addEventListener("change", () => call("livemap:contribution:update", { contribution_id: c.id, version: c.version, stage: move.value }));
+      li.append(move);
+      if (c.status === "pending") li.append(btn(T.validate, "primary", () => call("livemap:validate", { what: "contribution", id: c.id }), { "data-validate-contribution": c.id }));
+      li.append(btn(T.edit, "", () => {
+        const input = el("input", { value: c.text, maxlength: "500", class: "lm-edit-text" });
+        const form = el("form", { class: "lm-edit" }, [input, el("button", { type: "submit", class: "btn small", text: T.save })]);
+        form.addEventListener("submit", (e) => { e.preventDefault(); call("livemap:contribution:update", { contribution_id: c.id, version: c.version, text: input.value }); });
+        li.append(form);
+        input.focus();
+      }));
+      li.append(btn(T.delete, "danger", () => { if (window.confirm(T.confirm_delete)) call("livemap:delete", { what: "contribution", id: c.id, version: c.version }); }));
+      return li;
+    }
+
+    function linkRow(l) {
+      const li = el("li", { class: "lm-link", "data-link": l.id });
+      li.append(el("span", { text: actorName(l.source_id) + " → " + actorName(l.target_id) + " (" + linkLabel(l.kind) + ")" }));
+      if (l.status === "pending") li.append(btn(T.validate, "primary", () => call("livemap:validate", { what: "link", id: l.id }), { "data-validate-link": l.id }));
+      li.append(btn(T.delete, "danger", () => call("livemap:delete", { what: "link", id: l.id, version: l.version })));
+      return li;
+    }
+
+    function actorRow(a, withPendingOnly) {
+      const li = el("li", { class: "lm-actor " + a.status, "data-actor": a.id });
+      const head = el("div", { class: "lm-actor-head" }, [
+        el("strong", { class: "lm-name", text: a.name }),
+        el("span", { class: "hint", text: [kindLabel(a.kind), a.territory].filter(Boolean).join(" · ") }),
+      ]);
+      if (a.submitted_by) head.append(el("span", { class: "pill", text: a.status === "pending" ? T.pending : T.by_participant }));
+      li.append(head);
+      const tools = el("div", { class: "btn-row" });
+      if (a.status === "pending") tools.append(btn(T.validate, "primary", () => call("livemap:validate", { what: "actor", id: a.id }), { "data-validate-actor": a.id }));
+      tools.append(btn(T.edit, "", () => actorEditor(li, a)), mergeSelect(a),
+        btn(T.delete, "danger", () => { if (window.confirm(T.confirm_delete)) call("livemap:delete", { what: "actor", id: a.id, version: a.version }); }, { "data-delete-actor": a.id }));
+      li.append(tools);
+      const contribs = st.contributions.filter((c) => c.actor_id === a.id && (!withPendingOnly || c.status === "pending" || a.status === "pending"));
+      if (contribs.length) li.append(el("ul", { class: "lm-sublist" }, contribs.map(contributionRow)));
+      return li;
+    }
+
+    function render() {
+      const s = st.settings;
+      const validated = st.actors.filter((a) => a.status === "validated");
+      document.getElementById("lm-counts").textContent =
+        validated.length + " " + T.actors + " · " + st.contributions.filter((c) => c.status === "validated").length + " " + T.contributions + " · " + st.links.filter((l) => l.status === "validated").length + " " + T.links;
+      const toggle = document.getElementById("lm-open-toggle");
+      toggle.textContent = s.open ? T.close : T.open;
+      toggle.title = s.open ? T.is_open : T.is_closed;
+      toggle.classList.toggle("active", s.open);
+      root.querySelectorAll("[data-lm-setview]").forEach((b) => b.classList.toggle("active", b.dataset.lmSetview === s.view));
+      const hl = document.getElementById("lm-highlight");
+      hl.replaceChildren(el("option", { value: "", text: T.no_highlight }));
+      validated.slice().sort((a, b) => a.name.localeCompare(b.name, "fr")).forEach((a) => hl.append(el("option", { value: a.id, text: a.name, selected: s.highlight === a.id })));
+
+      const pending = document.getElementById("lm-pending");
+      pending.replaceChildren();
+      st.actors.filter((a) => a.status === "pending").forEach((a) => pending.append(actorRow(a, true)));
+      const validatedIds = new Set(validated.map((a) => a.id));
+      st.contributions.filter((c) => c.status === "pending" && validatedIds.has(c.actor_id)).forEach((c) => {
+        const li = contributionRow(c);
+        li.prepend(el("strong", { text: actorName(c.actor_id) + " · " }));
+        pending.append(li);
+      });
+      st.links.filter((l) => l.status === "pending").forEach((l) => pending.append(linkRow(l)));
+      if (!pending.children.length) pending.append(el("li", { class: "empty", text: T.nothing_pending }));
+      document.getElementById("lm-validate-all").disabled = pending.querySelector(".empty") !== null;
+
+      const list = document.getElementById("lm-actors");
+      list.replaceChildren();
+      validated.forEach((a) => {
+        const li = actorRow(a, false);
+        const links = st.links.filter((l) => l.status === "validated" && (l.source_id === a.id));
+        if (links.length) li.append(el("ul", { class: "lm-sublist" }, links.map(linkRow)));
+        list.append(li);
+      });
+      if (!validated.length) list.append(el("li", { class: "empty", text: T.no_actors }));
+      const dl = document.getElementById("lm-fac-actors");
+      dl.replaceChildren(...st.actors.map((a) => el("option", { value: a.name })));
+    }
+
+    W.onSnapshot((snap) => { if (snap.livemap) { st = snap.livemap; render(); } });
+    W.on("livemap:state", (data) => {
+      if (st && data.settings.seq < st.settings.seq) return; /* arrived late */
+      st = data;
+      render();
+    });
+    document.getElementById("lm-open-toggle").addEventListener("click", () => call("livemap:settings", { open: !st.settings.open }));
+    root.querySelectorAll("[data-lm-setview]").forEach((b) => b.addEventListener("click", () => call("livemap:settings", { view: b.dataset.lmSetview })));
+    document.getElementById("lm-highlight").addEventListener("change", (e) =>
+      call("livemap:settings", { highlight: e.target.value ? Number(e.target.value) : null }));
+    document.getElementById("lm-validate-all").addEventListener("click", () => call("livemap:validate", { what: "all" }));
+
+    /* the facilitator's own live notes: validated at once */
+    document.getElementById("lm-fac-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const name = document.getElementById("lm-fac-actor");
+      const text = document.getElementById("lm-fac-text");
+      const ack = await call("livemap:actor:add", { client_id: W.uuid(), name: name.value });
+      if (!ack.ok) return;
+      if (text.value.trim()) {
+        const c = await call("livemap:contribution:add", {
+          client_id: W.uuid(), actor_id: ack.data.id,
+          stage: document.getElementById("lm-fac-stage").value, text: text.value,
+        });
+        if (!c.ok) return;
+      }
+      name.value = "";
+      text.value = "";
+      name.focus();
+    });
+
+    const importForm = document.getElementById("lm-import-form");
+    const importMsg = document.getElementById("lm-import-msg");
+    importForm.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      importMsg.textContent = T.importing;
+      importMsg.className = "notice";
+      importMsg.hidden = false;
+      const files = document.getElementById("lm-import-files").files;
+      const data = new FormData();
+      [...files].forEach((f) => data.append("files", f, f.name));
+      let body;
+      try {
+        const res = await fetch(root.dataset.importUrl, { method: "POST", body: data, credentials: "same-origin" });
+        body = await res.json();
+      } catch (err) {
+        body = { ok: false, message: W.i18n.error };
+      }
+      if (body.ok) importMsg.textContent = fmt(T.import_done, body.counts);
+      else { importMsg.textContent = body.message; importMsg.className = "notice error"; }
+    });
+  }
+
+  /* ------------------------------------------------------------ projector */
+  function projector() {
+    const scene = document.querySelector('.scene[data-scene="livemap"]');
+    if (!scene) return;
+    let view = null;
+
+    function imageFor(kind) {
+      const img = document.getElementById("lm-img-" + kind);
+      const s = view.settings;
+      const src = "/a/" + encodeURIComponent(W.code) + "/livemap/map.svg?view=" + kind + "&v=" + s.version + "&h=" + (s.highlight || 0);
+      if (img.dataset.src === src) return;
+      img.dataset.src = src;
+      img.onload = () => { img.dataset.loadedVersion = String(s.version); scene.dataset.loadedVersion = String(s.version); };
+      img.src = src;
+    }
+
+    function renderTable() {
+      const head = document.getElementById("lm-proj-table-head");
+      head.replaceChildren(el("th", { text: T.actor_col }), ...STAGES.map((s) => el("th", { class: "lm-th-" + s, text: T.stage_short[s] })));
+      const body = document.getElementById("lm-proj-table-body");
+      body.replaceChildren();
+      (view.analysis.table || []).forEach((row) => {
+        const tr = el("tr", { "data-actor-key": row.id });
+        tr.append(el("th", { scope: "row", text: row.name }));
+        STAGES.forEach((s) => tr.append(el("td", { class: "lm-td-" + s }, (row[s] || []).map((t) => el("p", { text: t })))));
+        body.append(tr);
+      });
+    }
+
+    function renderAnalysis() {
+      const a = view.analysis;
+      const box = document.getElementById("lm-proj-analysis");
+      const max = Math.max(1, ...a.stages.map((s) => s.actors));
+      const bars = el("div", { class: "lm-bars" }, a.stages.map((s) => el("div", { class: "lm-bar lm-bar-" + s.key }, [
+        el("span", { class: "lm-bar-label", text: s.label }),
+        el("meter", { min: "0", max: String(max), value: String(s.actors) }),
+        el("strong", { text: String(s.actors) }),
+      ])));
+      const list = (items) => (items.length ? el("ul", {}, items.map((t) => el("li", { text: t }))) : el("p", { class: "hint", text: T.none }));
+      box.replaceChildren(
+        el("h2", { text: T.coverage }), bars,
+        el("h2", { text: T.broken }), list(a.broken),
+        el("h2", { text: T.suggestions }), list(a.suggestions.map((s) => s.source + " ↔ " + s.target + " : " + s.reason)),
+        el("div", { class: "lm-paras" }, a.paragraphs.map((p) => el("p", { text: p }))),
+      );
+    }
+
+    function renderHighlight() {
+      const box = document.getElementById("lm-proj-highlight");
+      const h = view.highlight;
+      box.hidden = !h;
+      if (!h) return;
+      box.replaceChildren(
+        el("h2", { text: h.actor }),
+        el("h3", { text: T.chain + " (" + (h.complete ? T.chain_complete : T.chain_broken) + ")" }),
+        el("ol", { class: "lm-chain" }, h.chain.map((n) => el("li", { text: n }))),
+        el("h3", { text: T.its_links }),
+        el("ul", {}, h.links.map((l) => el("li", { text: l.source + " → " + l.target + " (" + linkLabel(l.kind) + ")" }))),
+      );
+    }
+
+    function render() {
+      const s = view.settings;
+      scene.dataset.version = String(s.version);
+      scene.dataset.view = s.view;
+      document.getElementById("lm-proj-counts").textContent =
+        view.actors.length + " " + T.actors + " · " + view.contributions.length + " " + T.contributions + " · " + view.links.length + " " + T.links;
+      scene.querySelectorAll("[data-lm-view]").forEach((v) => { v.hidden = v.dataset.lmView !== s.view; });
+      if (s.view === "stage" || s.view === "network") imageFor(s.view);
+      else if (s.view === "table") renderTable();
+      else renderAnalysis();
+      renderHighlight();
+    }
+
+    W.onSnapshot((snap) => { if (snap.livemap) { view = snap.livemap; render(); } });
+    W.on("livemap:map", (data) => {
+      if (view && data.settings.seq < view.settings.seq) return; /* arrived late */
+      view = data;
+      render();
+    });
+  }
+
+  if (W.role === "participant") phone();
+  else if (W.role === "facilitator") consolePage();
+  else if (W.role === "projector") projector();
+})();

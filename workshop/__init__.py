@@ -1,0 +1,138 @@
+"""Participatory-workshop toolkit: the Flask + Flask-SocketIO application.
+
+``create_app(config=None)`` builds the app; ``workshop.extensions.socketio`` is
+the Socket.IO server, pinned to the threading async mode.
+"""
+
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import Babel
+
+from . import capabilities
+from .config import default_instance_path, from_environment
+from .db import Database
+from .extensions import MAX_HTTP_BUFFER, socketio
+from .i18n import select_locale
+from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
+
+__version__ = "0.1.0"
+log = logging.getLogger("workshop")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    config = dict(config or {})
+    instance_path = Path(config.pop("INSTANCE_PATH", None) or default_instance_path())
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+        static_url_path="/static",
+    )
+    app.config.update(from_environment(instance_path))
+    app.config.update(
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config)
+
+    Babel(app, locale_selector=select_locale)
+
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["workshop_db"] = database
+    if app.config.get("AUTO_MIGRATE", True):
+        from .migrate import upgrade
+
+        upgrade(app.config["DATABASE_URL"])
+
+    node = os.environ.get("WORKSHOP_NODE") or uuid.uuid4().hex[:8]
+    app.config.setdefault("NODE_ID", node)
+    queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    if queue and queue.startswith("redis"):
+        from .presence import RedisPresence
+
+        app.extensions["workshop_presence"] = RedisPresence(
+            queue,
+            node,
+            app=app,
+            ttl=app.config["PRESENCE_TTL"],
+            channel=app.config["SOCKETIO_CHANNEL"],
+        )
+    else:
+        from .presence import MemoryPresence
+
+        app.extensions["workshop_presence"] = MemoryPresence()
+
+    caps = capabilities.load()
+    app.extensions["workshop_capabilities"] = caps
+    for cap in caps:
+        if cap.blueprint is not None and cap.blueprint.name not in app.blueprints:
+            app.register_blueprint(cap.blueprint)
+        if cap.setup:
+            cap.setup(app)
+
+    origins = app.config.get("ALLOWED_ORIGINS")
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=queue,
+        channel=app.config["SOCKETIO_CHANNEL"],
+        max_http_buffer_size=MAX_HTTP_BUFFER,
+        cors_allowed_origins=origins.split(",") if origins else None,
+        # Socket.IO's defaults: shorter pings only add work and, when the
+        # server is busy, drop connections that are alive.
+        ping_interval=25,
+        ping_timeout=20,
+        manage_session=False,
+    )
+    if app.config.get("PROXY"):
+        # After init_app so that the Socket.IO handshake sees the client's
+        # scheme, host and address too (origin check, logs).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    @app.context_processor
+    def inject():
+        from flask_babel import get_locale
+
+        from .web import csrf_token
+
+        return {
+            "capabilities": caps,
+            "csrf_token": csrf_token,
+            "current_locale": str(get_locale()),
+            "version": __version__,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if request.path == "/healthz":  # which process answered (behind a balancer)
+            response.headers["X-Workshop-Node"] = app.config["NODE_ID"]
+        if request.path.startswith("/a/") and "/console/" in request.path:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return app

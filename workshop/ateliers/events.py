@@ -1,0 +1,249 @@
+"""Socket.IO events of the foundation: connect, snapshot, presence, control."""
+
+import logging
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, join_room
+
+from ..domain.errors import DomainError
+from ..extensions import socketio
+from ..i18n import N_
+from ..messages import error_payload, register_messages
+from ..realtime import (
+    CONNECT_HOOKS,
+    IDENTITIES,
+    Identity,
+    build_snapshot,
+    database,
+    event,
+    now_ms,
+    participant_room,
+    register_snapshot_part,
+    room,
+)
+from . import service
+
+log = logging.getLogger("workshop.ateliers")
+
+SCENES = {"home"}  # capabilities add theirs
+
+
+def presence():
+    return current_app.extensions["workshop_presence"]
+
+
+def _refuse(code: str, locale: str = "fr"):
+    body = error_payload(code, locale)
+    raise ConnectionRefusedError({"error": body["error"], "message": body["message"]})
+
+
+def _authenticate(auth) -> Identity:
+    if not isinstance(auth, dict):
+        _refuse("invalid_payload")
+    role = auth.get("role")
+    if role not in ("facilitator", "participant", "projector"):
+        _refuse("bad_role")
+    with database().session(write=False) as s:
+        atelier = service.find_atelier(s, auth.get("code"))
+        if atelier is None:
+            _refuse("atelier_not_found")
+        identity = Identity(
+            role=role, atelier_id=atelier.id, code=atelier.code, locale=atelier.locale
+        )
+        if role == "facilitator":
+            if not service.check_console_secret(atelier, auth.get("secret")):
+                _refuse("bad_secret", atelier.locale)
+            identity.secret_hash = atelier.console_secret_hash
+        elif role == "participant":
+            try:
+                p = service.authenticate_participant(s, atelier, auth.get("token"))
+            except DomainError as err:
+                _refuse(err.code, atelier.locale)
+            identity.participant_id = p.id
+            identity.name = p.display_name
+        return identity
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    identity = _authenticate(auth)
+    sid = request.sid
+    IDENTITIES[sid] = identity
+    aid = identity.atelier_id
+    join_room(room(aid, "all"))
+    join_room(room(aid, identity.role))
+    came_online = False
+    if identity.role == "participant":
+        join_room(participant_room(identity.participant_id))
+        came_online = presence().add(aid, identity.participant_id)
+    for hook in CONNECT_HOOKS:
+        hook(identity, sid)
+    with database().session(write=False) as s:
+        atelier = service.find_atelier(s, identity.code)
+        snapshot = build_snapshot(s, atelier, identity)
+    # This socket is local: no need to go through the message queue.
+    socketio.emit("snapshot", snapshot, to=sid, ignore_queue=True)
+    if came_online:
+        _broadcast_presence(aid, identity.participant_id, True)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args):
+    identity = IDENTITIES.pop(request.sid, None)
+    if (
+        identity
+        and identity.role == "participant"
+        and presence().remove(identity.atelier_id, identity.participant_id)
+    ):
+        _broadcast_presence(identity.atelier_id, identity.participant_id, False)
+
+
+@socketio.on("*")
+def on_unknown_event(event_name, *args):
+    """Any event nobody handles gets an error ack (never silence)."""
+    identity = IDENTITIES.get(request.sid)
+    return error_payload("unknown_event", identity.locale if identity else None)
+
+
+def _broadcast_presence(atelier_id: int, participant_id: int, online: bool):
+    count = presence().count(atelier_id)
+    socketio.emit("presence", {"count": count}, to=room(atelier_id, "projector"))
+    socketio.emit(
+        "presence",
+        {"count": count, "participant_id": participant_id, "online": online},
+        to=room(atelier_id, "facilitator"),
+    )
+
+
+def participant_joined(atelier_id: int, participant: dict):
+    """Tell the consoles that someone joined (called after the commit)."""
+    socketio.emit("participant:joined", participant, to=room(atelier_id, "facilitator"))
+
+
+# ---------------------------------------------------------------- snapshot parts
+
+
+def _presence_part(s, atelier, identity):
+    if identity.role == "participant":
+        return None
+    return {"count": presence().count(atelier.id)}
+
+
+def _participants_part(s, atelier, identity):
+    if identity.role != "facilitator":
+        return None
+    online = presence().online(atelier.id)
+    return [{**p.public_dict(), "online": p.id in online} for p in service.participants(s, atelier)]
+
+
+register_snapshot_part("presence", _presence_part)
+register_snapshot_part("participants", _participants_part)
+
+
+# ---------------------------------------------------------------- events
+
+
+@event("sync", roles=("facilitator", "participant", "projector"), writes=False)
+def sync(ctx, payload):
+    """The full snapshot again, as an ack (the client may ask at any time)."""
+    return build_snapshot(ctx.session, ctx.atelier, ctx.identity)
+
+
+@event("clock", roles=("facilitator", "participant", "projector"), writes=False)
+def clock(ctx, payload):
+    """The server's clock in ms, for the clients' offset (timers)."""
+    return {"server_time": now_ms()}
+
+
+@event("atelier:status", roles=("facilitator",))
+def set_status(ctx, payload):
+    """Open, lock (no new joins) or close the atelier."""
+    atelier = service.set_status(ctx.session, ctx.atelier, payload.get("status"))
+    data = atelier.public_dict()
+    ctx.emit("atelier", data)
+    return data
+
+
+@event("atelier:update", roles=("facilitator",))
+def update(ctx, payload):
+    """Edit title, date, place, anonymity, language, note length."""
+    allowed = {"title", "date", "place", "allow_anonymous", "locale", "note_max_length"}
+    if set(payload) - allowed:
+        raise DomainError("invalid_payload")
+    atelier = service.update_atelier(ctx.session, ctx.atelier, payload)
+    data = atelier.public_dict()
+    ctx.emit("atelier", data)
+    return data
+
+
+@event("atelier:scene", roles=("facilitator",))
+def set_scene(ctx, payload):
+    """Choose what the projector shows."""
+    scene = payload.get("scene")
+    if not isinstance(scene, str) or scene not in SCENES:
+        raise DomainError("invalid_scene")
+    ctx.atelier.scene = scene
+    data = ctx.atelier.public_dict()
+    ctx.emit("atelier", data)
+    return data
+
+
+@event("participant:remove", roles=("facilitator",))
+def remove_participant(ctx, payload):
+    """Remove a participant: their device token stops working at once."""
+    p = service.remove_participant(ctx.session, ctx.atelier, payload.get("participant_id"))
+    data = p.public_dict()
+    ctx.emit("participant:removed", data, "facilitator")
+    ctx.emit_to_participant(
+        p.id, "removed", {"message": error_payload("bad_token", ctx.identity.locale)["message"]}
+    )
+    _disconnect_participant_sockets(p.id)
+    return data
+
+
+def _disconnect_participant_sockets(participant_id: int):
+    for sid, ident in list(IDENTITIES.items()):
+        if ident.participant_id == participant_id:
+            IDENTITIES.pop(sid, None)
+            if presence().remove(ident.atelier_id, participant_id):
+                _broadcast_presence(ident.atelier_id, participant_id, False)
+
+
+register_messages(
+    {
+        "console_revoked": N_(
+            "Le lien de cette console a été changé : il ne fonctionne plus. "
+            "Demandez le nouveau lien à la personne qui l’a changé."
+        )
+    }
+)
+
+
+@event("atelier:rotate_secret", roles=("facilitator",))
+def rotate_secret(ctx, payload):
+    """Replace the console secret: the old link stops working at once.
+
+    Returns the new links. The other open consoles get ``console:revoked`` and
+    any further command of theirs is refused (``bad_secret``).
+    """
+    from .views import links_for
+
+    secret = service.rotate_console_secret(ctx.session, ctx.atelier)
+    new_hash = ctx.atelier.console_secret_hash
+    ctx.identity.secret_hash = new_hash
+    ctx.emit(
+        "console:revoked",
+        {
+            "by": ctx.sid,
+            "message": error_payload("console_revoked", ctx.identity.locale)["message"],
+        },
+        "facilitator",
+    )
+    for sid, ident in list(IDENTITIES.items()):  # this process's other consoles
+        if (
+            sid != ctx.sid
+            and ident.role == "facilitator"
+            and ident.atelier_id == ctx.identity.atelier_id
+        ):
+            ident.secret_hash = new_hash + "-revoked"
+    return {"secret": secret, "console_url": links_for(ctx.atelier, secret)["console_url"]}

@@ -1,0 +1,263 @@
+"""Socket.IO events of the post-it board (thin: validation is in the service
+and the domain rules).
+
+Broadcasts go per audience: the facilitator room gets every note in full; the
+projector and participant rooms get only public notes (``board:note`` /
+``board:note:gone``); the author gets their own note on all their devices
+(``board:note:mine``). Changes that alter the visibility of many notes at
+once send ``board:state`` (the whole board as each audience may see it).
+"""
+
+from ..domain import board as rules
+from ..realtime import event, register_snapshot_part
+from . import service
+from .models import BoardPrompt
+
+PUBLIC = ("projector", "participant")
+
+
+def _snapshot_part(s, atelier, identity):
+    return service.board_view(s, atelier, identity.role, identity.participant_id)
+
+
+register_snapshot_part("board", _snapshot_part)
+
+
+def _participant(ctx):
+    return ctx.participant if ctx.identity.role == "participant" else None
+
+
+def _is_public(note, prompt) -> bool:
+    return rules.note_is_public(note.rules_dict(), prompt.rules_dict())
+
+
+def _emit_note(ctx, note, prompt, was_public: bool, count: int | None = None):
+    if count is None:
+        count = service.merged_count(ctx.session, note)
+    ctx.emit("board:note", note.full_dict(count), "facilitator")
+    if _is_public(note, prompt):
+        data = note.public_dict(count)
+        for audience in PUBLIC:
+            ctx.emit("board:note", data, audience)
+    elif was_public:
+        for audience in PUBLIC:
+            ctx.emit("board:note:gone", {"id": note.id}, audience)
+    if note.participant_id is not None:
+        ctx.emit_to_participant(note.participant_id, "board:note:mine", note.own_dict(count))
+
+
+def _emit_state(ctx, author_ids=()):
+    """The whole board to every audience, as each may see it."""
+    s, atelier = ctx.session, ctx.atelier
+    s.flush()
+    ctx.emit("board:state", service.board_view(s, atelier, "facilitator"), "facilitator")
+    public = service.board_view(s, atelier, "projector")
+    for audience in PUBLIC:
+        ctx.emit("board:state", public, audience)
+    for pid in sorted({p for p in author_ids if p is not None}):
+        view = service.board_view(s, atelier, "participant", pid)
+        ctx.emit_to_participant(
+            pid, "board:mine", {"mine": view["mine"], "my_votes": view["my_votes"]}
+        )
+
+
+def _emit_prompt(ctx, prompt):
+    s, atelier = ctx.session, ctx.atelier
+    vote_totals = service.totals(s, atelier, prompt.id)
+    ids = set(vote_totals)
+    ctx.emit(
+        "board:prompt", service.prompt_view(prompt, vote_totals, ids, full=True), "facilitator"
+    )
+    public = service.prompt_view(prompt, vote_totals, ids, full=False)
+    for audience in PUBLIC:
+        ctx.emit("board:prompt", public, audience)
+
+
+def _emit_categories(ctx, prompt_id: int):
+    data = {
+        "prompt_id": prompt_id,
+        "categories": [
+            c.to_dict() for c in service.categories(ctx.session, ctx.atelier, prompt_id)
+        ],
+    }
+    ctx.emit("board:categories", data, "all")
+    return data
+
+
+# ---------------------------------------------------------------- prompts
+
+
+@event("board:prompt:create", roles=("facilitator",))
+def prompt_create(ctx, payload):
+    """Add a prompt (question) to the atelier."""
+    prompt = service.create_prompt(ctx.session, ctx.atelier, payload)
+    _emit_prompt(ctx, prompt)
+    return prompt.to_dict()
+
+
+@event("board:prompt:update", roles=("facilitator",))
+def prompt_update(ctx, payload):
+    """Edit a prompt: text, colours, status, visibility, reveal, approval, on screen."""
+    prompt, changed, others = service.update_prompt(ctx.session, ctx.atelier, payload)
+    if changed & service.VISIBILITY_FIELDS:
+        _emit_state(ctx)
+    elif changed:
+        _emit_prompt(ctx, prompt)
+    return {"prompt": prompt.to_dict(), "closed": [p.id for p in others]}
+
+
+# ---------------------------------------------------------------- notes
+
+
+@event("board:note:create", roles=("facilitator", "participant"))
+def note_create(ctx, payload):
+    """Post a note (exactly once per ``client_id``)."""
+    participant = _participant(ctx)
+    # Keep the prompt referenced: the session only holds loaded rows weakly,
+    # and fetching it again after the insert would cost one more query.
+    prompt_id = payload.get("prompt_id")
+    valid = type(prompt_id) is int and 0 < prompt_id <= 2**53
+    prompt = ctx.session.get(BoardPrompt, prompt_id) if valid else None
+    note, created = service.create_note(ctx.session, ctx.atelier, payload, participant)
+    count = service.merged_count(ctx.session, note) if not created else 0
+    if created:
+        ctx.session.flush()
+        if prompt is None or prompt.id != note.prompt_id:
+            prompt = ctx.session.get(BoardPrompt, note.prompt_id)
+        _emit_note(ctx, note, prompt, was_public=False, count=0)
+    data = note.full_dict(count) if ctx.is_facilitator else note.own_dict(count)
+    return {**data, "created": created}
+
+
+@event("board:note:update", roles=("facilitator", "participant"))
+def note_update(ctx, payload):
+    """Edit one's own note while the prompt is open (the facilitator: any note)."""
+    participant = _participant(ctx)
+    note = service.get_note(ctx.session, ctx.atelier, payload.get("note_id"))
+    prompt = ctx.session.get(BoardPrompt, note.prompt_id)
+    was_public = _is_public(note, prompt)
+    note = service.update_note(ctx.session, ctx.atelier, payload, participant)
+    _emit_note(ctx, note, prompt, was_public)
+    return note.full_dict() if ctx.is_facilitator else note.own_dict()
+
+
+@event("board:note:delete", roles=("facilitator", "participant"))
+def note_delete(ctx, payload):
+    """Delete one's own note while the prompt is open (the facilitator: any note)."""
+    participant = _participant(ctx)
+    info, freed = service.delete_note(ctx.session, ctx.atelier, payload, participant)
+    if freed:
+        _emit_state(ctx, [n.participant_id for n in freed] + [info["participant_id"]])
+    else:
+        prompt = ctx.session.get(BoardPrompt, info["prompt_id"])
+        gone = {"id": info["id"]}
+        ctx.emit("board:note:gone", gone, "facilitator")
+        if rules.note_is_public(info, prompt.rules_dict()):
+            for audience in PUBLIC:
+                ctx.emit("board:note:gone", gone, audience)
+    if info["participant_id"] is not None:
+        ctx.emit_to_participant(info["participant_id"], "board:note:mine:gone", {"id": info["id"]})
+    return {"id": info["id"]}
+
+
+@event("board:note:moderate", roles=("facilitator",))
+def note_moderate(ctx, payload):
+    """Hide, restore, approve or reject a note."""
+    note = service.get_note(ctx.session, ctx.atelier, payload.get("note_id"))
+    prompt = ctx.session.get(BoardPrompt, note.prompt_id)
+    was_public = _is_public(note, prompt)
+    note = service.moderate_note(ctx.session, ctx.atelier, payload)
+    _emit_note(ctx, note, prompt, was_public)
+    return note.full_dict(service.merged_count(ctx.session, note))
+
+
+@event("board:note:move", roles=("facilitator",))
+def note_move(ctx, payload):
+    """Put a note in a category (``category_id`` null: uncategorised)."""
+    note = service.move_note(ctx.session, ctx.atelier, payload)
+    prompt = ctx.session.get(BoardPrompt, note.prompt_id)
+    ctx.session.flush()
+    _emit_note(ctx, note, prompt, _is_public(note, prompt))
+    return note.full_dict(service.merged_count(ctx.session, note))
+
+
+@event("board:note:merge", roles=("facilitator",))
+def note_merge(ctx, payload):
+    """Merge a duplicate note into another (``into_id`` null: unmerge)."""
+    note, target = service.merge_note(ctx.session, ctx.atelier, payload)
+    _emit_state(ctx, [note.participant_id, target.participant_id if target else None])
+    return note.full_dict()
+
+
+# ---------------------------------------------------------------- categories
+
+
+@event("board:category:create", roles=("facilitator",))
+def category_create(ctx, payload):
+    """Add a category to a prompt."""
+    cat = service.create_category(ctx.session, ctx.atelier, payload)
+    _emit_categories(ctx, cat.prompt_id)
+    return cat.to_dict()
+
+
+@event("board:category:update", roles=("facilitator",))
+def category_update(ctx, payload):
+    """Rename a category."""
+    cat = service.rename_category(ctx.session, ctx.atelier, payload)
+    _emit_categories(ctx, cat.prompt_id)
+    return cat.to_dict()
+
+
+@event("board:category:delete", roles=("facilitator",))
+def category_delete(ctx, payload):
+    """Delete a category; its notes become uncategorised."""
+    prompt_id, moved = service.delete_category(ctx.session, ctx.atelier, payload)
+    data = _emit_categories(ctx, prompt_id)
+    prompt = ctx.session.get(BoardPrompt, prompt_id)
+    for note in moved:
+        _emit_note(ctx, note, prompt, _is_public(note, prompt))
+    return data
+
+
+@event("board:category:reorder", roles=("facilitator",))
+def category_reorder(ctx, payload):
+    """Reorder the categories of a prompt (``order``: every category id)."""
+    prompt_id = service.reorder_categories(ctx.session, ctx.atelier, payload)
+    ctx.session.flush()
+    return _emit_categories(ctx, prompt_id)
+
+
+# ---------------------------------------------------------------- votes
+
+
+@event("board:vote:open", roles=("facilitator",))
+def vote_open(ctx, payload):
+    """Open a dot vote on a prompt with ``dots`` per participant."""
+    prompt = service.open_vote(ctx.session, ctx.atelier, payload)
+    _emit_prompt(ctx, prompt)
+    return prompt.to_dict()
+
+
+@event("board:vote:close", roles=("facilitator",))
+def vote_close(ctx, payload):
+    """Close the vote: the ranked results go to every screen."""
+    prompt = service.close_vote(ctx.session, ctx.atelier, payload)
+    _emit_prompt(ctx, prompt)
+    totals = service.totals(ctx.session, ctx.atelier, prompt.id)
+    return service.prompt_view(prompt, totals, set(totals), full=True)
+
+
+@event("board:vote:cast", roles=("participant",))
+def vote_cast(ctx, payload):
+    """Put ``dots`` of one's dots on a note (an absolute number: resending is harmless)."""
+    note = service.cast_vote(ctx.session, ctx.atelier, payload, ctx.participant)
+    pid = ctx.identity.participant_id
+    mine = service.my_votes(ctx.session, ctx.atelier, pid, note.prompt_id)
+    data = {"prompt_id": note.prompt_id, "votes": mine.get(str(note.prompt_id), {})}
+    ctx.emit_to_participant(pid, "board:votes:mine", data)
+    prompt = ctx.session.get(BoardPrompt, note.prompt_id)
+    totals = service.totals(ctx.session, ctx.atelier, prompt.id)
+    ctx.emit(
+        "board:prompt", service.prompt_view(prompt, totals, set(totals), full=True), "facilitator"
+    )
+    return data

@@ -1,0 +1,196 @@
+"""Tables of the post-it board: prompts, categories, notes, votes."""
+
+import datetime as dt
+import json
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+from ..models import utcnow
+
+
+def _ms(value: dt.datetime | None) -> int | None:
+    if value is None:
+        return None
+    return int(value.replace(tzinfo=dt.UTC).timestamp() * 1000)
+
+
+class BoardPrompt(Base):
+    __tablename__ = "board_prompt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("atelier.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    # open | closed | archived
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # live | reveal
+    visibility: Mapped[str] = mapped_column(String(10), default="live")
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Shown on the projector's board scene.
+    on_screen: Mapped[bool] = mapped_column(Boolean, default=True)
+    # JSON list of palette names; empty: the default colour only.
+    colours: Mapped[str] = mapped_column(Text, default="[]")
+    # none | open | closed
+    vote_status: Mapped[str] = mapped_column(String(10), default="none")
+    vote_dots: Mapped[int] = mapped_column(Integer, default=3)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def colour_list(self) -> list[str]:
+        try:
+            return json.loads(self.colours or "[]")
+        except ValueError:
+            return []
+
+    def rules_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "visibility": self.visibility,
+            "revealed": self.revealed,
+            "approval": self.approval,
+            "vote_status": self.vote_status,
+            "vote_dots": self.vote_dots,
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "position": self.position,
+            "text": self.text,
+            "status": self.status,
+            "visibility": self.visibility,
+            "revealed": self.revealed,
+            "approval": self.approval,
+            "on_screen": self.on_screen,
+            "colours": self.colour_list,
+            "vote_status": self.vote_status,
+            "vote_dots": self.vote_dots,
+        }
+
+
+class BoardCategory(Base):
+    __tablename__ = "board_category"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("atelier.id", ondelete="CASCADE"), index=True
+    )
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("board_prompt.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "prompt_id": self.prompt_id,
+            "position": self.position,
+            "title": self.title,
+        }
+
+
+class BoardNote(Base):
+    __tablename__ = "board_note"
+    __table_args__ = (UniqueConstraint("atelier_id", "client_id", name="uq_board_note_client"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("atelier.id", ondelete="CASCADE"), index=True
+    )
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("board_prompt.id", ondelete="CASCADE"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_category.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # None: written by the facilitator (or the participant was deleted).
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    colour: Mapped[str] = mapped_column(String(20), default="jaune")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Author name kept at writing time (None when anonymous).
+    author_name: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # visible | hidden | pending
+    status: Mapped[str] = mapped_column(String(10), default="visible")
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("board_note.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    def rules_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "merged_into": self.merged_into,
+            "participant_id": self.participant_id,
+        }
+
+    def public_dict(self, merged_count: int = 0) -> dict:
+        """What the projector and the other participants see."""
+        return {
+            "id": self.id,
+            "prompt_id": self.prompt_id,
+            "category_id": self.category_id,
+            "text": self.text,
+            "colour": self.colour,
+            "author": None if self.anonymous else self.author_name,
+            "by_facilitator": self.by_facilitator,
+            "merged_count": merged_count,
+            "created_at": _ms(self.created_at),
+        }
+
+    def own_dict(self, merged_count: int = 0) -> dict:
+        """What the author sees of their own note."""
+        return {
+            **self.public_dict(merged_count),
+            "client_id": self.client_id,
+            "status": self.status,
+            "anonymous": self.anonymous,
+            "merged_into": self.merged_into,
+            "mine": True,
+        }
+
+    def full_dict(self, merged_count: int = 0) -> dict:
+        """What the facilitator sees."""
+        return {
+            **self.own_dict(merged_count),
+            "participant_id": self.participant_id,
+            "author_name": self.author_name,
+            "mine": self.by_facilitator,
+        }
+
+
+class BoardVote(Base):
+    __tablename__ = "board_vote"
+    __table_args__ = (UniqueConstraint("note_id", "participant_id", name="uq_board_vote"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("atelier.id", ondelete="CASCADE"), index=True
+    )
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("board_prompt.id", ondelete="CASCADE"), index=True
+    )
+    note_id: Mapped[int] = mapped_column(ForeignKey("board_note.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    dots: Mapped[int] = mapped_column(Integer, default=0)

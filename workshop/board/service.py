@@ -1,0 +1,584 @@
+"""Post-it board operations on the database (no Flask, no Socket.IO).
+
+Every function takes an open SQLAlchemy session and the atelier the caller is
+connected to; ids sent by clients are always checked against that atelier.
+The caller commits.
+"""
+
+import json
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import board as rules
+from ..domain.errors import DomainError
+from ..models import Atelier, Participant, utcnow
+from .models import BoardCategory, BoardNote, BoardPrompt, BoardVote
+
+# ---------------------------------------------------------------- prompts
+
+
+def prompts(s: Session, atelier: Atelier) -> list[BoardPrompt]:
+    return list(
+        s.scalars(
+            select(BoardPrompt)
+            .where(BoardPrompt.atelier_id == atelier.id)
+            .order_by(BoardPrompt.position, BoardPrompt.id)
+        )
+    )
+
+
+def get_prompt(s: Session, atelier: Atelier, prompt_id) -> BoardPrompt:
+    prompt_id = rules.check_id(prompt_id)
+    prompt = s.get(BoardPrompt, prompt_id)
+    if prompt is None or prompt.atelier_id != atelier.id:
+        raise DomainError("prompt_not_found")
+    return prompt
+
+
+def create_prompt(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
+    allowed = {"text", "colours", "visibility", "approval", "status", "on_screen"}
+    if set(data) - allowed:
+        raise DomainError("invalid_payload")
+    count = s.scalar(select(func.count(BoardPrompt.id)).where(BoardPrompt.atelier_id == atelier.id))
+    if count >= rules.MAX_PROMPTS:
+        raise DomainError("too_many_prompts", max=rules.MAX_PROMPTS)
+    last = s.scalar(
+        select(func.max(BoardPrompt.position)).where(BoardPrompt.atelier_id == atelier.id)
+    )
+    prompt = BoardPrompt(
+        atelier_id=atelier.id,
+        position=(last + 1) if last is not None else 0,
+        text=rules.clean_prompt_text(data.get("text")),
+        colours=json.dumps(rules.clean_colours(data.get("colours"))),
+        visibility=rules.check_choice(
+            data.get("visibility", "live"), rules.VISIBILITIES, "invalid_visibility"
+        ),
+        approval=rules.check_bool(data.get("approval", False)),
+        status=rules.check_choice(
+            data.get("status", "open"), rules.PROMPT_STATUSES, "invalid_prompt_status"
+        ),
+        on_screen=rules.check_bool(data.get("on_screen", True)),
+        revealed=False,
+        vote_status="none",
+        vote_dots=3,
+    )
+    s.add(prompt)
+    s.flush()
+    return prompt
+
+
+# Fields whose change alters who may see which notes.
+VISIBILITY_FIELDS = {"status", "visibility", "revealed"}
+
+
+def update_prompt(s: Session, atelier: Atelier, data: dict) -> tuple[BoardPrompt, set, list]:
+    """Edit a prompt; return it, the changed fields and other prompts closed
+    along (``exclusive``: open this one alone)."""
+    allowed = {
+        "prompt_id",
+        "text",
+        "colours",
+        "visibility",
+        "approval",
+        "status",
+        "on_screen",
+        "revealed",
+        "exclusive",
+        "position",
+    }
+    if set(data) - allowed:
+        raise DomainError("invalid_payload")
+    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    changed = set()
+
+    def put(field, value):
+        if getattr(prompt, field) != value:
+            setattr(prompt, field, value)
+            changed.add(field)
+
+    if "text" in data:
+        put("text", rules.clean_prompt_text(data["text"]))
+    if "colours" in data:
+        put("colours", json.dumps(rules.clean_colours(data["colours"])))
+    if "visibility" in data:
+        put(
+            "visibility",
+            rules.check_choice(data["visibility"], rules.VISIBILITIES, "invalid_visibility"),
+        )
+    if "approval" in data:
+        put("approval", rules.check_bool(data["approval"]))
+    if "on_screen" in data:
+        put("on_screen", rules.check_bool(data["on_screen"]))
+    if "revealed" in data:
+        put("revealed", rules.check_bool(data["revealed"]))
+    if "position" in data:
+        put("position", rules.check_int(data["position"], low=0, high=10_000))
+    if "status" in data:
+        put(
+            "status",
+            rules.check_choice(data["status"], rules.PROMPT_STATUSES, "invalid_prompt_status"),
+        )
+    others = []
+    if data.get("exclusive") is not None and rules.check_bool(data["exclusive"]):
+        if prompt.status != "open":
+            raise DomainError("invalid_payload")
+        for other in prompts(s, atelier):
+            if other.id != prompt.id and other.status == "open":
+                other.status = "closed"
+                others.append(other)
+        if others:
+            changed.add("status")
+    return prompt, changed, others
+
+
+# ---------------------------------------------------------------- categories
+
+
+def categories(s: Session, atelier: Atelier, prompt_id: int | None = None) -> list[BoardCategory]:
+    q = select(BoardCategory).where(BoardCategory.atelier_id == atelier.id)
+    if prompt_id is not None:
+        q = q.where(BoardCategory.prompt_id == prompt_id)
+    return list(
+        s.scalars(q.order_by(BoardCategory.prompt_id, BoardCategory.position, BoardCategory.id))
+    )
+
+
+def get_category(s: Session, atelier: Atelier, category_id) -> BoardCategory:
+    category_id = rules.check_id(category_id)
+    cat = s.get(BoardCategory, category_id)
+    if cat is None or cat.atelier_id != atelier.id:
+        raise DomainError("category_not_found")
+    return cat
+
+
+def create_category(s: Session, atelier: Atelier, data: dict) -> BoardCategory:
+    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    title = rules.clean_category_title(data.get("title"))
+    existing = categories(s, atelier, prompt.id)
+    if len(existing) >= rules.MAX_CATEGORIES:
+        raise DomainError("too_many_categories", max=rules.MAX_CATEGORIES)
+    cat = BoardCategory(
+        atelier_id=atelier.id,
+        prompt_id=prompt.id,
+        position=(max(c.position for c in existing) + 1) if existing else 0,
+        title=title,
+    )
+    s.add(cat)
+    s.flush()
+    return cat
+
+
+def rename_category(s: Session, atelier: Atelier, data: dict) -> BoardCategory:
+    cat = get_category(s, atelier, data.get("category_id"))
+    cat.title = rules.clean_category_title(data.get("title"))
+    return cat
+
+
+def delete_category(s: Session, atelier: Atelier, data: dict) -> tuple[int, list[BoardNote]]:
+    """Delete a category; its notes go back to "uncategorised"."""
+    cat = get_category(s, atelier, data.get("category_id"))
+    notes = list(s.scalars(select(BoardNote).where(BoardNote.category_id == cat.id)))
+    for note in notes:
+        note.category_id = None
+    prompt_id = cat.prompt_id
+    s.delete(cat)
+    s.flush()
+    return prompt_id, notes
+
+
+def reorder_categories(s: Session, atelier: Atelier, data: dict) -> int:
+    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    order = data.get("order")
+    cats = {c.id: c for c in categories(s, atelier, prompt.id)}
+    if (
+        not isinstance(order, list)
+        or len(order) != len(cats)
+        or any(not isinstance(i, int) or isinstance(i, bool) for i in order)
+        or set(order) != set(cats)
+    ):
+        raise DomainError("invalid_order")
+    for pos, cid in enumerate(order):
+        cats[cid].position = pos
+    return prompt.id
+
+
+# ---------------------------------------------------------------- notes
+
+
+def notes(s: Session, atelier: Atelier) -> list[BoardNote]:
+    return list(
+        s.scalars(
+            select(BoardNote).where(BoardNote.atelier_id == atelier.id).order_by(BoardNote.id)
+        )
+    )
+
+
+def get_note(s: Session, atelier: Atelier, note_id) -> BoardNote:
+    note_id = rules.check_id(note_id)
+    note = s.get(BoardNote, note_id)
+    if note is None or note.atelier_id != atelier.id:
+        raise DomainError("note_not_found")
+    return note
+
+
+def note_by_client_id(s: Session, atelier: Atelier, client_id: str) -> BoardNote | None:
+    return s.scalar(
+        select(BoardNote).where(
+            BoardNote.atelier_id == atelier.id, BoardNote.client_id == client_id
+        )
+    )
+
+
+def merged_count(s: Session, note: BoardNote) -> int:
+    return s.scalar(select(func.count(BoardNote.id)).where(BoardNote.merged_into == note.id)) or 0
+
+
+def create_note(
+    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+) -> tuple[BoardNote, bool]:
+    """Store a note once: a repeat of the same ``client_id`` returns the note
+    already stored (``created`` False)."""
+    allowed = {"client_id", "prompt_id", "text", "colour", "anonymous"}
+    if set(data) - allowed:
+        raise DomainError("invalid_payload")
+    client_id = rules.check_client_id(data.get("client_id"))
+    existing = note_by_client_id(s, atelier, client_id)
+    if existing is not None:
+        _check_same_author(existing, participant)
+        return existing, False
+    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    by_facilitator = participant is None
+    if not by_facilitator:
+        rules.check_can_post(prompt.rules_dict())
+    elif prompt.status == "archived":
+        raise DomainError("prompt_closed")
+    text = rules.clean_note_text(data.get("text"), atelier.note_max_length)
+    colour = rules.choose_colour(data.get("colour"), prompt.colour_list)
+    anonymous = data.get("anonymous", False)
+    rules.check_bool(anonymous)
+    name = participant.display_name if participant is not None else None
+    if anonymous and not atelier.allow_anonymous:
+        raise DomainError("anonymous_not_allowed")
+    if name is None and participant is not None:
+        anonymous = True
+    note = BoardNote(
+        atelier_id=atelier.id,
+        prompt_id=prompt.id,
+        participant_id=participant.id if participant is not None else None,
+        by_facilitator=by_facilitator,
+        client_id=client_id,
+        text=text,
+        colour=colour,
+        anonymous=bool(anonymous),
+        author_name=None if anonymous else name,
+        status=rules.initial_status(prompt.rules_dict(), by_facilitator=by_facilitator),
+    )
+    try:
+        with s.begin_nested():
+            s.add(note)
+    except IntegrityError:
+        # The same note arrived twice at once (a resend): keep the first.
+        existing = note_by_client_id(s, atelier, client_id)
+        if existing is None:
+            raise
+        _check_same_author(existing, participant)
+        return existing, False
+    return note, True
+
+
+def _check_same_author(note: BoardNote, participant: Participant | None) -> None:
+    if participant is None:
+        if not note.by_facilitator:
+            raise DomainError("invalid_client_id")
+    elif note.participant_id != participant.id:
+        raise DomainError("invalid_client_id")
+
+
+def _check_author(note: BoardNote, participant: Participant | None) -> None:
+    """Participants may change their own notes, while the prompt is open."""
+    if participant is None:
+        return
+    if note.participant_id != participant.id:
+        raise DomainError("not_your_note")
+
+
+def update_note(
+    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+) -> BoardNote:
+    allowed = {"note_id", "text", "colour", "anonymous"}
+    if set(data) - allowed:
+        raise DomainError("invalid_payload")
+    note = get_note(s, atelier, data.get("note_id"))
+    _check_author(note, participant)
+    prompt = s.get(BoardPrompt, note.prompt_id)
+    if participant is not None:
+        rules.check_can_post(prompt.rules_dict())
+    changed = False
+    if "text" in data:
+        text = rules.clean_note_text(data["text"], atelier.note_max_length)
+        changed = changed or text != note.text
+        note.text = text
+    if "colour" in data:
+        colour = rules.choose_colour(data["colour"], prompt.colour_list)
+        changed = changed or colour != note.colour
+        note.colour = colour
+    if "anonymous" in data:
+        anonymous = rules.check_bool(data["anonymous"])
+        if anonymous and not atelier.allow_anonymous:
+            raise DomainError("anonymous_not_allowed")
+        if participant is not None and participant.display_name is None:
+            anonymous = True
+        note.anonymous = anonymous
+        note.author_name = None if anonymous else participant.display_name if participant else None
+    if changed and participant is not None and prompt.approval and note.status == "visible":
+        # An edited note goes back to the moderation queue.
+        note.status = "pending"
+    note.updated_at = utcnow()
+    return note
+
+
+def delete_note(
+    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+) -> tuple[dict, list[BoardNote]]:
+    """Delete a note; return its last state (rules dict) and the notes that
+    were merged into it (they come back on their own)."""
+    if set(data) - {"note_id"}:
+        raise DomainError("invalid_payload")
+    note = get_note(s, atelier, data.get("note_id"))
+    _check_author(note, participant)
+    prompt = s.get(BoardPrompt, note.prompt_id)
+    if participant is not None:
+        rules.check_can_post(prompt.rules_dict())
+    freed = list(s.scalars(select(BoardNote).where(BoardNote.merged_into == note.id)))
+    for other in freed:
+        other.merged_into = None
+    info = {**note.rules_dict(), "id": note.id, "prompt_id": note.prompt_id}
+    s.delete(note)
+    s.flush()
+    return info, freed
+
+
+def moderate_note(s: Session, atelier: Atelier, data: dict) -> BoardNote:
+    if set(data) - {"note_id", "action"}:
+        raise DomainError("invalid_payload")
+    note = get_note(s, atelier, data.get("note_id"))
+    note.status = rules.moderate(note.status, data.get("action"))
+    return note
+
+
+def move_note(s: Session, atelier: Atelier, data: dict) -> BoardNote:
+    if set(data) - {"note_id", "category_id"}:
+        raise DomainError("invalid_payload")
+    note = get_note(s, atelier, data.get("note_id"))
+    category_id = data.get("category_id")
+    if category_id is None:
+        note.category_id = None
+    else:
+        cat = get_category(s, atelier, category_id)
+        if cat.prompt_id != note.prompt_id:
+            raise DomainError("category_not_found")
+        note.category_id = cat.id
+    # Duplicates merged into it follow it.
+    for other in s.scalars(select(BoardNote).where(BoardNote.merged_into == note.id)):
+        other.category_id = note.category_id
+    return note
+
+
+def merge_note(s: Session, atelier: Atelier, data: dict) -> tuple[BoardNote, BoardNote | None]:
+    """Merge a duplicate into another note of the same prompt (``into_id``),
+    or take it back out (``into_id`` null). Votes on the duplicate move to the
+    note it is merged into."""
+    if set(data) - {"note_id", "into_id"}:
+        raise DomainError("invalid_payload")
+    note = get_note(s, atelier, data.get("note_id"))
+    into_id = data.get("into_id")
+    if into_id is None:
+        target = s.get(BoardNote, note.merged_into) if note.merged_into else None
+        note.merged_into = None
+        return note, target
+    target = get_note(s, atelier, into_id)
+    if target.id == note.id or target.prompt_id != note.prompt_id:
+        raise DomainError("merge_invalid")
+    while target.merged_into is not None:
+        target = s.get(BoardNote, target.merged_into)
+        if target.id == note.id:
+            raise DomainError("merge_invalid")
+    # Notes already merged into this one move along to the new target.
+    for other in s.scalars(select(BoardNote).where(BoardNote.merged_into == note.id)):
+        other.merged_into = target.id
+        other.category_id = target.category_id
+    note.merged_into = target.id
+    note.category_id = target.category_id
+    for vote in list(s.scalars(select(BoardVote).where(BoardVote.note_id == note.id))):
+        into = s.scalar(
+            select(BoardVote).where(
+                BoardVote.note_id == target.id, BoardVote.participant_id == vote.participant_id
+            )
+        )
+        if into is None:
+            vote.note_id = target.id
+        else:
+            into.dots += vote.dots
+            s.delete(vote)
+    s.flush()
+    return note, target
+
+
+# ---------------------------------------------------------------- votes
+
+
+def open_vote(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
+    if set(data) - {"prompt_id", "dots"}:
+        raise DomainError("invalid_payload")
+    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    if prompt.status == "archived":
+        raise DomainError("prompt_closed")
+    dots = rules.check_int(
+        data.get("dots", prompt.vote_dots),
+        low=1,
+        high=rules.MAX_DOTS,
+        code="invalid_dots",
+        max=rules.MAX_DOTS,
+    )
+    prompt.vote_dots = dots
+    prompt.vote_status = "open"
+    return prompt
+
+
+def close_vote(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
+    if set(data) - {"prompt_id"}:
+        raise DomainError("invalid_payload")
+    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    if prompt.vote_status != "open":
+        raise DomainError("vote_not_open")
+    prompt.vote_status = "closed"
+    return prompt
+
+
+def cast_vote(s: Session, atelier: Atelier, data: dict, participant: Participant) -> BoardNote:
+    """Set how many of their dots a participant puts on a note (0 takes them back)."""
+    if set(data) - {"note_id", "dots"}:
+        raise DomainError("invalid_payload")
+    note = get_note(s, atelier, data.get("note_id"))
+    prompt = s.get(BoardPrompt, note.prompt_id)
+    if not rules.note_is_public(note.rules_dict(), prompt.rules_dict()):
+        raise DomainError("note_not_found")
+    spent = s.scalar(
+        select(func.coalesce(func.sum(BoardVote.dots), 0)).where(
+            BoardVote.prompt_id == prompt.id,
+            BoardVote.participant_id == participant.id,
+            BoardVote.note_id != note.id,
+        )
+    )
+    dots = rules.check_vote(prompt.rules_dict(), spent_elsewhere=spent, dots=data.get("dots"))
+    vote = s.scalar(
+        select(BoardVote).where(
+            BoardVote.note_id == note.id, BoardVote.participant_id == participant.id
+        )
+    )
+    if vote is None:
+        if dots:
+            s.add(
+                BoardVote(
+                    atelier_id=atelier.id,
+                    prompt_id=prompt.id,
+                    note_id=note.id,
+                    participant_id=participant.id,
+                    dots=dots,
+                )
+            )
+    elif dots:
+        vote.dots = dots
+    else:
+        s.delete(vote)
+    s.flush()
+    return note
+
+
+def totals(s: Session, atelier: Atelier, prompt_id: int | None = None) -> dict[int, int]:
+    """Dots per note (note id -> total)."""
+    q = (
+        select(BoardVote.note_id, func.sum(BoardVote.dots))
+        .where(BoardVote.atelier_id == atelier.id)
+        .group_by(BoardVote.note_id)
+    )
+    if prompt_id is not None:
+        q = q.where(BoardVote.prompt_id == prompt_id)
+    return {nid: int(total) for nid, total in s.execute(q) if total}
+
+
+def my_votes(s: Session, atelier: Atelier, participant_id: int, prompt_id=None) -> dict:
+    """A participant's dots: ``{prompt_id: {note_id: dots}}`` (JSON keys as strings)."""
+    q = select(BoardVote).where(
+        BoardVote.atelier_id == atelier.id, BoardVote.participant_id == participant_id
+    )
+    if prompt_id is not None:
+        q = q.where(BoardVote.prompt_id == prompt_id)
+    out: dict = {}
+    for v in s.scalars(q):
+        out.setdefault(str(v.prompt_id), {})[str(v.note_id)] = v.dots
+    return out
+
+
+# ---------------------------------------------------------------- views
+
+
+def prompt_view(prompt: BoardPrompt, vote_totals: dict, note_ids: set, *, full: bool) -> dict:
+    data = prompt.to_dict()
+    show = full or prompt.vote_status == "closed"
+    if show and prompt.vote_status != "none":
+        data["results"] = rules.rank_results(
+            {nid: v for nid, v in vote_totals.items() if nid in note_ids}
+        )
+    return data
+
+
+def board_view(s: Session, atelier: Atelier, role: str, participant_id: int | None = None) -> dict:
+    """The board as one viewer may see it (the connect snapshot part).
+
+    ``role`` "facilitator": everything. "projector" or "participant": public
+    notes of non-archived prompts; with ``participant_id``, also "mine" (own
+    notes, whatever their state) and "my_votes".
+    """
+    all_prompts = prompts(s, atelier)
+    full = role == "facilitator"
+    shown = [p for p in all_prompts if full or p.status != "archived"]
+    by_id = {p.id: p for p in shown}
+    all_notes = notes(s, atelier)
+    counts = Counter(n.merged_into for n in all_notes if n.merged_into is not None)
+    vote_totals = totals(s, atelier)
+    if full:
+        note_list = [n.full_dict(counts[n.id]) for n in all_notes]
+    else:
+        note_list = [
+            n.public_dict(counts[n.id])
+            for n in all_notes
+            if n.prompt_id in by_id
+            and rules.note_is_public(n.rules_dict(), by_id[n.prompt_id].rules_dict())
+        ]
+    ids_by_prompt: dict = {}
+    for n in all_notes:
+        ids_by_prompt.setdefault(n.prompt_id, set()).add(n.id)
+    view = {
+        "prompts": [
+            prompt_view(p, vote_totals, ids_by_prompt.get(p.id, set()), full=full) for p in shown
+        ],
+        "categories": [c.to_dict() for c in categories(s, atelier) if c.prompt_id in by_id],
+        "notes": note_list,
+        "palette": rules.PALETTE,
+    }
+    if participant_id is not None:
+        view["mine"] = [
+            n.own_dict(counts[n.id])
+            for n in all_notes
+            if n.participant_id == participant_id and n.prompt_id in by_id
+        ]
+        view["my_votes"] = my_votes(s, atelier, participant_id)
+    return view
+
+
+def public_note(s: Session, note: BoardNote) -> dict:
+    return note.public_dict(merged_count(s, note))

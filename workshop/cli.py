@@ -1,0 +1,159 @@
+"""The ``workshop`` command: serve, demo, db upgrade, map, purge."""
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from maps.cli import map_cli
+
+
+def _make_app(instance):
+    if instance:
+        os.environ["WORKSHOP_INSTANCE"] = str(Path(instance).resolve())
+    from . import create_app
+
+    return create_app()
+
+
+def _run(app, host, port):
+    from .extensions import socketio
+
+    socketio.run(
+        app,
+        host=host,
+        port=port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=os.environ.get("WORKSHOP_ACCESS_LOG") == "1",
+    )
+
+
+def _print_links(app, code, secret, host, port):
+    from flask import url_for
+
+    shown_host = "localhost" if host in ("0.0.0.0", "::") else host
+    with app.test_request_context(base_url=f"http://{shown_host}:{port}"):
+        from .ateliers.service import find_atelier
+        from .ateliers.views import links_for
+
+        with app.extensions["workshop_db"].session() as s:
+            links = links_for(find_atelier(s, code), secret)
+        url_for  # noqa: B018
+    click.echo(f"Code de l’atelier : {code}")
+    click.echo(f"Console (animation, gardez ce lien secret) : {links['console_url']}")
+    click.echo(f"Projection : {links['projection_url']}")
+    click.echo(f"Rejoindre (téléphones) : {links['join_url']}")
+
+
+host_option = click.option(
+    "--host",
+    default=lambda: os.environ.get("WORKSHOP_HOST", "0.0.0.0"),
+    show_default="0.0.0.0, all interfaces, or $WORKSHOP_HOST",
+    help="Adresse d’écoute. 0.0.0.0 pour que les téléphones du réseau local puissent rejoindre.",
+)
+port_option = click.option(
+    "--port",
+    default=lambda: int(os.environ.get("WORKSHOP_PORT", "5000")),
+    type=int,
+    show_default="5000, or $WORKSHOP_PORT",
+    help="Port d’écoute.",
+)
+instance_option = click.option(
+    "--instance",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Dossier d’instance (base SQLite, clé secrète). Par défaut ./instance ou "
+    "$WORKSHOP_INSTANCE.",
+)
+
+
+@click.group()
+def cli():
+    """Boîte à outils d’ateliers participatifs."""
+
+
+@cli.command()
+@host_option
+@port_option
+@instance_option
+def serve(host, port, instance):
+    """Démarrer le serveur (console, projection et téléphones)."""
+    app = _make_app(instance)
+    click.echo(f"Serveur prêt sur http://{host}:{port}/ (instance : {app.instance_path})")
+    _run(app, host, port)
+
+
+@cli.command()
+@host_option
+@port_option
+@instance_option
+@click.option("--no-serve", is_flag=True, help="Créer l’atelier de démonstration sans démarrer.")
+def demo(host, port, instance, no_serve):
+    """Créer l’atelier de démonstration (Mulhouse), afficher ses liens et démarrer."""
+    from .demo import ensure_demo
+
+    app = _make_app(instance)
+    code, secret = ensure_demo(app)
+    _print_links(app, code, secret, host, port)
+    if not no_serve:
+        _run(app, host, port)
+
+
+@cli.group()
+def db():
+    """Base de données."""
+
+
+@db.command("upgrade")
+@instance_option
+def db_upgrade(instance):
+    """Appliquer les migrations (sans perte de données)."""
+    if instance:
+        os.environ["WORKSHOP_INSTANCE"] = str(Path(instance).resolve())
+    from .config import default_instance_path, from_environment
+    from .migrate import upgrade
+
+    path = default_instance_path()
+    path.mkdir(parents=True, exist_ok=True)
+    upgrade(from_environment(path)["DATABASE_URL"])
+    click.echo("Base de données à jour.")
+
+
+@cli.command()
+@instance_option
+@click.option("--dry-run", is_flag=True, help="Lister ce qui serait supprimé, sans rien supprimer.")
+@click.option(
+    "--months",
+    type=int,
+    default=None,
+    help="Durée de conservation en mois (par défaut $WORKSHOP_RETENTION_MONTHS, ou 12).",
+)
+def purge(instance, dry_run, months):
+    """Supprimer les ateliers dont la durée de conservation est dépassée (pour cron)."""
+    import logging
+
+    from .purge import purge as run_purge
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    os.environ.setdefault("WORKSHOP_AUTO_MIGRATE", "0")
+    app = _make_app(instance)
+    months = months if months is not None else app.config["RETENTION_MONTHS"]
+    report = run_purge(app.extensions["workshop_db"], months, dry_run=dry_run)
+    for item in report:
+        verb = "à supprimer" if dry_run else "supprimé"
+        click.echo(f"Atelier {item['code']} ({item['reference']}) {verb} : {item['title']}")
+    click.echo(f"{len(report)} atelier(s) {'à supprimer' if dry_run else 'supprimé(s)'}.")
+
+
+# The cartography library's commands, as ``workshop map …``.
+cli.add_command(map_cli, name="map")
+
+
+def main(argv=None):
+    return cli.main(args=argv, prog_name="workshop")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,490 @@
+"""Co-développement operations on the database (no Flask, no Socket.IO).
+
+Every function takes an open session; the caller commits. Rules come from
+:mod:`workshop.domain.codev`; ids sent by clients are always checked against
+the atelier.
+"""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import codev as rules
+from ..domain.errors import DomainError
+from ..models import Atelier, Participant
+from .models import CodevGroup, CodevItem, CodevMember
+
+CLIENT_ID_MAX = 64
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _int(value, code="invalid_payload") -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DomainError(code)
+    return value
+
+
+def groups(s: Session, atelier: Atelier) -> list[CodevGroup]:
+    return list(
+        s.scalars(
+            select(CodevGroup).where(CodevGroup.atelier_id == atelier.id).order_by(CodevGroup.id)
+        )
+    )
+
+
+def get_group(s: Session, atelier: Atelier, group_id, *, lock: bool = False) -> CodevGroup:
+    gid = _int(group_id, "codev_group_not_found")
+    q = select(CodevGroup).where(CodevGroup.id == gid, CodevGroup.atelier_id == atelier.id)
+    if lock:
+        q = q.with_for_update()
+    group = s.scalar(q)
+    if group is None:
+        raise DomainError("codev_group_not_found")
+    return group
+
+
+def membership(s: Session, atelier: Atelier, participant_id) -> CodevMember | None:
+    if participant_id is None:
+        return None
+    return s.scalar(
+        select(CodevMember).where(
+            CodevMember.atelier_id == atelier.id, CodevMember.participant_id == participant_id
+        )
+    )
+
+
+def member_counts(s: Session, atelier: Atelier) -> dict[int, int]:
+    rows = s.execute(
+        select(CodevMember.group_id, func.count())
+        .where(CodevMember.atelier_id == atelier.id)
+        .group_by(CodevMember.group_id)
+    )
+    return dict(rows.all())
+
+
+def members(s: Session, atelier: Atelier, group_id: int | None = None) -> list[dict]:
+    q = (
+        select(CodevMember, Participant.display_name)
+        .join(Participant, Participant.id == CodevMember.participant_id)
+        .where(CodevMember.atelier_id == atelier.id, Participant.removed.is_(False))
+        .order_by(CodevMember.id)
+    )
+    if group_id is not None:
+        q = q.where(CodevMember.group_id == group_id)
+    return [member_dict(m, name) for m, name in s.execute(q).all()]
+
+
+def items(s: Session, atelier: Atelier, group_id: int | None = None) -> list[CodevItem]:
+    q = select(CodevItem).where(CodevItem.atelier_id == atelier.id).order_by(CodevItem.id)
+    if group_id is not None:
+        q = q.where(CodevItem.group_id == group_id)
+    return list(s.scalars(q))
+
+
+def member_dict(m: CodevMember, name: str | None) -> dict:
+    return {
+        "group_id": m.group_id,
+        "participant_id": m.participant_id,
+        "name": name,
+        "role": m.role,
+    }
+
+
+def timer_dict(g: CodevGroup) -> dict:
+    return {
+        "group_id": g.id,
+        "status": g.status,
+        "step_index": g.step_index,
+        "deadline_ms": g.deadline_ms,
+        "remaining_ms": g.remaining_ms,
+        "step_duration_ms": g.step_duration_ms,
+        "version": g.timer_version,
+    }
+
+
+def group_dict(g: CodevGroup, member_count: int = 0) -> dict:
+    return {
+        "id": g.id,
+        "name": g.name,
+        "room": g.room,
+        "colour": g.colour,
+        "colour_hex": rules.COLOURS.get(g.colour, "#6e7781"),
+        "template": g.template,
+        "durations_ms": list(g.durations_ms),
+        "max_members": g.max_members,
+        "closed": g.closed,
+        "projected": g.projected,
+        "member_count": member_count,
+        "timer": timer_dict(g),
+    }
+
+
+def item_dict(i: CodevItem, names: dict | None = None) -> dict:
+    return {
+        "id": i.id,
+        "group_id": i.group_id,
+        "kind": i.kind,
+        "text": i.text,
+        "answer": i.answer,
+        "retained": i.retained,
+        "step_index": i.step_index,
+        "participant_id": i.participant_id,
+        "author": (names or {}).get(i.participant_id),
+        "client_id": i.client_id,
+    }
+
+
+def texts_dict(g: CodevGroup) -> dict:
+    return {"subject": g.subject, "contract": g.contract, "action_plan": g.action_plan}
+
+
+def _names(s: Session, atelier: Atelier) -> dict:
+    rows = s.execute(
+        select(Participant.id, Participant.display_name).where(Participant.atelier_id == atelier.id)
+    )
+    return dict(rows.all())
+
+
+def group_detail(s: Session, atelier: Atelier, g: CodevGroup, *, notes: bool = True) -> dict:
+    names = _names(s, atelier)
+    group_items = [
+        item_dict(i, names) for i in items(s, atelier, g.id) if notes or i.kind != "note"
+    ]
+    mem = members(s, atelier, g.id)
+    return {
+        "group_id": g.id,
+        "members": mem,
+        "warning": size_warning(mem),
+        "texts": texts_dict(g),
+        "items": group_items,
+    }
+
+
+def size_warning(mem: list[dict]) -> str | None:
+    return rules.size_warning(sum(1 for m in mem if m["role"] == "contributeur"))
+
+
+# ---------------------------------------------------------------- groups
+
+
+def create_group(s: Session, atelier: Atelier, data: dict) -> CodevGroup:
+    fields = rules.clean_group_fields(data)
+    template = rules.get_template(fields["template"])
+    g = CodevGroup(
+        atelier_id=atelier.id,
+        durations_ms=template.default_durations_ms(),
+        closed=False,
+        projected=False,
+        status="setup",
+        step_index=0,
+        timer_version=0,
+        **fields,
+    )
+    s.add(g)
+    s.flush()
+    return g
+
+
+def update_group(s: Session, atelier: Atelier, data: dict) -> CodevGroup:
+    g = get_group(s, atelier, data.get("group_id"), lock=True)
+    fields = rules.clean_group_fields(data, partial=True)
+    if "template" in fields and fields["template"] != g.template:
+        if g.status != "setup":
+            raise DomainError("codev_already_started")
+        g.durations_ms = rules.get_template(fields["template"]).default_durations_ms()
+    if "durations" in data:
+        if g.status != "setup":
+            raise DomainError("codev_already_started")
+        template_key = fields.get("template", g.template)
+        g.durations_ms = rules.clean_durations(template_key, data["durations"])
+    if "closed" in data:
+        if not isinstance(data["closed"], bool):
+            raise DomainError("invalid_payload")
+        g.closed = data["closed"]
+    for key, value in fields.items():
+        setattr(g, key, value)
+    return g
+
+
+def delete_group(s: Session, atelier: Atelier, group_id) -> CodevGroup:
+    g = get_group(s, atelier, group_id)
+    s.delete(g)
+    return g
+
+
+def set_projection(s: Session, atelier: Atelier, group_id) -> int | None:
+    """Show one group on the projector, or the overview (``None``)."""
+    target = None if group_id is None else get_group(s, atelier, group_id)
+    for g in groups(s, atelier):
+        g.projected = target is not None and g.id == target.id
+    return target.id if target else None
+
+
+# ---------------------------------------------------------------- members and roles
+
+
+def _participant(s: Session, atelier: Atelier, participant_id) -> Participant:
+    pid = _int(participant_id, "participant_not_found")
+    p = s.get(Participant, pid)
+    if p is None or p.atelier_id != atelier.id or p.removed:
+        raise DomainError("participant_not_found")
+    return p
+
+
+def join(s: Session, atelier: Atelier, group_id, participant_id) -> tuple[CodevMember, int | None]:
+    """Put a participant in a group (moving them if they were in another one
+    that has not started). Returns the member and the group they left."""
+    p = _participant(s, atelier, participant_id)
+    g = get_group(s, atelier, group_id, lock=True)
+    current = membership(s, atelier, p.id)
+    if current is not None and current.group_id == g.id:
+        return current, None
+    count = s.scalar(select(func.count()).where(CodevMember.group_id == g.id)) or 0
+    rules.check_join(status=g.status, closed=g.closed, members=count, max_members=g.max_members)
+    left = None
+    if current is not None:
+        old = get_group(s, atelier, current.group_id, lock=True)
+        if old.status != "setup":
+            raise DomainError("codev_already_in_group")
+        left = old.id
+        current.group_id = g.id
+        current.role = "contributeur"
+        s.flush()
+        return current, left
+    m = CodevMember(atelier_id=atelier.id, group_id=g.id, participant_id=p.id, role="contributeur")
+    try:
+        with s.begin_nested():
+            s.add(m)
+    except IntegrityError:
+        raise DomainError("codev_already_in_group") from None
+    return m, left
+
+
+def leave(s: Session, atelier: Atelier, participant_id) -> int:
+    p = _participant(s, atelier, participant_id)
+    m = membership(s, atelier, p.id)
+    if m is None:
+        raise DomainError("codev_not_member")
+    g = get_group(s, atelier, m.group_id, lock=True)
+    if g.status != "setup":
+        raise DomainError("codev_roles_locked")
+    s.delete(m)
+    return g.id
+
+
+def set_role(
+    s: Session, atelier: Atelier, target_pid, role, *, actor_pid: int | None = None
+) -> CodevMember:
+    """Change a member's role before the start.
+
+    ``actor_pid`` is ``None`` for the facilitator; a participant may change
+    their own role, and the group's animateur anyone's in the group.
+    """
+    target = _participant(s, atelier, target_pid)
+    m = membership(s, atelier, target.id)
+    if m is None:
+        raise DomainError("codev_not_member")
+    if actor_pid is not None and actor_pid != target.id:
+        actor = membership(s, atelier, actor_pid)
+        if actor is None or actor.group_id != m.group_id:
+            raise DomainError("codev_not_in_group")
+        if actor.role != "animateur":
+            raise DomainError("codev_role_by_animateur")
+    g = get_group(s, atelier, m.group_id, lock=True)
+    taken = {}
+    for other in s.scalars(select(CodevMember).where(CodevMember.group_id == g.id)):
+        if other.role in rules.SINGLE_ROLES:
+            taken[other.role] = other.id
+    m.role = rules.check_role_change(
+        status=g.status, new_role=role, roles_taken=taken, member_id=m.id
+    )
+    return m
+
+
+# ---------------------------------------------------------------- timer
+
+
+def _actor_group(s: Session, atelier: Atelier, actor_pid, group_id) -> tuple[CodevGroup, str]:
+    """The group a participant acts in, and their role (checks ``group_id``)."""
+    m = membership(s, atelier, actor_pid)
+    if m is None:
+        raise DomainError("codev_not_member")
+    if group_id is not None and group_id != m.group_id:
+        raise DomainError("codev_not_in_group")
+    return get_group(s, atelier, m.group_id, lock=True), m.role
+
+
+def control_timer(
+    s: Session, atelier: Atelier, payload: dict, now: int, *, actor_pid: int | None = None
+) -> tuple[CodevGroup, str]:
+    """Start, pause, resume, extend, next, prev (the animateur or the facilitator).
+
+    Returns the group and its status before the change."""
+    action = payload.get("action")
+    if action not in rules.TIMER_ACTIONS:
+        raise DomainError("invalid_payload")
+    if actor_pid is None:
+        g = get_group(s, atelier, payload.get("group_id"), lock=True)
+    else:
+        g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
+        if role != "animateur":
+            raise DomainError("codev_not_animateur")
+    if action == "start":
+        rules.check_can_start(
+            [m.role for m in s.scalars(select(CodevMember).where(CodevMember.group_id == g.id))]
+        )
+    timer = rules.Timer(
+        durations_ms=tuple(g.durations_ms),
+        status=g.status,
+        step_index=g.step_index,
+        deadline_ms=g.deadline_ms,
+        remaining_ms=g.remaining_ms,
+        step_duration_ms=g.step_duration_ms,
+    ).apply(action, now, payload.get("minutes"))
+    status_before = g.status
+    g.status = timer.status
+    g.step_index = timer.step_index
+    g.deadline_ms = timer.deadline_ms
+    g.remaining_ms = timer.remaining_ms
+    g.step_duration_ms = timer.step_duration_ms
+    g.timer_version = (g.timer_version or 0) + 1
+    return g, status_before
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _client_id(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= CLIENT_ID_MAX:
+        raise DomainError("invalid_payload")
+    return value
+
+
+def find_by_client_id(s: Session, atelier: Atelier, client_id: str | None):
+    if client_id is None:
+        return None
+    return s.scalar(
+        select(CodevItem).where(
+            CodevItem.atelier_id == atelier.id, CodevItem.client_id == client_id
+        )
+    )
+
+
+def write(
+    s: Session, atelier: Atelier, actor_pid: int, payload: dict
+) -> tuple[CodevGroup, str, object, bool]:
+    """A member writes: ``kind`` in subject, contract, action_plan (texts of the
+    group) or question, proposal, note, learning (new items).
+
+    Returns ``(group, kind, stored, created)``; ``stored`` is the item or the
+    group's texts. A repeated ``client_id`` returns the stored item unchanged.
+    """
+    kind = payload.get("kind")
+    if kind not in rules.GROUP_TEXT_ACTIONS + rules.ITEM_ACTIONS:
+        raise DomainError("invalid_payload")
+    client_id = _client_id(payload.get("client_id"))
+    existing = find_by_client_id(s, atelier, client_id)
+    if existing is not None:
+        if existing.participant_id != actor_pid:
+            raise DomainError("invalid_payload")
+        return get_group(s, atelier, existing.group_id), kind, existing, False
+    g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
+    text = rules.clean_item_text(kind, payload.get("text"))
+    rules.check_write(g.template, g.status, g.step_index, role, kind)
+    if kind in rules.GROUP_TEXT_ACTIONS:
+        setattr(g, kind, text)
+        return g, kind, texts_dict(g), True
+    item = CodevItem(
+        atelier_id=atelier.id,
+        group_id=g.id,
+        participant_id=actor_pid,
+        kind=kind,
+        text=text,
+        retained=False,
+        step_index=g.step_index,
+        client_id=client_id,
+    )
+    try:
+        with s.begin_nested():
+            s.add(item)
+    except IntegrityError:
+        existing = find_by_client_id(s, atelier, client_id)
+        if existing is None:  # pragma: no cover
+            raise
+        return g, kind, existing, False
+    return g, kind, item, True
+
+
+def _own_item(s: Session, atelier: Atelier, actor_pid: int, payload: dict, kind: str):
+    item_id = _int(payload.get("item_id"), "codev_item_not_found")
+    item = s.get(CodevItem, item_id)
+    if item is None or item.atelier_id != atelier.id or item.kind != kind:
+        raise DomainError("codev_item_not_found")
+    g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
+    if item.group_id != g.id:
+        raise DomainError("codev_not_in_group")
+    return g, role, item
+
+
+def answer(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
+    """The porteur answers a question (or rewrites the answer)."""
+    g, role, item = _own_item(s, atelier, actor_pid, payload, "question")
+    text = rules.clean_item_text("answer", payload.get("text"))
+    rules.check_write(g.template, g.status, g.step_index, role, "answer")
+    item.answer = text
+    return g, item
+
+
+def retain(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
+    """The porteur marks a proposal as retained (or not)."""
+    g, role, item = _own_item(s, atelier, actor_pid, payload, "proposal")
+    retained = payload.get("retained", True)
+    if not isinstance(retained, bool):
+        raise DomainError("invalid_payload")
+    rules.check_write(g.template, g.status, g.step_index, role, "retain")
+    item.retained = retained
+    return g, item
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summary(s: Session, atelier: Atelier, g: CodevGroup) -> dict:
+    """What the porteur takes home."""
+    names = _names(s, atelier)
+    mem = members(s, atelier, g.id)
+    all_items = items(s, atelier, g.id)
+    proposals = [i for i in all_items if i.kind == "proposal"]
+    proposals.sort(key=lambda i: (not i.retained, i.id))
+    template = rules.get_template(g.template)
+    return {
+        "atelier": atelier.title,
+        "date": atelier.date.isoformat() if atelier.date else None,
+        "group": g.name,
+        "room": g.room,
+        "template": template.name,
+        "porteur": next((m["name"] for m in mem if m["role"] == "porteur"), None),
+        "members": mem,
+        "subject": g.subject,
+        "contract": g.contract,
+        "questions": [
+            {"text": i.text, "answer": i.answer, "author": names.get(i.participant_id)}
+            for i in all_items
+            if i.kind == "question"
+        ],
+        "proposals": [
+            {"text": i.text, "retained": i.retained, "author": names.get(i.participant_id)}
+            for i in proposals
+        ],
+        "action_plan": g.action_plan,
+        "learnings": [
+            {"text": i.text, "author": names.get(i.participant_id)}
+            for i in all_items
+            if i.kind == "learning"
+        ],
+        "notes": [i.text for i in all_items if i.kind == "note"],
+    }

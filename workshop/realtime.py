@@ -1,0 +1,268 @@
+"""Socket.IO glue shared by every capability.
+
+* :class:`Identity`: who a socket is (facilitator, participant, projector) in
+  which atelier. It is fixed at connect time from the handshake ``auth``.
+* :func:`event`: the decorator for client events. It checks the role, the
+  payload shape and size and the rate limit, opens a database unit of work,
+  commits it, then broadcasts what the handler queued, and finally returns the
+  ack ``{"ok": true, "data": …}`` or ``{"ok": false, "error", "message"}``.
+  A handler never sends a traceback to a client and never dies.
+* Rooms: ``room(atelier_id, audience)`` with the audiences ``all``,
+  ``facilitator``, ``projector``, ``participant``; ``participant_room(pid)``
+  for all the devices of one participant.
+* :func:`register_snapshot_part`: each capability adds its part of the state
+  sent on every connect and reconnect.
+"""
+
+import json
+import logging
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from flask import current_app, request
+from sqlalchemy import select
+
+from .domain.errors import DomainError
+from .domain.ratelimit import RateLimiter
+from .extensions import MAX_SOCKET_MESSAGE, socketio
+from .messages import error_payload
+
+log = logging.getLogger("workshop.realtime")
+
+ROLES = ("facilitator", "participant", "projector")
+AUDIENCES = ("all", "facilitator", "projector", "participant")
+
+
+@dataclass
+class Identity:
+    role: str
+    atelier_id: int
+    code: str
+    locale: str = "fr"
+    participant_id: int | None = None
+    name: str | None = None
+    # Facilitator: hash of the console secret used to connect (rotation check).
+    secret_hash: str | None = None
+
+
+# sid -> Identity, for the sockets of this process.
+IDENTITIES: dict[str, Identity] = {}
+# Every registered client event: name -> metadata (documented in protocol.md).
+EVENTS: dict[str, dict] = {}
+SNAPSHOT_PARTS: list = []
+# fn(identity, sid) called on each connect, after the atelier rooms are joined.
+CONNECT_HOOKS: list = []
+
+participant_limiter = RateLimiter(rate=8.0, burst=20)
+# Every event of one socket, reads included and whatever its role (a
+# projection needs no secret): a flooding client is answered "rate_limited"
+# before any database work, so that it does not slow the others down. A read
+# (a whole snapshot) costs ten writes: 2 a second, 6 at once.
+socket_limiter = RateLimiter(rate=20.0, burst=60)
+
+
+def room(atelier_id: int, audience: str = "all") -> str:
+    assert audience in AUDIENCES
+    return f"atelier:{atelier_id}:{audience}"
+
+
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
+def current_identity() -> Identity | None:
+    return IDENTITIES.get(request.sid)
+
+
+def database():
+    return current_app.extensions["workshop_db"]
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def register_snapshot_part(name: str, builder) -> None:
+    """``builder(session, atelier, identity) -> JSON-able`` or ``None`` to omit."""
+    SNAPSHOT_PARTS.append((name, builder))
+
+
+def register_connect_hook(fn) -> None:
+    """``fn(identity, sid)`` runs on every connect (e.g. to join a group's room)."""
+    CONNECT_HOOKS.append(fn)
+
+
+def build_snapshot(s, atelier, identity: Identity) -> dict:
+    snap = {"server_time": now_ms(), "atelier": atelier.public_dict(), "me": _me(identity)}
+    for name, builder in SNAPSHOT_PARTS:
+        try:
+            part = builder(s, atelier, identity)
+        except Exception:
+            # One broken part must not refuse every connection: the others
+            # still arrive, and the client shows this part as unavailable.
+            log.exception("snapshot part %s failed", name)
+            part = {"error": "internal"}
+        if part is not None:
+            snap[name] = part
+    return snap
+
+
+def _me(identity: Identity) -> dict:
+    return {
+        "role": identity.role,
+        "participant_id": identity.participant_id,
+        "name": identity.name,
+    }
+
+
+@dataclass
+class EventContext:
+    """What a handler gets: its identity, the open session, an emit queue."""
+
+    identity: Identity
+    session: object
+    sid: str
+    _emits: list = field(default_factory=list)
+    _atelier: object = None
+    _participant: object = None
+
+    @property
+    def atelier(self):
+        if self._atelier is None:
+            from .models import Atelier
+
+            self._atelier = self.session.get(Atelier, self.identity.atelier_id)
+            if self._atelier is None:
+                raise DomainError("atelier_not_found")
+        return self._atelier
+
+    @property
+    def participant(self):
+        if self._participant is None and self.identity.participant_id is not None:
+            from .models import Participant
+
+            self._participant = self.session.get(Participant, self.identity.participant_id)
+        return self._participant
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.identity.role == "facilitator"
+
+    def emit(self, event: str, data, audience: str = "all", *, to: str | None = None):
+        """Queue a broadcast, sent only once the unit of work is committed."""
+        target = to or room(self.identity.atelier_id, audience)
+        self._emits.append((event, data, target))
+
+    def emit_to_participant(self, participant_id: int, event: str, data):
+        self._emits.append((event, data, participant_room(participant_id)))
+
+    def flush(self):
+        # The same event with the same data object queued for several rooms
+        # goes out as one emit to the list of rooms: encoded once, one
+        # message-queue publish.
+        batches: list = []
+        for event_name, data, target in self._emits:
+            if batches and batches[-1][0] == event_name and batches[-1][1] is data:
+                batches[-1][2].append(target)
+            else:
+                batches.append((event_name, data, [target]))
+        for event_name, data, targets in batches:
+            socketio.emit(event_name, data, to=targets[0] if len(targets) == 1 else targets)
+        self._emits.clear()
+
+
+def _payload_size(payload) -> int:
+    try:
+        return len(json.dumps(payload, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return MAX_SOCKET_MESSAGE + 1
+
+
+def event(name: str, *, roles=("facilitator",), writes: bool = True, doc: str = ""):
+    """Register a client event handler ``fn(ctx, payload) -> ack data``.
+
+    ``roles``: who may send it. ``writes``: whether it changes anything (a
+    participant's writes are refused once the atelier is closed, and are rate
+    limited).
+    """
+
+    def decorator(fn):
+        EVENTS[name] = {"roles": tuple(roles), "writes": writes, "doc": doc or fn.__doc__}
+
+        def handler(payload=None, *extra):
+            identity = IDENTITIES.get(request.sid)
+            if identity is None:
+                return error_payload("not_connected")
+            locale = identity.locale
+            try:
+                if current_app.config.get("RATE_LIMITS", True) and not socket_limiter.allow(
+                    request.sid, 1.0 if writes else 10.0
+                ):
+                    raise DomainError("rate_limited")
+                if identity.role not in roles:
+                    raise DomainError("forbidden")
+                if payload is None:
+                    payload = {}
+                if not isinstance(payload, dict) or extra:
+                    raise DomainError("invalid_payload")
+                if _payload_size(payload) > MAX_SOCKET_MESSAGE:
+                    raise DomainError("payload_too_large")
+                if (
+                    writes
+                    and identity.role == "participant"
+                    and current_app.config.get("RATE_LIMITS", True)
+                    and not participant_limiter.allow(identity.participant_id)
+                ):
+                    raise DomainError("rate_limited")
+                db = database()
+                with db.session(write=False) as s:
+                    ctx = EventContext(identity=identity, session=s, sid=request.sid)
+                    # Read-only checks first: other writers need not wait for them.
+                    _check_still_allowed(ctx, writes)
+                    if writes and db.is_sqlite:
+                        # Give the connection back while waiting for the lock:
+                        # queued writers must not use up the pool.
+                        s.commit()
+                    with db.write_lock() if writes else nullcontext():
+                        result = fn(ctx, payload)
+                        s.commit()
+                ctx.flush()
+                return {"ok": True, "data": result}
+            except DomainError as err:
+                return error_payload(err, locale)
+            except Exception:
+                log.exception("event %s failed", name)
+                return error_payload("internal", locale)
+
+        handler.__name__ = f"on_{name.replace(':', '_')}"
+        socketio.on_event(name, handler)
+        return fn
+
+    return decorator
+
+
+def _check_still_allowed(ctx: EventContext, writes: bool) -> None:
+    """Re-check against the database: the atelier may be closed, the
+    participant removed, since the socket connected (maybe on another process)."""
+    if ctx.identity.participant_id is not None and ctx._atelier is None:
+        from .models import Atelier, Participant
+
+        # One query for both rows (this runs before every event).
+        row = ctx.session.execute(
+            select(Atelier, Participant)
+            .join(Participant, Participant.atelier_id == Atelier.id)
+            .where(Atelier.id == ctx.identity.atelier_id)
+            .where(Participant.id == ctx.identity.participant_id)
+        ).first()
+        if row is not None:
+            ctx._atelier, ctx._participant = row
+    atelier = ctx.atelier
+    if ctx.identity.secret_hash and ctx.identity.secret_hash != atelier.console_secret_hash:
+        raise DomainError("bad_secret")  # the console link was changed meanwhile
+    if ctx.identity.role == "participant":
+        p = ctx.participant
+        if p is None or p.removed:
+            raise DomainError("bad_token")
+        if writes and atelier.status == "closed":
+            raise DomainError("atelier_closed")

@@ -1,0 +1,63 @@
+"""HTTP route of the compte rendu (facilitator only)."""
+
+import re
+
+from flask import Blueprint, Response, current_app, g, request
+
+from ..ateliers.views import facilitator_atelier
+from ..domain.errors import DomainError
+from ..domain.livemap import slugify
+from ..web import friendly_error
+from . import build, render
+
+bp = Blueprint("report", __name__)
+
+MIMETYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "zip": "application/zip",
+}
+
+
+def report_bytes(s, atelier, fmt: str, *, names: bool = False) -> bytes:
+    blocks = build.document(build.gather(s, atelier, names=names))
+    if fmt == "md":
+        return render.to_markdown(blocks).encode("utf-8")
+    if fmt == "pdf":
+        return render.to_pdf(blocks)
+    if fmt == "docx":
+        return render.to_docx(blocks)
+    return render.to_zip(blocks, basename(atelier))
+
+
+def basename(atelier) -> str:
+    slug = re.sub(r"[^a-z0-9-]+", "-", slugify(atelier.title))[:50].strip("-")
+    return f"compte-rendu-{slug or atelier.code.lower()}"
+
+
+@bp.get("/a/<code>/console/<secret>/report/compte-rendu")
+def report(code, secret):
+    """The compte rendu: ``?fmt=zip|md|pdf|docx``; ``names=1`` lists the
+    participants' names (otherwise only their number)."""
+    fmt = request.args.get("fmt", "zip")
+    if fmt not in MIMETYPES:
+        return friendly_error("report_format", 404)
+    names = request.args.get("names") in ("1", "on", "true")
+    database = current_app.extensions["workshop_db"]
+    try:
+        with database.session() as s:
+            atelier = facilitator_atelier(s, code, secret)
+            g.atelier_locale = atelier.locale
+            data = report_bytes(s, atelier, fmt, names=names)
+            filename = f"{basename(atelier)}.{fmt}"
+    except DomainError as err:
+        return friendly_error(err.code, 403 if err.code == "bad_secret" else 400)
+    return Response(
+        data,
+        mimetype=MIMETYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

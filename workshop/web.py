@@ -1,0 +1,111 @@
+"""Small web helpers shared by the blueprints: CSRF, public URLs, errors."""
+
+import hmac
+import ipaddress
+import secrets
+import socket
+from functools import wraps
+
+from flask import abort, current_app, jsonify, render_template, request, session
+
+from .domain.errors import DomainError
+from .domain.ratelimit import RateLimiter
+from .messages import error_payload
+
+join_limiter = RateLimiter(rate=2.0, burst=30)
+create_limiter = RateLimiter(rate=0.2, burst=10)
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(24)
+    return token
+
+
+def check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        raise DomainError("csrf")
+
+
+def client_ip() -> str:
+    return request.remote_addr or "?"
+
+
+def rate_limited(limiter: RateLimiter) -> bool:
+    if not current_app.config.get("RATE_LIMITS", True):
+        return False
+    return not limiter.allow(client_ip())
+
+
+def _lan_address() -> str | None:
+    """A non-loopback IPv4 address of this machine, from its host name."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return None
+    for info in infos:
+        addr = info[4][0]
+        if not ipaddress.ip_address(addr).is_loopback:
+            return addr
+    return None
+
+
+def public_base_url() -> str:
+    """The address phones should use: ``WORKSHOP_PUBLIC_URL``, else the request's
+    host, with a loopback host replaced by the machine's LAN address."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    host = request.host
+    hostname = host.rsplit(":", 1)[0].strip("[]") if host.count(":") <= 1 else host
+    port = host.rsplit(":", 1)[1] if host.count(":") == 1 else None
+    try:
+        loopback = hostname == "localhost" or ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        lan = _lan_address()
+        if lan:
+            host = f"{lan}:{port}" if port else lan
+    return f"{request.scheme}://{host}"
+
+
+def json_error(err, status=400):
+    body = error_payload(err)
+    return jsonify(body), status
+
+
+def api_errors(fn):
+    """Turn a DomainError raised by a JSON endpoint into a JSON error body."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as err:
+            status = 404 if err.code.endswith("_not_found") else 400
+            if err.code in ("bad_secret", "bad_token", "forbidden"):
+                status = 403
+            if err.code == "rate_limited":
+                status = 429
+            return json_error(err, status)
+
+    return wrapper
+
+
+def friendly_error(code: str, status: int = 400, **params):
+    from .messages import message_for
+
+    return (
+        render_template("error.html", message=message_for(code, params), code=code),
+        status,
+    )
+
+
+def require_json() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400)
+    return data
