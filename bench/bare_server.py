@@ -1,0 +1,53 @@
+"""A bare python-socketio broadcast server (threading mode), the yardstick of
+the post-it board benchmark.
+
+It serves the same shape of traffic as the board with nothing else: every
+``board:note:create`` is acknowledged with an id and broadcast to everyone as
+``board:note``. Same web server as the real one (Werkzeug, threaded,
+simple-websocket)::
+
+    python bench/bare_server.py --port 5055
+"""
+
+import argparse
+import itertools
+import threading
+
+import socketio
+from werkzeug.serving import run_simple
+
+
+def make_app():
+    sio = socketio.Server(async_mode="threading", ping_interval=25, ping_timeout=20)
+    counter = itertools.count(1)
+    lock = threading.Lock()
+
+    @sio.on("connect")
+    def connect(sid, environ, auth=None):
+        sio.enter_room(sid, "all")
+
+    @sio.on("board:note:create")
+    def create(sid, payload):
+        with lock:
+            note_id = next(counter)
+        data = {"id": note_id, "text": payload.get("text"), "client_id": payload.get("client_id")}
+        sio.emit("board:note", data, to="all")
+        return {"ok": True, "data": data}
+
+    def health(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"ok": true}']
+
+    return socketio.WSGIApp(sio, health)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5055)
+    args = parser.parse_args()
+    run_simple(args.host, args.port, make_app(), threaded=True)
+
+
+if __name__ == "__main__":
+    main()

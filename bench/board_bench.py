@@ -1,0 +1,553 @@
+"""Post-it board under load: N phones and one projector on the real server,
+compared with a bare python-socketio broadcast server.
+
+    python bench/board_bench.py [--sizes 50 300 1000] [--notes 2] [--window 20]
+                                [--burst 300] [--per-proc 200] [--markdown]
+
+For each N, the real server (``python -m workshop serve`` on a temporary
+SQLite database) is started in its own process, with an atelier and one open
+prompt in live mode. N phones (python-socketio, WebSocket transport) and one
+projector connect. The phones are spread over several generator processes
+(``--per-proc`` phones each: python-socketio clients use threads). Each phone
+posts ``--notes`` notes at random moments over ``--window`` seconds; every
+note carries its send time (one clock, one machine), so every receiver
+measures the fan-out latency itself. Then a burst: ``--burst`` phones each post
+one note at the same instant.
+
+Measured: ack latency; fan-out latency to the projector and to every phone
+(p50, p95, p99; and per note, the time until the last receiver got it); notes
+lost (acknowledged but not in the database, or never acknowledged) and
+duplicated (database rows, deliveries); server RSS per connection. The same
+load is then run against ``bench/bare_server.py`` and the p99 ratio reported.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUCKET_MS = 1  # histogram resolution
+MAX_MS = 60_000
+
+
+def raise_nofile():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_json(url, data=None):
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(data).encode() if data is not None else None,
+        headers={"Content-Type": "application/json"},
+        method="POST" if data is not None else "GET",
+    )
+    with urllib.request.urlopen(req, timeout=30) as res:
+        return json.loads(res.read())
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Histogram:
+    def __init__(self, counts=None):
+        self.counts = counts or {}
+
+    def add(self, seconds):
+        ms = min(MAX_MS, max(0, int(seconds * 1000 / BUCKET_MS)))
+        self.counts[ms] = self.counts.get(ms, 0) + 1
+
+    def merge(self, other):
+        for k, v in other.items():
+            k = int(k)
+            self.counts[k] = self.counts.get(k, 0) + v
+
+    @property
+    def n(self):
+        return sum(self.counts.values())
+
+    def pct(self, p):
+        total = self.n
+        if not total:
+            return None
+        rank = p / 100 * total
+        seen = 0
+        for k in sorted(self.counts):
+            seen += self.counts[k]
+            if seen >= rank:
+                return k * BUCKET_MS
+        return max(self.counts) * BUCKET_MS
+
+
+# ---------------------------------------------------------------- generator process
+
+
+def worker(cfg):
+    """Connect phones (and maybe the projector), wait for GO, post, report."""
+    import socketio
+
+    raise_nofile()
+    url = cfg["url"]
+    fanout = Histogram()
+    projector = Histogram()
+    acks = Histogram()
+    per_note_max = {}
+    deliveries = {}  # receiver index -> {cid: count}
+    lock = threading.Lock()
+    sent, acked, refused = {}, set(), []
+    clients = []
+
+    def on_note(idx, is_projector):
+        def handler(data):
+            now = time.time()
+            text = data.get("text") or ""
+            if " t=" not in text:
+                return
+            cid = data.get("client_id") or text.split()[1]
+            t_send = float(text.rsplit(" t=", 1)[1])
+            lat = now - t_send
+            with lock:
+                (projector if is_projector else fanout).add(lat)
+                per_note_max[cid] = max(per_note_max.get(cid, 0.0), lat)
+                d = deliveries.setdefault(idx, {})
+                d[cid] = d.get(cid, 0) + 1
+
+        return handler
+
+    def connect(idx, auth, is_projector=False):
+        sio = socketio.Client(reconnection=True, reconnection_delay=0.5)
+        sio.on("board:note", on_note(idx, is_projector))
+        error = None
+        for attempt in range(5):
+            try:
+                sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
+                break
+            except Exception as err:
+                error = err
+                time.sleep(0.5 + attempt)
+        else:
+            raise RuntimeError(f"could not connect: {error!r}")
+        return sio
+
+    if cfg.get("projector"):
+        clients.append((None, connect(-1, cfg["projector"], True)))
+    for i, auth in enumerate(cfg["phones"]):
+        clients.append((i, connect(i, auth)))
+    print("READY", flush=True)
+    line = sys.stdin.readline().split()
+    start = float(line[1])
+    phase = line[2]
+    prompt_id = cfg["prompt_id"]
+    schedule = []
+    phones = [sio for i, sio in clients if i is not None]
+    if phase == "steady":
+        for sio in phones:
+            for _ in range(cfg["notes"]):
+                schedule.append((start + random.uniform(0, cfg["window"]), sio))
+    else:
+        for sio in phones[: cfg["burst"]]:
+            schedule.append((start, sio))
+    schedule.sort(key=lambda x: x[0])
+
+    def send(sio):
+        cid = str(uuid.uuid4())
+        t = time.time()
+        payload = {"client_id": cid, "text": f"bench {cid} t={t:.6f}"}
+        if prompt_id:
+            payload["prompt_id"] = prompt_id
+
+        def on_ack(ack):
+            now = time.time()
+            with lock:
+                acks.add(now - t)
+                if ack and ack.get("ok"):
+                    acked.add(cid)
+                else:
+                    refused.append(ack)
+
+        with lock:
+            sent[cid] = t
+        sio.emit("board:note:create", payload, callback=on_ack)
+
+    for at, sio in schedule:
+        delay = at - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            send(sio)
+        except Exception as err:  # a disconnected client: counted as lost
+            refused.append({"error": repr(err)})
+    # wait for deliveries to settle
+    deadline = time.time() + cfg["settle"]
+    while time.time() < deadline:
+        with lock:
+            if len(acked) + len(refused) >= len(sent):
+                break
+        time.sleep(0.2)
+    time.sleep(cfg["settle_after"])
+    with lock:
+        dup_deliveries = sum(1 for d in deliveries.values() for c in d.values() if c > 1)
+        result = {
+            "sent": list(sent),
+            "acked": list(acked),
+            "refused": refused[:5],
+            "refused_n": len(refused),
+            "fanout": fanout.counts,
+            "projector": projector.counts,
+            "acks": acks.counts,
+            "per_note_max": per_note_max,
+            "received": {str(k): list(v) for k, v in deliveries.items()},
+            "dup_deliveries": dup_deliveries,
+        }
+    print("RESULT " + json.dumps(result), flush=True)
+    sys.stdout.flush()
+    os._exit(0)  # closing hundreds of clients one by one is slow: just leave
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def start_server(kind, port, tmp):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if kind == "workshop":
+        env.update(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+                "SECRET_KEY": "bench",
+                "WORKSHOP_INSTANCE": str(tmp / "instance"),
+                "WORKSHOP_RATE_LIMITS": "0",
+            }
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "workshop",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ]
+        health = "/healthz"
+    else:
+        cmd = [sys.executable, str(ROOT / "bench" / "bare_server.py"), "--port", str(port)]
+        health = "/"
+    log = open(tmp / f"{kind}-{port}.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + health, timeout=1)
+            return proc, url
+        except Exception:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{kind} server did not start")
+
+
+def run_one(kind, n, args, tmp):
+    port = free_port()
+    proc, url = start_server(kind, port, tmp)
+    try:
+        rss0 = rss_kb(proc.pid)
+        prompt_id = None
+        if kind == "workshop":
+            atelier = http_json(url + "/api/ateliers", {"title": "Bench", "allow_anonymous": True})
+            import socketio
+
+            fac = socketio.Client()
+            fac.connect(
+                url,
+                auth={"role": "facilitator", "code": atelier["code"], "secret": atelier["secret"]},
+                transports=["websocket"],
+            )
+            prompt_id = fac.call("board:prompt:create", {"text": "Bench ?"})["data"]["id"]
+            fac.disconnect()
+            phones = []
+            for i in range(n):
+                joined = http_json(
+                    url + f"/api/ateliers/{atelier['code']}/participants", {"name": f"P{i}"}
+                )
+                phones.append(
+                    {"role": "participant", "code": atelier["code"], "token": joined["token"]}
+                )
+            projector = {"role": "projector", "code": atelier["code"]}
+        else:
+            phones = [{"role": "participant"} for _ in range(n)]
+            projector = {"role": "projector"}
+        chunks = [phones[i : i + args.per_proc] for i in range(0, n, args.per_proc)]
+        burst_left = args.burst
+        workers = []
+        for k, chunk in enumerate(chunks):
+            burst = min(len(chunk), burst_left)
+            burst_left -= burst
+            cfg = {
+                "url": url,
+                "phones": chunk,
+                "projector": projector if k == 0 else None,
+                "prompt_id": prompt_id,
+                "notes": args.notes,
+                "window": args.window,
+                "burst": burst,
+                "settle": 60,
+                "settle_after": 3,
+            }
+            w = subprocess.Popen(
+                [sys.executable, __file__, "--worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            w.stdin.write(json.dumps(cfg) + "\n")
+            w.stdin.flush()
+            workers.append(w)
+        for w in workers:
+            line = w.stdout.readline()
+            if not line.startswith("READY"):
+                raise RuntimeError(f"worker failed: {line!r}")
+        rss1 = rss_kb(proc.pid)
+        results = {}
+        for phase in ("steady", "burst"):
+            if phase == "burst" and n < args.burst:
+                continue
+            go = time.time() + 1.0
+            for w in workers:
+                w.stdin.write(f"GO {go} {phase}\n")
+                w.stdin.flush()
+            outs = []
+            for w in workers:
+                while True:
+                    line = w.stdout.readline()
+                    if not line:
+                        raise RuntimeError("worker died")
+                    if line.startswith("RESULT "):
+                        outs.append(json.loads(line[7:]))
+                        break
+            results[phase] = outs
+            if phase == "steady" and n >= args.burst:
+                # workers exit after one phase: start fresh ones for the burst
+                for w in workers:
+                    w.wait(30)
+                workers = []
+                for k, chunk in enumerate(chunks):
+                    burst = min(len(chunk), max(0, args.burst - k * args.per_proc))
+                    cfg = {
+                        "url": url,
+                        "phones": chunk,
+                        "projector": projector if k == 0 else None,
+                        "prompt_id": prompt_id,
+                        "notes": 0,
+                        "window": 0,
+                        "burst": burst,
+                        "settle": 30,
+                        "settle_after": 2,
+                    }
+                    w = subprocess.Popen(
+                        [sys.executable, __file__, "--worker"],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        text=True,
+                    )
+                    w.stdin.write(json.dumps(cfg) + "\n")
+                    w.stdin.flush()
+                    workers.append(w)
+                for w in workers:
+                    if not w.stdout.readline().startswith("READY"):
+                        raise RuntimeError("worker failed")
+        rss2 = rss_kb(proc.pid)
+        for w in workers:
+            w.wait(30)
+        db_counts = None
+        if kind == "workshop":
+            con = sqlite3.connect(tmp / "bench.sqlite3")
+            db_counts = dict(
+                con.execute("SELECT client_id, COUNT(*) FROM board_note GROUP BY client_id")
+            )
+            con.close()
+        return summarise(kind, n, results, db_counts, rss0, rss1, rss2)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def summarise(kind, n, results, db_counts, rss0, rss1, rss2):
+    out = {
+        "kind": kind,
+        "n": n,
+        "rss_per_conn_kb": round((rss1 - rss0) / (n + 1), 1),
+        "rss_mb": round(rss2 / 1024, 1),
+    }
+    for phase, outs in results.items():
+        fan, proj, acks = Histogram(), Histogram(), Histogram()
+        per_note = {}
+        sent, acked = set(), set()
+        dup_deliveries = 0
+        receivers = {}
+        for o in outs:
+            fan.merge(o["fanout"])
+            proj.merge(o["projector"])
+            acks.merge(o["acks"])
+            sent |= set(o["sent"])
+            acked |= set(o["acked"])
+            dup_deliveries += o["dup_deliveries"]
+            for cid, v in o["per_note_max"].items():
+                per_note[cid] = max(per_note.get(cid, 0.0), v)
+            for idx, cids in o["received"].items():
+                receivers[(id(o), idx)] = set(cids)
+        last = Histogram()
+        for v in per_note.values():
+            last.add(v)
+        missed = sum(len(acked - got) for got in receivers.values())
+        stats = {
+            "notes": len(sent),
+            "acked": len(acked),
+            "ack_p50": acks.pct(50),
+            "ack_p95": acks.pct(95),
+            "ack_p99": acks.pct(99),
+            "ack_max": acks.pct(100),
+            "fan_p50": fan.pct(50),
+            "fan_p95": fan.pct(95),
+            "fan_p99": fan.pct(99),
+            "proj_p50": proj.pct(50),
+            "proj_p95": proj.pct(95),
+            "proj_p99": proj.pct(99),
+            "proj_max": proj.pct(100),
+            "last_p99": last.pct(99),
+            "last_max": last.pct(100),
+            "deliveries": fan.n + proj.n,
+            "missed_deliveries": missed,
+            "dup_deliveries": dup_deliveries,
+        }
+        # "unacked": sent but never acknowledged (the generator does not resend,
+        # unlike the phone's outbox); "lost": acknowledged but not in the database.
+        stats["unacked"] = len(sent - acked)
+        if db_counts is not None:
+            stats["lost"] = len(acked - set(db_counts))
+            stats["duplicated"] = sum(c - 1 for cid, c in db_counts.items() if cid in sent)
+        else:
+            stats["lost"] = 0
+            stats["duplicated"] = 0
+        out[phase] = stats
+    return out
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(
+                (ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "?"
+            )
+        with open("/proc/meminfo") as f:
+            mem = next(ln for ln in f if ln.startswith("MemTotal"))
+        mem_gb = round(int(mem.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        mem_gb = "?"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": mem_gb,
+        "python": platform.python_version(),
+        "load_before": os.getloadavg(),
+    }
+
+
+def markdown(rows):
+    lines = [
+        "| server | N | notes | unacked | lost | dup | ack p50/p95/p99 ms | projector p50/p95/p99 ms | phones p50/p95/p99 ms | last receiver p99 ms | RSS/conn KB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        s = r["steady"]
+        lines.append(
+            f"| {r['kind']} | {r['n']} | {s['notes']} | {s['unacked']} | {s['lost']} | {s['duplicated']} | "
+            f"{s['ack_p50']}/{s['ack_p95']}/{s['ack_p99']} | {s['proj_p50']}/{s['proj_p95']}/{s['proj_p99']} | "
+            f"{s['fan_p50']}/{s['fan_p95']}/{s['fan_p99']} | {s['last_p99']} | {r['rss_per_conn_kb']} |"
+        )
+    bursts = [r for r in rows if "burst" in r]
+    if bursts:
+        lines += [
+            "",
+            "| server | N | burst notes | acked | lost | ack max ms | projector max ms | last phone p99 / max ms |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in bursts:
+            b = r["burst"]
+            lines.append(
+                f"| {r['kind']} | {r['n']} | {b['notes']} | {b['acked']} | {b['lost']} | {b['ack_max']} | "
+                f"{b['proj_max']} | {b['last_p99']} / {b['last_max']} |"
+            )
+    return "\n".join(lines)
+
+
+def main():
+    if "--worker" in sys.argv:
+        worker(json.loads(sys.stdin.readline()))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 300, 1000])
+    parser.add_argument("--notes", type=int, default=2, help="notes per phone (steady phase)")
+    parser.add_argument("--window", type=float, default=20.0, help="seconds of the steady phase")
+    parser.add_argument("--burst", type=int, default=300)
+    parser.add_argument("--per-proc", type=int, default=200, help="phones per generator process")
+    parser.add_argument("--servers", nargs="+", default=["workshop", "bare"])
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    raise_nofile()
+    info = machine()
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        for n in args.sizes:
+            for kind in args.servers:
+                tmp = Path(d) / f"{kind}-{n}"
+                tmp.mkdir()
+                row = run_one(kind, n, args, tmp)
+                rows.append(row)
+                print(json.dumps(row), file=sys.stderr, flush=True)
+    ratios = {}
+    for n in args.sizes:
+        pair = {r["kind"]: r for r in rows if r["n"] == n}
+        if "workshop" in pair and "bare" in pair and pair["bare"]["steady"]["fan_p99"]:
+            ratios[n] = round(
+                pair["workshop"]["steady"]["fan_p99"] / pair["bare"]["steady"]["fan_p99"], 2
+            )
+    info["load_after"] = os.getloadavg()
+    if args.markdown:
+        print(json.dumps(info))
+        print(markdown(rows))
+        print("\np99 fan-out ratio workshop / bare:", ratios)
+    else:
+        print(json.dumps({"machine": info, "rows": rows, "ratios": ratios}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
