@@ -4,11 +4,11 @@ import itertools
 
 import numpy as np
 import pytest
-from maps_synth import synthetic_records
 
 import maps
 from maps.draw import _draw_links
 from maps.routing import gutters, route_stage_links
+from maps_synth import synthetic_records
 
 
 def _routes(m, width=794.0, height=380.0):

@@ -1,10 +1,10 @@
 import itertools
 
 import pytest
-from maps_synth import synthetic_records
 
 import maps
 from maps import from_records, render_figure
+from maps_synth import synthetic_records
 
 
 def _boxes(fig):
