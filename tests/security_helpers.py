@@ -2,8 +2,7 @@
 ateliers with real data, Socket.IO test clients per role, and row dumps.
 
 Everything here is generic: events come from ``workshop.realtime.EVENTS`` and
-the documented entries of ``docs/protocol.md`` (plus the capabilities'
-fragments ``docs/_fragments/*-protocol.md`` until they are merged), routes
+the documented entries of ``docs/protocol.md``, routes
 from the app's ``url_map``, tables from the database itself (reflection), so
 that what a capability adds later is covered without editing these tests.
 """
@@ -59,10 +58,8 @@ class Entry:
 
 
 def protocol_files() -> list[Path]:
-    """The protocol and the fragments not merged into it yet."""
-    return [ROOT / "docs" / "protocol.md"] + sorted(
-        (ROOT / "docs" / "_fragments").glob("*-protocol.md")
-    )
+    """The protocol document(s) the security tests read."""
+    return [ROOT / "docs" / "protocol.md"]
 
 
 def parse_protocol() -> dict[str, Entry]:

@@ -20,6 +20,7 @@ from ..realtime import (
     participant_room,
     register_snapshot_part,
     room,
+    socket_limiter,
 )
 from . import service
 
@@ -90,6 +91,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_args):
     identity = IDENTITIES.pop(request.sid, None)
+    socket_limiter.forget(request.sid)
     if (
         identity
         and identity.role == "participant"
