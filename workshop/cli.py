@@ -9,12 +9,14 @@ import click
 from maps.cli import map_cli
 
 
-def _make_app(instance):
-    if instance:
-        os.environ["WORKSHOP_INSTANCE"] = str(Path(instance).resolve())
+def _make_app(instance, **config):
+    """The app for a command; ``--instance`` and ``config`` win over the
+    environment, which is left untouched (commands also run inside tests)."""
     from . import create_app
 
-    return create_app()
+    if instance:
+        config["INSTANCE_PATH"] = Path(instance).resolve()
+    return create_app(config)
 
 
 def _run(app, host, port):
@@ -110,12 +112,10 @@ def db():
 @instance_option
 def db_upgrade(instance):
     """Appliquer les migrations (sans perte de données)."""
-    if instance:
-        os.environ["WORKSHOP_INSTANCE"] = str(Path(instance).resolve())
     from .config import default_instance_path, from_environment
     from .migrate import upgrade
 
-    path = default_instance_path()
+    path = Path(instance).resolve() if instance else default_instance_path()
     path.mkdir(parents=True, exist_ok=True)
     upgrade(from_environment(path)["DATABASE_URL"])
     click.echo("Base de données à jour.")
@@ -137,8 +137,8 @@ def purge(instance, dry_run, months):
     from .purge import purge as run_purge
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    os.environ.setdefault("WORKSHOP_AUTO_MIGRATE", "0")
-    app = _make_app(instance)
+    # a cron job does not migrate the schema unless asked to
+    app = _make_app(instance, AUTO_MIGRATE=os.environ.get("WORKSHOP_AUTO_MIGRATE", "0") != "0")
     months = months if months is not None else app.config["RETENTION_MONTHS"]
     report = run_purge(app.extensions["workshop_db"], months, dry_run=dry_run)
     for item in report:
