@@ -260,6 +260,12 @@ class Client:
         return self.snapshots[-1]
 
     def call(self, event, payload=None, timeout=10):
+        # After a reconnection the client may hand us the snapshot before it
+        # has marked the namespace connected (each packet is dispatched in its
+        # own thread): wait for the namespace rather than fail at once.
+        deadline = time.time() + timeout
+        while "/" not in self.sio.namespaces and time.time() < deadline:
+            time.sleep(0.02)
         return self.sio.call(event, payload if payload is not None else {}, timeout=timeout)
 
     def wait_for(self, predicate, what="condition", timeout=10):
