@@ -39,7 +39,7 @@ from pathlib import Path
 import networkx as nx
 
 from .draw import figure_bytes, render_figure
-from .io import atomic_output, write_csv_folder, write_workbook
+from .io import atomic_output, protect_cells, write_csv_folder, write_workbook
 from .model import ActorMap
 from .stages import STAGE_SHORT_LABELS
 
@@ -205,30 +205,27 @@ def write_kumu(m: ActorMap, path: str | os.PathLike) -> None:
         row += [
             _flat(data.get(c + "_" if c in ("stages", "contributions") else c, "")) for c in extra
         ]
-        ws.append([_text(v) for v in row])
+        ws.append(row)
     cs = wb.create_sheet("Connections")
     cs.append(["From", "To", "Type", "Description", "Weight"])
     for u, v, data in m.graph.edges(data=True):
         cs.append(
             [
-                _text(labels[u]),
-                _text(labels[v]),
+                labels[u],
+                labels[v],
                 data.get("kind", ""),
-                _text(data.get("evidence", "")),
+                data.get("evidence", ""),
                 float(data.get("weight", 1.0)),
             ]
         )
     for sheet in (ws, cs):
+        for line in sheet.iter_rows(min_row=2):
+            protect_cells(line)
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 40
         sheet.column_dimensions["B"].width = 30 if sheet is cs else 16
     with atomic_output(path) as tmp:
         wb.save(tmp)
-
-
-def _text(value):
-    # a leading "=" would make a formula
-    return "'" + value if isinstance(value, str) and value.startswith("=") else value
 
 
 def _gexf_bytes(m: ActorMap) -> bytes:

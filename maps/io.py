@@ -159,12 +159,53 @@ def read_csv_table(path: str | os.PathLike, name: str | None = None) -> Table:
         row = {}
         for i, col in enumerate(header):
             if col:
-                row[col] = values[i].strip() if i < len(values) else ""
+                row[col] = unquote_formula(values[i].strip()) if i < len(values) else ""
         extra = [v for v in values[len(header) :] if v.strip()]
         if extra:
             row["\x00extra"] = extra[0]
         rows.append((start, row))
     return Table(name=name, columns=[h for h in header if h], rows=_check_extra(rows, name))
+
+
+# A cell starting with one of these is read as a formula by spreadsheet
+# software (formula injection). Exports keep such texts as text: an XLSX cell
+# is a string cell with Excel's quote prefix (the value itself is unchanged),
+# a CSV value gets a leading apostrophe, which the readers remove again.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A CSV value that no spreadsheet reads as a formula.
+
+    >>> csv_safe("=HYPERLINK(1)"), csv_safe("-2 %"), csv_safe("Alpha"), csv_safe(3)
+    ("'=HYPERLINK(1)", "'-2 %", 'Alpha', 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unquote_formula(text: str) -> str:
+    """Undo :func:`csv_safe` on a value read back.
+
+    >>> unquote_formula("'=1+1"), unquote_formula("'quoi"), unquote_formula("=x")
+    ('=1+1', "'quoi", '=x')
+    """
+    if text[:1] == "'" and text[1:2] and text[1:2] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def protect_cells(cells) -> None:
+    """Make the XLSX string cells that look like formulas plain text.
+
+    The value is kept as is; the cell is typed as a string and carries the
+    quote prefix, as when one types ``'=…`` in a spreadsheet.
+    """
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _check_extra(rows, name):
@@ -189,7 +230,7 @@ def _cell_text(value: object) -> str:
         if value.time() == datetime.time(0):
             return value.date().isoformat()
         return value.isoformat(sep=" ")
-    return str(value).strip()
+    return unquote_formula(str(value).strip())
 
 
 def read_workbook_tables(path: str | os.PathLike) -> dict[str, Table | None]:
@@ -367,9 +408,7 @@ def write_workbook(m: ActorMap, path: str | os.PathLike) -> None:
         for r, rec in enumerate(records[kind], start=2):
             for c, col in enumerate(cols, start=1):
                 value = rec.get(col, "")
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # text, not a formula
+                protect_cells([ws.cell(row=r, column=c, value=value)])
         for i, col in enumerate(cols, start=1):
             width = max(
                 [len(str(col))] + [min(60, len(str(r.get(col, "")))) for r in records[kind][:200]]
@@ -399,4 +438,4 @@ def write_csv_folder(m: ActorMap, folder: str | os.PathLike) -> None:
         ):
             writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(records[kind])
+            writer.writerows({k: csv_safe(v) for k, v in rec.items()} for rec in records[kind])

@@ -299,10 +299,13 @@ def xlsx_problems(data: bytes) -> list[str]:
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
+                # a string cell with the quote prefix is text, as a typed '=…
+                quoted = cell.data_type == "s" and cell.quotePrefix
                 if cell.data_type == "f" or (
                     isinstance(cell.value, str)
                     and cell.value[:1] in "=+-@"
                     and cell.value in PAYLOADS
+                    and not quoted
                 ):
                     out.append(f"{ws.title}!{cell.coordinate}: {str(cell.value)[:30]!r}")
     return out
@@ -449,11 +452,6 @@ def _assert_inert(page, dialogs, where):
 
 # The live map's round-trip exports (the ``maps`` input format, re-importable)
 # write cells as typed: a cell starting with = + - @ is not prefixed yet.
-KNOWN_FORMULA_EXPORTS = (
-    "/livemap/export.csv",
-    "/livemap/export.kumu",
-    "/livemap/export.workbook",
-)
 
 
 def _norm(s: str) -> str:
@@ -528,9 +526,4 @@ def test_payloads_are_inert_everywhere(browser, live_server_sqlite):
     assert status == 200 and json.loads(body)["tables"]
     assert fetched >= 5
     kinds = sorted({re.sub(r"/a/\w+/console/[^/]+", "", p)[:110] for p in problems})
-    known = [
-        k for k in kinds if k.startswith(KNOWN_FORMULA_EXPORTS) and ("formula" in k or "!" in k)
-    ]
-    assert not [k for k in kinds if k not in known], kinds[:40]
-    if known:
-        pytest.xfail(f"spreadsheet cells starting with = + - @ not neutralised: {known[:5]}")
+    assert not kinds, kinds[:40]

@@ -3,7 +3,7 @@ import csv
 import pytest
 
 import maps
-from maps import MapInputError, from_records, normalize_stage, read_map
+from maps import MapInputError, export, from_records, normalize_stage, read_map
 
 
 def test_mulhouse_counts(mulhouse):
@@ -141,3 +141,38 @@ def test_quoted_multiline_row_numbers(tmp_path):
     with pytest.raises(MapInputError) as err:
         read_map(tmp_path)
     assert err.value.row == 4
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+33 6", "-10 %", "@SUM(A1)", "=1+1"]
+
+
+@pytest.mark.parametrize("fmt", ["workbook", "csv", "kumu"])
+def test_formula_like_texts_stay_text_and_round_trip(tmp_path, fmt):
+    import openpyxl
+
+    m = from_records(
+        actors=[
+            {"id": f"a{i}", "name": text, "kind": "association"} for i, text in enumerate(FORMULAS)
+        ],
+        contributions=[{"actor_id": "a0", "stage": "declencher", "text": "=cmd|' /C calc'!A0"}],
+    )
+    if fmt == "csv":
+        folder = tmp_path / "carte"
+        export(m, folder, format="csv")
+        with (folder / "actors.csv").open(encoding="utf-8", newline="") as fh:
+            names = [row["name"] for row in csv.DictReader(fh)]
+        assert all(n.startswith("'") for n in names)  # no cell starts a formula
+        back = read_map(folder)
+    else:
+        path = tmp_path / "carte.xlsx"
+        export(m, path, format=fmt)
+        wb = openpyxl.load_workbook(path)
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        risky = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+        assert risky and all(c.data_type == "s" and c.quotePrefix for c in risky)
+        if fmt == "kumu":
+            labels = [c.value for c in wb["Elements"]["A"][1:]]
+            assert sorted(labels) == sorted(FORMULAS)
+            return
+        back = read_map(path)
+    assert sorted(back.graph.nodes[n]["name"] for n in back.graph) == sorted(FORMULAS)
