@@ -405,6 +405,47 @@ def test_phones_on_three_processes_see_every_change(cluster, room):
     assert fac.call("atelier:status", {"status": "open"})["ok"]
 
 
+def test_a_phone_assigned_on_another_process_follows_its_group(cluster):
+    """The facilitator (process n1) puts phones of n2 and n3 in a codev group:
+    group broadcasts reach them once their own process has moved their socket
+    into the group's room (``codev:rooms``, sent by the page on ``codev:state``)."""
+    atelier = _create_atelier(cluster, "Codev à plusieurs processus")
+    fac = cluster.connect(
+        "n1", {"role": "facilitator", "code": atelier["code"], "secret": atelier["secret"]}
+    )
+    gid = fac.call("codev:group:create", {"name": "Bleu", "room": "Salle Chardon"})["data"]["id"]
+    first = _phone(cluster, "n2", atelier, "Nadia")
+    second = _phone(cluster, "n3", atelier, "Emilie")
+    for phone in (first, second):
+        ack = fac.call("codev:join", {"group_id": gid, "participant_id": phone.participant["id"]})
+        assert ack["ok"], ack
+        state = phone.wait_event("codev:state", lambda d: d["me"]["group_id"] == gid)
+        assert state["me"]["role"] == "contributeur"
+        ack = phone.call("codev:rooms")  # what the page does on codev:state
+        assert ack["ok"] and ack["data"]["me"]["group_id"] == gid, ack
+    # A group-only broadcast (the members list, sent to the group's room) made
+    # on n1 reaches the phone on n2.
+    second_id = second.participant["id"]
+    ack = fac.call("codev:role", {"participant_id": second_id, "role": "porteur"})
+    assert ack["ok"], ack
+    first.wait_event(
+        "codev:members",
+        lambda d: any(
+            m["participant_id"] == second_id and m["role"] == "porteur" for m in d["members"]
+        ),
+    )
+    # Leaving takes the socket out of the room again.
+    assert fac.call("codev:leave", {"participant_id": first.participant["id"]})["ok"]
+    first.wait_event("codev:state", lambda d: d["me"]["group_id"] is None)
+    assert first.call("codev:rooms")["ok"]
+    n = len(first.received("codev:members"))
+    ack = fac.call("codev:role", {"participant_id": second_id, "role": "animateur"})
+    assert ack["ok"], ack
+    fac.wait_event("codev:members", lambda d: any(m["role"] == "animateur" for m in d["members"]))
+    time.sleep(0.5)
+    assert len(first.received("codev:members")) == n
+
+
 def test_sigkill_a_process_clients_fail_over_and_resync(cluster, room):
     fac, proj, phones = room["fac"], room["proj"], room["phones"]
     atelier = room["atelier"]

@@ -61,7 +61,16 @@
     if (snap.participants) S.participants = new Map(snap.participants.map((p) => [p.id, p]));
     loadPart(snap.codev);
   });
-  W.on("codev:state", loadPart);
+  W.on("codev:state", (part) => {
+    const before = S.me ? S.me.group_id : null;
+    loadPart(part);
+    const after = S.me ? S.me.group_id : null;
+    // The change may come from another server process: ask ours to put this
+    // socket in the group's room, and take the state it answers with.
+    if (role === "participant" && before !== after) {
+      W.call("codev:rooms").then((ack) => { if (ack && ack.ok) loadPart(ack.data); });
+    }
+  });
   W.on("codev:group", (g) => { S.groups.set(g.id, g); render(); });
   W.on("codev:group:deleted", (d) => {
     S.groups.delete(d.group_id);

@@ -247,6 +247,24 @@ def join(ctx, payload):
     return {"group_id": m.group_id, "participant_id": m.participant_id, "role": m.role}
 
 
+@event("codev:rooms", roles=("participant",), writes=False)
+def rooms(ctx, payload):
+    """Put this device in its group's room; returns its whole codev part.
+
+    A phone sends it when ``codev:state`` tells it that its group changed:
+    the change may have been made on another process (a facilitator on
+    process A assigns a phone connected to process B), where this socket's
+    rooms cannot be changed."""
+    m = service.membership(ctx.session, ctx.atelier, ctx.identity.participant_id)
+    wanted = group_room(m.group_id) if m is not None else None
+    for r in list(socketio.server.rooms(ctx.sid, namespace="/")):
+        if r.startswith("codev:") and r != wanted:
+            socketio.server.leave_room(ctx.sid, r, namespace="/")
+    if wanted is not None:
+        socketio.server.enter_room(ctx.sid, wanted, namespace="/")
+    return snapshot_part(ctx.session, ctx.atelier, ctx.identity)
+
+
 @event("codev:leave", roles=("facilitator", "participant"))
 def leave(ctx, payload):
     """Leave one's group before the start (the facilitator: anyone's)."""
