@@ -36,7 +36,6 @@ from .analysis import (
     chain_for,
     stage_table,
 )
-from .draw import draw_map, render_figure
 from .errors import MapInputError
 from .export import EXPORT_FORMATS, export, export_many, to_gexf_graph, write_kumu
 from .io import read_map, write_csv_folder, write_workbook
@@ -78,3 +77,12 @@ __all__ = [
     "write_kumu",
     "write_workbook",
 ]
+
+
+def __getattr__(name):
+    # The drawing functions import matplotlib (about a second): only when used.
+    if name in ("draw_map", "render_figure"):
+        from . import draw
+
+        return getattr(draw, name)
+    raise AttributeError(f"module 'maps' has no attribute {name!r}")

@@ -38,7 +38,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from .draw import figure_bytes, render_figure
 from .io import atomic_output, protect_cells, write_csv_folder, write_workbook
 from .model import ActorMap
 from .stages import STAGE_SHORT_LABELS
@@ -269,6 +268,8 @@ def export(
     fmt = format_for(path, format)
     path = Path(path)
     if fmt in ("png", "svg", "pdf"):
+        from .draw import figure_bytes, render_figure  # matplotlib, only when drawing
+
         fig = render_figure(
             m,
             layout=layout,
@@ -382,6 +383,8 @@ def export_many(
             for k in _DRAWING_OPTIONS
         )
         if key not in figures:
+            from .draw import figure_bytes, render_figure  # matplotlib, only when drawing
+
             figures[key] = render_figure(m, **opts)
         data = figure_bytes(figures[key], fmt)
         with atomic_output(path) as tmp:

@@ -305,8 +305,8 @@ def live_server(db_url, tmp_path):
     server.instance.mkdir(parents=True, exist_ok=True)
     server.start()
     yield server
+    server.stop()  # first: clients then close at once (no 3 s close handshake)
     server.close_clients()
-    server.stop()
 
 
 @pytest.fixture
@@ -316,8 +316,8 @@ def live_server_sqlite(tmp_path):
     server.instance.mkdir(parents=True, exist_ok=True)
     server.start()
     yield server
+    server.stop()  # first: clients then close at once (no 3 s close handshake)
     server.close_clients()
-    server.stop()
 
 
 CHROMIUM_ARGS = [

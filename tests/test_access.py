@@ -27,8 +27,8 @@ def proxied_server(tmp_path):
     )
     server.start()
     yield server
+    server.stop()  # first: clients then close at once (no 3 s close handshake)
     server.close_clients()
-    server.stop()
 
 
 def test_socketio_handshake_refuses_a_foreign_origin(live_server):

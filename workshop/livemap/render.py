@@ -10,7 +10,6 @@ import threading
 from collections import OrderedDict
 
 import maps
-from maps.draw import figure_bytes
 
 VIEW_LAYOUTS = {"stage": "stages", "network": "network"}
 
@@ -119,6 +118,8 @@ def drawing(
             highlight=highlight_ids(m, highlight) or None,
             dpi=110 if fmt == "png" else 200,
         )
+        from maps.draw import figure_bytes  # matplotlib, on first drawing
+
         data = figure_bytes(fig, fmt)
         _drawings.put(key, data)
         return data
