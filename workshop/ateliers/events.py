@@ -102,9 +102,13 @@ def on_disconnect(*_args):
 
 @socketio.on("*")
 def on_unknown_event(event_name, *args):
-    """Any event nobody handles gets an error ack (never silence)."""
+    """Any event nobody handles gets an error ack (never silence); it counts
+    against the socket's rate limit like any other event."""
     identity = IDENTITIES.get(request.sid)
-    return error_payload("unknown_event", identity.locale if identity else None)
+    locale = identity.locale if identity else None
+    if current_app.config.get("RATE_LIMITS", True) and not socket_limiter.allow(request.sid):
+        return error_payload("rate_limited", locale)
+    return error_payload("unknown_event", locale)
 
 
 def _broadcast_presence(atelier_id: int, participant_id: int, online: bool):
