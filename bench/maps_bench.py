@@ -53,6 +53,7 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 t0 = time.perf_counter()
 import maps
+import maps.draw  # matplotlib is imported on first drawing: count it as import, not as a step
 t_import = time.perf_counter() - t0
 folder, step, layout, ext, out = sys.argv[2:7]
 t0 = time.perf_counter()
