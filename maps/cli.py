@@ -106,7 +106,7 @@ def _parse_date(ctx, param, value):
     help="Disposition des images.",
 )
 @click.option("--title", default=None, help="Titre de l'image.")
-@click.option("--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True)
+@click.option("--paper", type=click.Choice(["a4", "a3", "screen"]), default="a4", show_default=True)
 @click.option(
     "--date",
     default=None,

@@ -39,7 +39,13 @@ from .stages import STAGE_COLORS, STAGE_LABELS, STAGES
 __all__ = ["render_figure", "draw_map", "figure_bytes", "PAPER_SIZES", "LINK_STYLES"]
 
 #: Paper sizes (landscape), in inches.
-PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": (11.69, 8.27), "a3": (16.54, 11.69)}
+PAPER_SIZES: dict[str, tuple[float, float]] = {
+    "a4": (11.69, 8.27),
+    "a3": (16.54, 11.69),
+    # 16:9, for a projector or a screen: the drawing fills a wide screen, so
+    # its text is shown about 1.5 times larger than an A4 page's.
+    "screen": (12.8, 7.2),
+}
 
 #: Line style of each link kind: colour, line style, width, arrow (directed).
 LINK_STYLES: dict[str, dict] = {
@@ -181,8 +187,8 @@ def render_figure(
         Three stage columns, or a force-directed network.
     title : str, optional
         Defaults to "Cartographie des acteurs" plus the source name.
-    paper : {"a4", "a3"}
-        Landscape paper size.
+    paper : {"a4", "a3", "screen"}
+        Landscape paper size, or ``"screen"`` (16:9) for a projector.
     date : date or ISO string, optional
         Date shown in the caption; defaults to ``m.date`` (the newest input
         file date) or today.
@@ -206,14 +212,14 @@ def render_figure(
     if layout not in ("stages", "network"):
         raise ValueError(f"disposition inconnue : {layout!r} (stages ou network)")
     if paper not in PAPER_SIZES:
-        raise ValueError(f"format de papier inconnu : {paper!r} (a4 ou a3)")
+        raise ValueError(f"format de papier inconnu : {paper!r} (a4, a3 ou screen)")
     colour_by = colour_by or ("kind" if layout == "stages" else "stage")
     fw, fh = PAPER_SIZES[paper]
     fig = Figure(figsize=(fw, fh), dpi=dpi)
     FigureCanvasAgg(fig)
     W, H = fw * 72, fh * 72
     margin = 24.0
-    legend_h = 66.0 if paper == "a4" else 76.0
+    legend_h = 76.0 if paper == "a3" else 66.0
     top_h = 62.0
     area = (margin, margin + legend_h, W - 2 * margin, H - top_h - margin - legend_h)
     ax = fig.add_axes((area[0] / W, area[1] / H, area[2] / W, area[3] / H))
@@ -221,9 +227,9 @@ def render_figure(
     ax.set_xlim(0, area[2])
     ax.set_ylim(0, area[3])
     if layout == "stages":
-        lay = stage_layout(m, area[2], area[3], max_labels=40 if paper == "a4" else 60)
+        lay = stage_layout(m, area[2], area[3], max_labels=60 if paper == "a3" else 40)
     else:
-        lay = network_layout(m, area[2], area[3], seed=seed, max_labels=40 if paper == "a4" else 60)
+        lay = network_layout(m, area[2], area[3], seed=seed, max_labels=60 if paper == "a3" else 40)
 
     title = title or (
         "Cartographie des acteurs" + (f" : {_pretty_name(m.source)}" if m.source else "")

@@ -116,6 +116,7 @@ def drawing(
             title=title,
             date=date,
             highlight=highlight_ids(m, highlight) or None,
+            paper="screen",
             dpi=110 if fmt == "png" else 200,
         )
         from maps.draw import figure_bytes  # matplotlib, on first drawing
