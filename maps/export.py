@@ -327,6 +327,7 @@ def export_many(
     seed: int = 42,
     highlight: list[str] | None = None,
     source: str | None = None,
+    workers: int | None = None,
 ) -> list[str]:
     """Export ``m`` to several files; return the format of each, in order.
 
@@ -339,6 +340,12 @@ def export_many(
     ``title``, ``paper``, ``date``, ``colour_by``, ``seed``, ``highlight``,
     ``source``) for that file. Every format is checked before anything is written; each
     file is then written atomically.
+
+    ``workers``: 1 does everything in this process; 2 splits the files
+    between this process and a forked child (drawing is CPU-bound Python, so
+    threads would not help). By default, 2 when the machine has several
+    cores, ``os.fork`` exists, this program runs a single thread (forking a
+    multi-threaded server is unsafe) and there are at least two images.
 
     >>> import tempfile, pathlib
     >>> from maps import from_records
@@ -373,20 +380,119 @@ def export_many(
             raise ValueError(f"option d'export inconnue : {', '.join(sorted(unknown))}")
         opts = {**defaults, **options}
         jobs.append((Path(path), format_for(path, opts.pop("format")), opts))
+    n_images = sum(fmt in _IMAGE_COSTS for _, fmt, _ in jobs)
+    if workers is None:
+        workers = 2 if n_images >= 2 and _can_fork() else 1
+    if workers >= 2 and len(jobs) >= 2:
+        mine, theirs = _split_jobs(jobs)
+        _run_forked(m, mine, theirs)
+    else:
+        _run_jobs(m, jobs)
+    return [fmt for _, fmt, _ in jobs]
+
+
+#: Relative costs used to share the work between two processes (measured on
+#: a 50-actor map: building a figure and rendering a PNG or a PDF cost about
+#: the same; an SVG half as much; data files little).
+_IMAGE_COSTS = {"png": 3.0, "pdf": 3.0, "svg": 1.5}
+_FIGURE_COST = 2.0
+_DATA_COST = 0.5
+
+
+def _figure_key(opts: dict) -> tuple:
+    return tuple(
+        tuple(opts[k]) if isinstance(opts[k], list | tuple) else opts[k] for k in _DRAWING_OPTIONS
+    )
+
+
+def _run_jobs(m: ActorMap, jobs) -> None:
     figures: dict[tuple, object] = {}
     for path, fmt, opts in jobs:
-        if fmt not in ("png", "svg", "pdf"):
+        if fmt not in _IMAGE_COSTS:
             export(m, path, format=fmt)
             continue
-        key = tuple(
-            tuple(opts[k]) if isinstance(opts[k], list | tuple) else opts[k]
-            for k in _DRAWING_OPTIONS
-        )
+        key = _figure_key(opts)
         if key not in figures:
-            from .draw import figure_bytes, render_figure  # matplotlib, only when drawing
+            from .draw import render_figure  # matplotlib, only when drawing
 
             figures[key] = render_figure(m, **opts)
+        from .draw import figure_bytes
+
         data = figure_bytes(figures[key], fmt)
         with atomic_output(path) as tmp:
             tmp.write_bytes(data)
-    return [fmt for _, fmt, _ in jobs]
+
+
+def _can_fork() -> bool:
+    import threading
+
+    return (
+        hasattr(os, "fork")
+        and (os.cpu_count() or 1) >= 2
+        and threading.active_count() == 1
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+def _split_jobs(jobs):
+    """Two lists of jobs of about the same cost, a figure's cost counted in
+    each list that draws it (all splits are tried for up to 14 files)."""
+    import itertools
+
+    costs = [_IMAGE_COSTS.get(fmt, _DATA_COST) for _, fmt, _ in jobs]
+    keys = [_figure_key(o) if fmt in _IMAGE_COSTS else None for _, fmt, o in jobs]
+
+    def load(side):
+        figs = {keys[i] for i in side if keys[i] is not None}
+        return sum(costs[i] for i in side) + _FIGURE_COST * len(figs)
+
+    n = len(jobs)
+    if n <= 14:
+        best = None
+        for mask in itertools.product((0, 1), repeat=n - 1):  # job 0 stays here
+            sides = ([0], [])
+            for i, bit in enumerate(mask, start=1):
+                sides[bit].append(i)
+            span = max(load(sides[0]), load(sides[1]))
+            if best is None or span < best[0]:
+                best = (span, sides)
+        sides = best[1]
+    else:  # alternate the figures, then the data files
+        sides = ([], [])
+        figs = list(dict.fromkeys(k for k in keys if k is not None))
+        for i in range(n):
+            side = figs.index(keys[i]) % 2 if keys[i] is not None else i % 2
+            sides[side].append(i)
+    return [[jobs[i] for i in side] for side in sides]
+
+
+def _run_forked(m: ActorMap, mine, theirs) -> None:
+    """Run ``theirs`` in a forked child while this process runs ``mine``."""
+    import pickle
+    import traceback
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never return into the caller's code
+        status = 0
+        try:
+            os.close(read_fd)
+            _run_jobs(m, theirs)
+        except BaseException as exc:  # report it to the parent
+            status = 1
+            try:
+                payload = pickle.dumps(exc)
+            except Exception:
+                payload = pickle.dumps(RuntimeError(traceback.format_exc()))
+            with os.fdopen(write_fd, "wb") as fh:
+                fh.write(payload)
+        os._exit(status)
+    os.close(write_fd)
+    try:
+        _run_jobs(m, mine)
+    finally:
+        with os.fdopen(read_fd, "rb") as fh:
+            payload = fh.read()
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise pickle.loads(payload) if payload else RuntimeError("export child failed")

@@ -216,10 +216,11 @@ def test_python_m_maps(tmp_path, demo_dir):
     assert "actors.csv, ligne 3" in proc.stderr
 
 
-def test_export_many_same_bytes_as_export(tmp_path, mulhouse):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_export_many_same_bytes_as_export(tmp_path, mulhouse, workers):
     targets = [tmp_path / f"many.{ext}" for ext in ("png", "svg", "pdf", "gexf", "json")]
     targets.append((tmp_path / "many-net.svg", {"layout": "network"}))
-    formats = maps.export_many(mulhouse, targets, date="2024-01-01")
+    formats = maps.export_many(mulhouse, targets, date="2024-01-01", workers=workers)
     assert formats == ["png", "svg", "pdf", "gexf", "json", "svg"]
     for ext in ("png", "svg", "pdf", "gexf", "json"):
         single = tmp_path / f"single.{ext}"
@@ -228,6 +229,20 @@ def test_export_many_same_bytes_as_export(tmp_path, mulhouse):
     single = tmp_path / "single-net.svg"
     maps.export(mulhouse, single, layout="network", date="2024-01-01")
     assert single.read_bytes() == (tmp_path / "many-net.svg").read_bytes()
+
+
+def test_export_many_reports_a_failure_in_the_forked_child(tmp_path, mulhouse):
+    from maps.export import _DRAWING_OPTIONS, _split_jobs
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    targets = [tmp_path / "ok.svg", (blocker / "net.png", {"layout": "network"})]
+    opts = dict.fromkeys(_DRAWING_OPTIONS)
+    jobs = [(None, "svg", {**opts, "layout": "stages"}), (None, "png", {**opts, "layout": "n"})]
+    assert _split_jobs(jobs)[1][0][1] == "png"  # the failing file is the child's
+    with pytest.raises(OSError):
+        maps.export_many(mulhouse, targets, workers=2)
+    assert not (blocker.parent / "net.png").exists()
 
 
 def test_export_many_checks_everything_first(tmp_path, mulhouse):
