@@ -230,6 +230,123 @@ def worker(cfg):
     os._exit(0)  # closing hundreds of clients one by one is slow: just leave
 
 
+def async_worker(cfg):
+    """The same phones as :func:`worker`, on one asyncio loop (python-socketio
+    ``AsyncClient`` over aiohttp): no thread per client nor per message, so
+    that the generator uses far less CPU than the threaded client."""
+    import asyncio
+
+    import socketio
+
+    raise_nofile()
+    fanout, projector, acks = Histogram(), Histogram(), Histogram()
+    per_note_max, deliveries = {}, {}
+    sent, acked, refused = {}, set(), []
+
+    def on_note(idx, is_projector):
+        async def handler(data):
+            now = time.time()
+            text = data.get("text") or ""
+            if " t=" not in text:
+                return
+            cid = data.get("client_id") or text.split()[1]
+            lat = now - float(text.rsplit(" t=", 1)[1])
+            (projector if is_projector else fanout).add(lat)
+            per_note_max[cid] = max(per_note_max.get(cid, 0.0), lat)
+            d = deliveries.setdefault(idx, {})
+            d[cid] = d.get(cid, 0) + 1
+
+        return handler
+
+    async def connect(idx, auth, is_projector=False):
+        sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
+        sio.on("board:note", on_note(idx, is_projector))
+        error = None
+        for attempt in range(5):
+            try:
+                await sio.connect(cfg["url"], auth=auth, transports=["websocket"], wait_timeout=60)
+                return sio
+            except Exception as err:
+                error = err
+                await asyncio.sleep(0.5 + attempt)
+        raise RuntimeError(f"could not connect: {error!r}")
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        clients = []
+        if cfg.get("projector"):
+            clients.append((None, await connect(-1, cfg["projector"], True)))
+        sem = asyncio.Semaphore(20)  # connect 20 at a time
+
+        async def one(i, auth):
+            async with sem:
+                return (i, await connect(i, auth))
+
+        clients += await asyncio.gather(*(one(i, a) for i, a in enumerate(cfg["phones"])))
+        print("READY", flush=True)
+        line = (await loop.run_in_executor(None, sys.stdin.readline)).split()
+        start, phase = float(line[1]), line[2]
+        phones = [sio for i, sio in clients if i is not None]
+        schedule = []
+        if phase == "steady":
+            for sio in phones:
+                for _ in range(cfg["notes"]):
+                    schedule.append((start + random.uniform(0, cfg["window"]), sio))
+        else:
+            for sio in phones[: cfg["burst"]]:
+                schedule.append((start, sio))
+        schedule.sort(key=lambda x: x[0])
+
+        async def send(sio):
+            cid = str(uuid.uuid4())
+            t = time.time()
+            payload = {"client_id": cid, "text": f"bench {cid} t={t:.6f}"}
+            if cfg["prompt_id"]:
+                payload["prompt_id"] = cfg["prompt_id"]
+
+            def on_ack(ack):
+                acks.add(time.time() - t)
+                if ack and ack.get("ok"):
+                    acked.add(cid)
+                else:
+                    refused.append(ack)
+
+            sent[cid] = t
+            try:
+                await sio.emit("board:note:create", payload, callback=on_ack)
+            except Exception as err:  # a disconnected client: counted as lost
+                refused.append({"error": repr(err)})
+
+        tasks = []
+        for at, sio in schedule:
+            delay = at - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(send(sio)))
+        await asyncio.gather(*tasks)
+        deadline = time.time() + cfg["settle"]
+        while time.time() < deadline and len(acked) + len(refused) < len(sent):
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(cfg["settle_after"])
+        dup = sum(1 for d in deliveries.values() for c in d.values() if c > 1)
+        result = {
+            "sent": list(sent),
+            "acked": list(acked),
+            "refused": refused[:5],
+            "refused_n": len(refused),
+            "fanout": fanout.counts,
+            "projector": projector.counts,
+            "acks": acks.counts,
+            "per_note_max": per_note_max,
+            "received": {str(k): list(v) for k, v in deliveries.items()},
+            "dup_deliveries": dup,
+        }
+        print("RESULT " + json.dumps(result), flush=True)
+        os._exit(0)
+
+    asyncio.run(main())
+
+
 # ---------------------------------------------------------------- orchestration
 
 
@@ -317,6 +434,7 @@ def run_one(kind, n, args, tmp):
                 "burst": burst,
                 "settle": 60,
                 "settle_after": 3,
+                "client": args.client,
             }
             w = subprocess.Popen(
                 [sys.executable, __file__, "--worker"],
@@ -367,6 +485,7 @@ def run_one(kind, n, args, tmp):
                         "burst": burst,
                         "settle": 30,
                         "settle_after": 2,
+                        "client": args.client,
                     }
                     w = subprocess.Popen(
                         [sys.executable, __file__, "--worker"],
@@ -511,7 +630,8 @@ def markdown(rows):
 
 def main():
     if "--worker" in sys.argv:
-        worker(json.loads(sys.stdin.readline()))
+        cfg = json.loads(sys.stdin.readline())
+        (async_worker if cfg.get("client") == "async" else worker)(cfg)
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 300, 1000])
@@ -520,6 +640,12 @@ def main():
     parser.add_argument("--burst", type=int, default=300)
     parser.add_argument("--per-proc", type=int, default=200, help="phones per generator process")
     parser.add_argument("--servers", nargs="+", default=["workshop", "bare"])
+    parser.add_argument(
+        "--client",
+        choices=["async", "threads"],
+        default="async",
+        help="load generator: asyncio clients (default) or threaded python-socketio clients",
+    )
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     raise_nofile()

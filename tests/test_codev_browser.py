@@ -31,6 +31,7 @@ def test_group_on_phones_with_projection(browser, live_server_sqlite):
     contexts.append(console_ctx)
     console = console_ctx.new_page()
     console.goto(f"{server.url}/a/{code}/console/{atelier['secret']}")
+    console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
     form = console.locator("#codev-create")
     form.locator("[name=name]").fill("Co-développement")
     form.locator("[name=room]").fill("Salle Chardon")
