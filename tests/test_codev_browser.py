@@ -97,6 +97,17 @@ def test_group_on_phones_with_projection(browser, live_server_sqlite):
     porteur.click("#codev-questions form button")
     expect(karim.locator("#codev-questions .codev-answer")).to_have_text("Une quinzaine")
     expect(porteur.locator('form[data-kind="question"]')).to_have_count(0)
+    # an author can take back their own question (and only theirs)
+    expect(porteur.locator("#codev-questions [data-delete-item]")).to_have_count(0)
+    karim.fill('form[data-kind="question"] textarea', "Question envoyée par erreur")
+    karim.click('form[data-kind="question"] button')
+    expect(porteur.locator("#codev-questions li")).to_have_count(2)
+    karim.once("dialog", lambda d: d.accept())
+    karim.locator("#codev-questions li", has_text="par erreur").locator(
+        "[data-delete-item]"
+    ).click()
+    expect(porteur.locator("#codev-questions li")).to_have_count(1)
+    expect(projection.locator("#codev-focus-items li")).to_have_count(1)
 
     anim.click('[data-timer="next"]')
     expect(projection.locator("#codev-focus-step")).to_have_text("Réactions")

@@ -239,3 +239,29 @@ def test_server_restart_in_step_four_loses_nothing(live_server):
     assert write(contribs[1], "proposal", "Après panne")["ok"]
     porteur.wait_event("codev:item", lambda d: d["text"] == "Après panne")
     assert timer(animateur, "next")["data"]["step_index"] == 4
+
+
+def test_author_deletes_own_item_and_nobody_else_can(live_server):
+    atelier = live_server.create_atelier()
+    fac, gid, porteur, animateur, contribs = setup_group(live_server, atelier, contributors=2)
+    assert timer(animateur, "start")["ok"]
+    for _ in range(2):
+        assert timer(animateur, "next")["ok"]  # step 3: clarification questions
+    ack = write(contribs[0], "question", "Depuis quand ?")
+    assert ack["ok"], ack
+    item_id = ack["data"]["item"]["id"]
+    # someone else's item: refused, nothing changes
+    for other in (contribs[1], porteur):
+        ack = other.call("codev:item:delete", {"item_id": item_id})
+        assert ack["error"] == "codev_not_your_item", ack
+    assert other.call("codev:item:delete", {"item_id": "x"})["error"] == "codev_item_not_found"
+    assert other.call("codev:item:delete", {"item_id": 10**9})["error"] == "codev_item_not_found"
+    ack = contribs[0].call("codev:item:delete", {"item_id": item_id})
+    assert ack["ok"] and ack["data"] == {"group_id": gid, "item_id": item_id}, ack
+    for c in (porteur, contribs[1], fac):
+        c.wait_event("codev:item:gone", lambda d: d["item_id"] == item_id)
+    snap = fac.call("sync")["data"]
+    assert snap["codev"]["details"][str(gid)]["items"] == []
+    assert contribs[0].call("codev:item:delete", {"item_id": item_id})["error"] == (
+        "codev_item_not_found"
+    )

@@ -99,6 +99,11 @@
     render();
   });
   W.on("codev:item", (item) => { upsertItem(item); render(); });
+  W.on("codev:item:gone", (d) => {
+    const det = detail(d.group_id);
+    det.items = det.items.filter((x) => x.id !== d.item_id);
+    render();
+  });
   W.on("codev:text", (d) => { detail(d.group_id).texts = d.texts; render(); });
   W.on("codev:projection", (d) => { S.projected = d.group_id; render(); });
   W.on("participant:joined", (p) => { S.participants.set(p.id, p); render(); });
@@ -362,6 +367,15 @@
       }
       if (item.retained) li.append(el("span", { class: "pill codev-retained", text: T.retained }));
       if (extra) extra(li, item);
+      if (role === "participant" && W.state && W.state.me && item.participant_id === W.state.me.participant_id) {
+        // one's own contribution can always be taken back
+        const del = el("button", { type: "button", class: "btn small", "data-delete-item": item.id, text: T.delete_mine });
+        del.addEventListener("click", async () => {
+          if (!window.confirm(T.confirm_delete_mine)) return;
+          showErr(document.getElementById("codev-error"), await W.call("codev:item:delete", { item_id: item.id }));
+        });
+        li.append(del);
+      }
       ul.append(li);
     });
   }

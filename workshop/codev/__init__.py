@@ -21,6 +21,7 @@ register_messages(
         "codev_invalid_extend": N_("On peut prolonger une étape de 1 ou de 5 minutes."),
         "codev_group_not_found": N_("Ce groupe de co-développement n’existe pas (ou plus)."),
         "codev_item_not_found": N_("Cette contribution n’existe pas dans votre groupe."),
+        "codev_not_your_item": N_("Vous ne pouvez supprimer que vos propres contributions."),
         "codev_group_full": N_(
             "Ce groupe est complet (%(max)s personnes au plus) : choisissez-en un autre."
         ),

@@ -328,6 +328,15 @@ def write(ctx, payload):
     return data
 
 
+@event("codev:item:delete", roles=("participant",))
+def delete_item(ctx, payload):
+    """The author deletes their own item (question, proposal, note, learning)."""
+    item = service.delete_own_item(ctx.session, ctx.atelier, ctx.identity.participant_id, payload)
+    data = {"group_id": item.group_id, "item_id": item.id}
+    _emit_group(ctx, "codev:item:gone", data, item.group_id, projector=item.kind != "note")
+    return data
+
+
 @event("codev:answer", roles=("participant",))
 def answer(ctx, payload):
     """The porteur answers a question."""

@@ -450,6 +450,19 @@ def retain(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
     return g, item
 
 
+def delete_own_item(s: Session, atelier: Atelier, actor_pid: int, payload: dict) -> CodevItem:
+    """The author deletes their own question, proposal, note or learning, at
+    any time (personal data: one can always take back what one wrote)."""
+    item_id = _int(payload.get("item_id"), "codev_item_not_found")
+    item = s.get(CodevItem, item_id)
+    if item is None or item.atelier_id != atelier.id:
+        raise DomainError("codev_item_not_found")
+    if item.participant_id != actor_pid:
+        raise DomainError("codev_not_your_item")
+    s.delete(item)
+    return item
+
+
 # ---------------------------------------------------------------- summary
 
 
