@@ -367,7 +367,12 @@ def render_figure(
         parts = [f"Source : fichiers « {m.source} »"]
     else:
         parts = ["Source : données saisies"]
-    parts.append(f"{m.n_actors} acteurs, {m.n_contributions} contributions, {m.n_links} liens")
+    from .analysis import _plural
+
+    parts.append(
+        f"{_plural(m.n_actors, 'acteur')}, {_plural(m.n_contributions, 'contribution')}, "
+        f"{_plural(m.n_links, 'lien')}"
+    )
     parts.append(f"données du {day.strftime('%d/%m/%Y')}")
     fig.text(margin / W, 10 / H, " · ".join(parts), fontsize=7, color="#666666", va="bottom")
     return fig

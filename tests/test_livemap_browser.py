@@ -52,6 +52,16 @@ def test_phone_adds_actor_console_validates_projection_shows(browser, live_serve
     phone.fill("#lm-c-text", "faire émerger des coopérations")
     phone.click("#lm-contribution-form button[type=submit]")
     expect(phone.locator("#lm-mine li")).to_have_count(2)
+    # a contribution sent by mistake is taken back before validation
+    phone.check('#lm-contribution-form input[value="organiser"]')
+    phone.fill("#lm-c-text", "envoyé par erreur")
+    phone.click("#lm-contribution-form button[type=submit]")
+    expect(phone.locator("#lm-mine li")).to_have_count(3)
+    expect(console.locator("#livemap-console")).to_contain_text("envoyé par erreur")
+    phone.once("dialog", lambda d: d.accept())
+    phone.locator("#lm-mine li", has_text="par erreur").locator("[data-withdraw]").click()
+    expect(phone.locator("#lm-mine li")).to_have_count(2)
+    expect(console.locator("#livemap-console")).not_to_contain_text("envoyé par erreur")
 
     # pending: on the console, not yet on the projector
     pending = console.locator("#lm-pending [data-validate-actor]")

@@ -194,3 +194,46 @@ def test_reconnecting_phone_gets_its_pending_items(live_server):
     mine = again.snapshot["livemap"]["mine"]
     assert [a["name"] for a in mine["actors"]] == ["Tubà"]
     assert [c["text"] for c in mine["contributions"]] == ["faire émerger"]
+
+
+def test_a_phone_withdraws_its_own_pending_items_only(live_server):
+    atelier = live_server.create_atelier()
+    fac = live_server.facilitator(atelier)
+    ok(fac.call("livemap:settings", {"open": True}))
+    awa = live_server.participant(atelier, "Awa")
+    bruno = live_server.participant(atelier, "Bruno")
+    tuba = ok(add_actor(awa, "Tubà"))
+    fonda = ok(add_actor(bruno, "La Fonda"))
+    contrib = ok(add_contribution(awa, tuba["id"], "declencher", "faire émerger"))
+    kept = ok(add_contribution(awa, tuba["id"], "animer", "animer le réseau"))
+    # someone else's submission, bad payloads: refused, nothing changes
+    ack = bruno.call("livemap:withdraw", {"what": "contribution", "id": contrib["id"]})
+    assert ack["error"] == "livemap_not_yours", ack
+    for payload in (
+        {"what": "note", "id": 1},
+        {"what": "actor"},
+        {"what": "actor", "id": 1, "x": 1},
+    ):
+        assert not awa.call("livemap:withdraw", payload)["ok"]
+    # one's own pending contribution: gone for the console, gone from "mine"
+    ok(awa.call("livemap:withdraw", {"what": "contribution", "id": contrib["id"]}))
+    fac.wait_for(
+        lambda: [c["text"] for c in state_of(fac)["contributions"]] == ["animer le réseau"],
+        "the console without the withdrawn contribution",
+    )
+    awa.wait_event("livemap:mine", lambda d: [c["id"] for c in d["contributions"]] == [kept["id"]])
+    # validated: only the facilitator may remove it now
+    ok(fac.call("livemap:validate", {"what": "actor", "id": tuba["id"]}))
+    ack = awa.call("livemap:withdraw", {"what": "actor", "id": tuba["id"]})
+    assert ack["error"] == "livemap_not_pending", ack
+    names = {a["name"]: a["status"] for a in state_of(fac)["actors"]}
+    assert names == {"Tubà": "validated", "La Fonda": "pending"}
+    # Bruno takes back his own pending actor
+    ok(bruno.call("livemap:withdraw", {"what": "actor", "id": fonda["id"]}))
+    fac.wait_for(
+        lambda: (
+            {a["name"]: a["status"] for a in state_of(fac)["actors"]}.get("La Fonda")
+            in (None, "deleted")
+        ),
+        "La Fonda withdrawn",
+    )

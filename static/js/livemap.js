@@ -8,6 +8,10 @@
   if (!i18nEl) return;
   const T = JSON.parse(i18nEl.textContent);
   const el = W.el;
+  function countsText(actors, contributions, links) {
+    const one = (n, sing, plur) => n + " " + (n === 1 ? sing : plur);
+    return [one(actors, T.actor, T.actors), one(contributions, T.contribution, T.contributions), one(links, T.link, T.links)].join(" · ");
+  }
   const STAGES = ["declencher", "organiser", "animer"];
 
   function fold(s) {
@@ -72,15 +76,28 @@
       list.replaceChildren();
       const names = new Map(actorsKnown().map((a) => [a.id, a.name]));
       const rows = [];
-      mine.actors.forEach((a) => rows.push([a.name, T.pending]));
-      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + (T.stage_short[c.stage] || c.stage) + " : " + c.text, T.pending]));
-      mine.links.forEach((l) => rows.push([(names.get(l.source_id) || "?") + " → " + (names.get(l.target_id) || "?") + " (" + linkLabel(l.kind) + ")", T.pending]));
+      mine.actors.forEach((a) => rows.push([a.name, T.pending, "actor", a.id]));
+      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + (T.stage_short[c.stage] || c.stage) + " : " + c.text, T.pending, "contribution", c.id]));
+      mine.links.forEach((l) => rows.push([(names.get(l.source_id) || "?") + " → " + (names.get(l.target_id) || "?") + " (" + linkLabel(l.kind) + ")", T.pending, "link", l.id]));
       W.outbox.items().filter((it) => it.event.startsWith("livemap:")).forEach((it) => {
         const p = it.payload;
         rows.push([p.name || p.text || linkLabel(p.kind || ""), T.sending]);
       });
       if (!rows.length) list.append(el("li", { class: "empty", text: T.nothing_pending }));
-      rows.forEach(([text, state]) => list.append(el("li", {}, [el("span", { text: text }), el("span", { class: "pill", text: state })])));
+      rows.forEach(([text, state, what, id]) => {
+        const li = el("li", {}, [el("span", { text: text }), el("span", { class: "pill", text: state })]);
+        if (what) {
+          // one's own submission can be taken back until it is validated
+          const b = el("button", { type: "button", class: "btn small", "data-withdraw": what + ":" + id, text: T.withdraw });
+          b.addEventListener("click", async () => {
+            if (!window.confirm(T.confirm_withdraw)) return;
+            const ack = await W.call("livemap:withdraw", { what: what, id: id });
+            if (!ack.ok) say(ack.message, true);
+          });
+          li.append(b);
+        }
+        list.append(li);
+      });
     }
 
     function apply(view) {
@@ -274,8 +291,11 @@
     function render() {
       const s = st.settings;
       const validated = st.actors.filter((a) => a.status === "validated");
-      document.getElementById("lm-counts").textContent =
-        validated.length + " " + T.actors + " · " + st.contributions.filter((c) => c.status === "validated").length + " " + T.contributions + " · " + st.links.filter((l) => l.status === "validated").length + " " + T.links;
+      document.getElementById("lm-counts").textContent = countsText(
+        validated.length,
+        st.contributions.filter((c) => c.status === "validated").length,
+        st.links.filter((l) => l.status === "validated").length,
+      );
       const toggle = document.getElementById("lm-open-toggle");
       toggle.textContent = s.open ? T.close : T.open;
       toggle.title = s.open ? T.is_open : T.is_closed;
@@ -430,7 +450,7 @@
       scene.dataset.version = String(s.version);
       scene.dataset.view = s.view;
       document.getElementById("lm-proj-counts").textContent =
-        view.actors.length + " " + T.actors + " · " + view.contributions.length + " " + T.contributions + " · " + view.links.length + " " + T.links;
+        countsText(view.actors.length, view.contributions.length, view.links.length);
       scene.querySelectorAll("[data-lm-view]").forEach((v) => { v.hidden = v.dataset.lmView !== s.view; });
       if (s.view === "stage" || s.view === "network") imageFor(s.view);
       else if (s.view === "table") renderTable();

@@ -9,6 +9,8 @@
     document.getElementById("participant-count-strip").textContent = n;
     document.getElementById("participant-count-label").textContent =
       n === 1 ? W.i18n.participants_one : W.i18n.participants_many;
+    document.getElementById("participant-count-strip-label").textContent =
+      n === 1 ? W.i18n.connected_one : W.i18n.connected_many;
   }
 
   function showScene(scene) {

@@ -183,6 +183,20 @@ def delete(ctx, payload):
     return done
 
 
+@event("livemap:withdraw", roles=("participant",))
+def withdraw(ctx, payload):
+    """A participant withdraws their own pending actor, contribution or link."""
+    service.next_seq(ctx.session, ctx.atelier)
+    if set(payload) - {"what", "id"}:
+        from ..domain.errors import DomainError
+
+        raise DomainError("invalid_payload")
+    pid = ctx.identity.participant_id
+    done = service.withdraw(ctx.session, ctx.atelier, pid, payload.get("what"), payload.get("id"))
+    _broadcast(ctx, public=False, authors=[pid])
+    return done
+
+
 @event("livemap:merge", roles=("facilitator",))
 def merge(ctx, payload):
     """Merge a duplicate actor (``source_id``) into another (``target_id``)."""

@@ -491,6 +491,21 @@ def delete(s: Session, atelier: Atelier, what: str, item_id, version=None) -> di
     raise DomainError("invalid_payload")
 
 
+def withdraw(s: Session, atelier: Atelier, participant_id: int, what, item_id) -> dict:
+    """A participant takes back their own submission while it still waits
+    for validation (once validated, it belongs to the collective map: the
+    facilitator may delete it)."""
+    getters = {"actor": get_actor, "contribution": get_contribution, "link": get_link}
+    if what not in getters:
+        raise DomainError("invalid_payload")
+    row = getters[what](s, atelier, item_id)
+    if row.submitted_by != participant_id:
+        raise DomainError("livemap_not_yours")
+    if row.status != "pending":
+        raise DomainError("livemap_not_pending")
+    return delete(s, atelier, what, row.id)
+
+
 def merge(s: Session, atelier: Atelier, data: dict) -> LivemapActor:
     """Merge a duplicate actor into another: every contribution and link of
     the duplicate moves to the kept actor (a link between the two is dropped,
