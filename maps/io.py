@@ -170,8 +170,16 @@ def read_csv_table(path: str | os.PathLike, name: str | None = None) -> Table:
 # A cell starting with one of these is read as a formula by spreadsheet
 # software (formula injection). Exports keep such texts as text: an XLSX cell
 # is a string cell with Excel's quote prefix (the value itself is unchanged),
-# a CSV value gets a leading apostrophe, which the readers remove again.
+# a CSV value gets a leading apostrophe, which the CSV reader removes again.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(text: str) -> bool:
+    # a formula start, or an apostrophe that a reader would otherwise take
+    # for our own quote ("'=x" must come back as "'=x")
+    if text.startswith(FORMULA_PREFIXES):
+        return True
+    return text[:1] == "'" and _needs_quote(text[1:])
 
 
 def csv_safe(value):
@@ -179,19 +187,21 @@ def csv_safe(value):
 
     >>> csv_safe("=HYPERLINK(1)"), csv_safe("-2 %"), csv_safe("Alpha"), csv_safe(3)
     ("'=HYPERLINK(1)", "'-2 %", 'Alpha', 3)
+    >>> all(unquote_formula(csv_safe(t)) == t for t in ["'=x", "''+1", "'a", "=", "x"])
+    True
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _needs_quote(value):
         return "'" + value
     return value
 
 
 def unquote_formula(text: str) -> str:
-    """Undo :func:`csv_safe` on a value read back.
+    """Undo :func:`csv_safe` on a CSV value read back.
 
     >>> unquote_formula("'=1+1"), unquote_formula("'quoi"), unquote_formula("=x")
     ('=1+1', "'quoi", '=x')
     """
-    if text[:1] == "'" and text[1:2] and text[1:2] in "=+-@\t\r":
+    if text[:1] == "'" and _needs_quote(text[1:]):
         return text[1:]
     return text
 
@@ -230,7 +240,7 @@ def _cell_text(value: object) -> str:
         if value.time() == datetime.time(0):
             return value.date().isoformat()
         return value.isoformat(sep=" ")
-    return unquote_formula(str(value).strip())
+    return str(value).strip()
 
 
 def read_workbook_tables(path: str | os.PathLike) -> dict[str, Table | None]:
