@@ -143,7 +143,7 @@ def test_quoted_multiline_row_numbers(tmp_path):
     assert err.value.row == 4
 
 
-FORMULAS = ['=HYPERLINK("http://x")', "+33 6", "-10 %", "@SUM(A1)", "=1+1"]
+FORMULAS = ['=HYPERLINK("http://x")', "+33 6", "-10 %", "@SUM(A1)", "=1+1", "'=entre apostrophes"]
 
 
 @pytest.mark.parametrize("fmt", ["workbook", "csv", "kumu"])
