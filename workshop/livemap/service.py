@@ -496,7 +496,7 @@ def withdraw(s: Session, atelier: Atelier, participant_id: int, what, item_id) -
     for validation (once validated, it belongs to the collective map: the
     facilitator may delete it)."""
     getters = {"actor": get_actor, "contribution": get_contribution, "link": get_link}
-    if what not in getters:
+    if not isinstance(what, str) or what not in getters:
         raise DomainError("invalid_payload")
     row = getters[what](s, atelier, item_id)
     if row.submitted_by != participant_id:
