@@ -388,6 +388,47 @@ def start_server(kind, port, tmp):
     raise RuntimeError(f"{kind} server did not start")
 
 
+def _bursts(chunks, total):
+    """How many burst notes each generator sends (the first ones fill up)."""
+    out, left = [], total
+    for chunk in chunks:
+        out.append(min(len(chunk), left))
+        left -= out[-1]
+    return out
+
+
+def start_workers(chunks, url, projector, prompt_id, client, *, notes, window, bursts, settle):
+    """One generator process per chunk of phones; returns once all are READY."""
+    workers = []
+    for k, (chunk, burst) in enumerate(zip(chunks, bursts, strict=True)):
+        cfg = {
+            "url": url,
+            "phones": chunk,
+            "projector": projector if k == 0 else None,
+            "prompt_id": prompt_id,
+            "notes": notes,
+            "window": window,
+            "burst": burst,
+            "settle": settle[0],
+            "settle_after": settle[1],
+            "client": client,
+        }
+        w = subprocess.Popen(
+            [sys.executable, __file__, "--worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        w.stdin.write(json.dumps(cfg) + "\n")
+        w.stdin.flush()
+        workers.append(w)
+    for w in workers:
+        line = w.stdout.readline()
+        if not line.startswith("READY"):
+            raise RuntimeError(f"worker failed: {line!r}")
+    return workers
+
+
 def run_one(kind, n, args, tmp):
     port = free_port()
     proc, url = start_server(kind, port, tmp)
@@ -419,36 +460,17 @@ def run_one(kind, n, args, tmp):
             phones = [{"role": "participant"} for _ in range(n)]
             projector = {"role": "projector"}
         chunks = [phones[i : i + args.per_proc] for i in range(0, n, args.per_proc)]
-        burst_left = args.burst
-        workers = []
-        for k, chunk in enumerate(chunks):
-            burst = min(len(chunk), burst_left)
-            burst_left -= burst
-            cfg = {
-                "url": url,
-                "phones": chunk,
-                "projector": projector if k == 0 else None,
-                "prompt_id": prompt_id,
-                "notes": args.notes,
-                "window": args.window,
-                "burst": burst,
-                "settle": 60,
-                "settle_after": 3,
-                "client": args.client,
-            }
-            w = subprocess.Popen(
-                [sys.executable, __file__, "--worker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            w.stdin.write(json.dumps(cfg) + "\n")
-            w.stdin.flush()
-            workers.append(w)
-        for w in workers:
-            line = w.stdout.readline()
-            if not line.startswith("READY"):
-                raise RuntimeError(f"worker failed: {line!r}")
+        workers = start_workers(
+            chunks,
+            url,
+            projector,
+            prompt_id,
+            args.client,
+            notes=args.notes,
+            window=args.window,
+            bursts=_bursts(chunks, args.burst),
+            settle=(60, 3),
+        )
         rss1 = rss_kb(proc.pid)
         results = {}
         for phase in ("steady", "burst"):
@@ -472,33 +494,17 @@ def run_one(kind, n, args, tmp):
                 # workers exit after one phase: start fresh ones for the burst
                 for w in workers:
                     w.wait(30)
-                workers = []
-                for k, chunk in enumerate(chunks):
-                    burst = min(len(chunk), max(0, args.burst - k * args.per_proc))
-                    cfg = {
-                        "url": url,
-                        "phones": chunk,
-                        "projector": projector if k == 0 else None,
-                        "prompt_id": prompt_id,
-                        "notes": 0,
-                        "window": 0,
-                        "burst": burst,
-                        "settle": 30,
-                        "settle_after": 2,
-                        "client": args.client,
-                    }
-                    w = subprocess.Popen(
-                        [sys.executable, __file__, "--worker"],
-                        stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE,
-                        text=True,
-                    )
-                    w.stdin.write(json.dumps(cfg) + "\n")
-                    w.stdin.flush()
-                    workers.append(w)
-                for w in workers:
-                    if not w.stdout.readline().startswith("READY"):
-                        raise RuntimeError("worker failed")
+                workers = start_workers(
+                    chunks,
+                    url,
+                    projector,
+                    prompt_id,
+                    args.client,
+                    notes=0,
+                    window=0,
+                    bursts=_bursts(chunks, args.burst),
+                    settle=(30, 2),
+                )
         rss2 = rss_kb(proc.pid)
         for w in workers:
             w.wait(30)
