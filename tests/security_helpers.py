@@ -107,6 +107,7 @@ def registered_events() -> dict:
                 "DATABASE_URL": f"sqlite:///{tmp / 'events.sqlite3'}",
                 "SECRET_KEY": "collect",
                 "TESTING": True,
+                "BROADCAST_WINDOW_MS": 0,
             }
         )
         app.extensions["workshop_db"].dispose()
@@ -488,6 +489,7 @@ def build_world(request, tmp_path_factory):
             "DATABASE_URL": url,
             "SECRET_KEY": "security-secret",
             "TESTING": True,
+            "BROADCAST_WINDOW_MS": 0,
             "RATE_LIMITS": False,
         }
     )

@@ -75,6 +75,7 @@ def app(db_url, tmp_path):
             "DATABASE_URL": db_url,
             "SECRET_KEY": "test-secret",
             "TESTING": True,
+            "BROADCAST_WINDOW_MS": 0,
             "RATE_LIMITS": False,
         }
     )
@@ -227,6 +228,7 @@ class Client:
         self.url = url
         self.auth = auth
         self.events: list[tuple[str, object]] = []
+        self.batches = 0
         self.cond = threading.Condition()
         self.snapshots: list[dict] = []
         self.sio = socketio.Client(
@@ -244,7 +246,11 @@ class Client:
 
     def _record(self, event, data=None):
         with self.cond:
-            self.events.append((event, data))
+            if event == "batch":  # several broadcasts in one message, in order
+                self.batches += 1
+                self.events.extend((e, d) for e, d in data)
+            else:
+                self.events.append((event, data))
             if event == "snapshot":
                 self.snapshots.append(data)
             self.cond.notify_all()

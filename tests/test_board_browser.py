@@ -6,7 +6,7 @@ import time
 from playwright.sync_api import expect
 
 from board_helpers import XSS_PAYLOADS, board_notes, new_prompt, phone_page, post
-from support import LAPTOP, PROJECTOR, SCREENSHOTS
+from support import LAPTOP, PROJECTOR, SCREENSHOTS, LiveServer
 
 
 def _open(browser, ctx_args, url):
@@ -182,3 +182,36 @@ def test_phone_offline_60s_delivers_each_note_exactly_once(browser, live_server_
     time.sleep(1)
     assert len(board_notes(fac)) == 3
     ctx.close()
+
+
+def test_pages_unpack_coalesced_broadcasts(browser, tmp_path):
+    env = {"WORKSHOP_BROADCAST_WINDOW_MS": "400"}
+    server = LiveServer(tmp_path / "batch", f"sqlite:///{tmp_path / 'b.sqlite3'}", env=env)
+    server.start()
+    try:
+        atelier = server.create_atelier(title="Rafale")
+        code = atelier["code"]
+        fac = server.facilitator(atelier)
+        assert fac.call("atelier:scene", {"scene": "board"})["ok"]
+        prompt = new_prompt(fac, "Une idée ?")
+        proj_ctx, projection, _ = _open(browser, PROJECTOR, f"{server.url}/a/{code}/projection")
+        phone_ctx, phone, _ = phone_page(browser, server, atelier, "Awa")
+        expect(projection.locator(".wall-question")).to_have_text("Une idée ?")
+        expect(phone.locator(".board-prompt-card h2")).to_have_text("Une idée ?")
+        bob = server.participant(atelier, "Bob")
+        watcher = server.projector(atelier)
+        for i in range(8):
+            assert post(bob, prompt["id"], f"idée {i}")["ok"]
+        watcher.wait_for(lambda: len(watcher.received("board:note")) == 8, "8 notes")
+        assert watcher.batches >= 1  # the pages below got batches too
+        expect(projection.locator(".wall-note")).to_have_count(8)
+        texts = projection.locator(".wall-note .wall-text").all_inner_texts()
+        assert sorted(texts) == [f"idée {i}" for i in range(8)]
+        # a new prompt after the burst still arrives (the page keeps listening)
+        new_prompt(fac, "Et ensuite ?")
+        expect(projection.locator(".wall-question")).to_have_count(2)
+        proj_ctx.close()
+        phone_ctx.close()
+    finally:
+        server.stop()
+        server.close_clients()

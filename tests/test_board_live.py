@@ -296,6 +296,35 @@ def test_flood_is_rate_limited_without_slowing_the_others(db_url, tmp_path):
         server.close_clients()
 
 
+def test_notes_of_one_window_arrive_as_one_batch_in_commit_order(db_url, tmp_path):
+    # A wide window so that the coalescing is certain however slow the machine.
+    env = {"WORKSHOP_BROADCAST_WINDOW_MS": "400"}
+    server = LiveServer(tmp_path / "batch", db_url, env=env).start()
+    try:
+        atelier = server.create_atelier()
+        fac = server.facilitator(atelier)
+        proj = server.projector(atelier)
+        awa = server.participant(atelier, "Awa")
+        bob = server.participant(atelier, "Bob")
+        prompt = new_prompt(fac)
+        proj.wait_event("board:prompt", lambda d: d["id"] == prompt["id"])
+        acks = [post(awa if i % 2 else bob, prompt["id"], f"note {i}") for i in range(8)]
+        assert all(a["ok"] for a in acks), acks
+        ids = [a["data"]["id"] for a in acks]
+        for c in (proj, fac, awa, bob):
+            c.wait_for(lambda c=c: len(c.received("board:note")) >= 8, "8 notes")
+            assert _ids(c.received("board:note")) == ids  # each once, in commit order
+        assert proj.batches >= 1 and awa.batches >= 1
+        # each author's own copies too
+        awa.wait_for(lambda: len(awa.received("board:note:mine")) == 4, "4 own notes")
+        assert _ids(awa.received("board:note:mine")) == ids[1::2]
+        time.sleep(0.6)
+        assert len(proj.received("board:note")) == 8
+    finally:
+        server.stop()
+        server.close_clients()
+
+
 @pytest.mark.parametrize("dummy", [None])
 def test_projector_and_phone_cannot_write_other_roles_events(live_server, dummy):
     atelier = live_server.create_atelier()

@@ -44,6 +44,8 @@ def from_environment(instance_path: Path) -> dict:
         "SOCKETIO_CHANNEL": os.environ.get("WORKSHOP_SOCKETIO_CHANNEL") or "workshop",
         # Seconds after which a silent process no longer counts in the presence.
         "PRESENCE_TTL": int(os.environ.get("WORKSHOP_PRESENCE_TTL") or 15),
+        # Broadcasts of the same 50 ms go out together (0: each at once).
+        "BROADCAST_WINDOW_MS": int(os.environ.get("WORKSHOP_BROADCAST_WINDOW_MS") or 50),
         # Ateliers are purged this many months after their date (or creation).
         "RETENTION_MONTHS": int(os.environ.get("WORKSHOP_RETENTION_MONTHS") or 12),
         # Shown in the privacy notice when set (who hosts the data).

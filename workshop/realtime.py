@@ -160,16 +160,21 @@ class EventContext:
     def flush(self):
         # The same event with the same data object queued for several rooms
         # goes out as one emit to the list of rooms: encoded once, one
-        # message-queue publish.
+        # message-queue publish. Then the broadcaster sends (and, under load,
+        # coalesces) them in this order.
         batches: list = []
         for event_name, data, target in self._emits:
             if batches and batches[-1][0] == event_name and batches[-1][1] is data:
                 batches[-1][2].append(target)
             else:
                 batches.append((event_name, data, [target]))
-        for event_name, data, targets in batches:
-            socketio.emit(event_name, data, to=targets[0] if len(targets) == 1 else targets)
         self._emits.clear()
+        broadcaster = current_app.extensions.get("workshop_broadcaster")
+        if broadcaster is None:
+            for event_name, data, targets in batches:
+                socketio.emit(event_name, data, to=targets[0] if len(targets) == 1 else targets)
+        else:
+            broadcaster.submit(batches)
 
 
 def _payload_size(payload) -> int:

@@ -118,6 +118,22 @@
     outbox.flush();
   });
 
+  /* Broadcasts: one event, or under load a "batch" of [event, data] pairs
+   * in the order the server committed them. */
+  const handlers = {};
+  function dispatch(event, data) {
+    (handlers[event] || []).forEach((fn) => {
+      try { fn(data); } catch (e) { console.error(e); }
+    });
+  }
+  socket.onAny((event, data) => {
+    if (event === "batch") {
+      if (Array.isArray(data)) data.forEach((m) => { if (Array.isArray(m)) dispatch(m[0], m[1]); });
+    } else if (event !== "snapshot") {
+      dispatch(event, data);
+    }
+  });
+
   socket.on("removed", (data) => {
     if (role === "participant") {
       try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ }
@@ -213,7 +229,7 @@
     outbox: outbox,
     uuid: uuid,
     get state() { return state; },
-    on(event, fn) { socket.on(event, fn); },
+    on(event, fn) { (handlers[event] = handlers[event] || []).push(fn); },
     onSnapshot(fn) { snapshotHandlers.push(fn); if (state) fn(state); },
     onConnection(fn) { connectionHandlers.push(fn); },
     serverNow() { return Date.now() + clockOffset; },
