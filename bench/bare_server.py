@@ -7,7 +7,18 @@ It serves the same shape of traffic as the board with nothing else: every
 simple-websocket)::
 
     python bench/bare_server.py --port 5055
+    python bench/bare_server.py --port 5055 --async-mode gevent
+
+``--async-mode gevent`` serves the same thing with gevent (one greenlet per
+connection instead of threads; ``pip install gevent``).
 """
+
+import sys
+
+if "gevent" in sys.argv:  # must patch before anything else is imported
+    from gevent import monkey
+
+    monkey.patch_all()
 
 import argparse
 import itertools
@@ -17,8 +28,8 @@ import socketio
 from werkzeug.serving import run_simple
 
 
-def make_app():
-    sio = socketio.Server(async_mode="threading", ping_interval=25, ping_timeout=20)
+def make_app(async_mode="threading"):
+    sio = socketio.Server(async_mode=async_mode, ping_interval=25, ping_timeout=20)
     counter = itertools.count(1)
     lock = threading.Lock()
 
@@ -45,8 +56,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--async-mode", choices=["threading", "gevent"], default="threading")
     args = parser.parse_args()
-    run_simple(args.host, args.port, make_app(), threaded=True)
+    app = make_app(args.async_mode)
+    if args.async_mode == "gevent":
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer((args.host, args.port), app, log=None).serve_forever()
+    else:
+        run_simple(args.host, args.port, app, threaded=True)
 
 
 if __name__ == "__main__":

@@ -142,7 +142,15 @@ def worker(cfg):
 
     def connect(idx, auth, is_projector=False):
         sio = socketio.Client(reconnection=True, reconnection_delay=0.5)
-        sio.on("board:note", on_note(idx, is_projector))
+        handler = on_note(idx, is_projector)
+        sio.on("board:note", handler)
+
+        def on_batch(items, handler=handler):  # broadcasts coalesced by the server
+            for event, data in items:
+                if event == "board:note":
+                    handler(data)
+
+        sio.on("batch", on_batch)
         error = None
         for attempt in range(5):
             try:
@@ -260,7 +268,15 @@ def async_worker(cfg):
 
     async def connect(idx, auth, is_projector=False):
         sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
-        sio.on("board:note", on_note(idx, is_projector))
+        handler = on_note(idx, is_projector)
+        sio.on("board:note", handler)
+
+        async def on_batch(items, handler=handler):  # broadcasts coalesced by the server
+            for event, data in items:
+                if event == "board:note":
+                    await handler(data)
+
+        sio.on("batch", on_batch)
         error = None
         for attempt in range(5):
             try:
@@ -374,6 +390,8 @@ def start_server(kind, port, tmp):
         health = "/healthz"
     else:
         cmd = [sys.executable, str(ROOT / "bench" / "bare_server.py"), "--port", str(port)]
+        if kind == "bare-gevent":
+            cmd += ["--async-mode", "gevent"]
         health = "/"
     log = open(tmp / f"{kind}-{port}.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=log, stderr=subprocess.STDOUT)

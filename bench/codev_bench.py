@@ -67,8 +67,16 @@ class Phone:
         self.sio.on("snapshot", self._on_snapshot)
         self.sio.on("codev:timer", self._on_timer)
         self.sio.on("codev:item", self._on_item)
+        self.sio.on("batch", self._on_batch)
         self.sio.on("disconnect", self._on_disconnect)
         self.drops = 0
+
+    def _on_batch(self, items):  # broadcasts coalesced by the server
+        for event, data in items:
+            if event == "codev:timer":
+                self._on_timer(data)
+            elif event == "codev:item":
+                self._on_item(data)
 
     def _on_snapshot(self, snap):
         with self.lock:
@@ -324,6 +332,7 @@ def main():
             p.sio.on("codev:timer", p._on_timer)
             p.sio.on("disconnect", p._on_disconnect)
             p.sio.on("codev:item", p._on_item)
+            p.sio.on("batch", p._on_batch)
             p.sio.on(
                 "snapshot",
                 lambda snap, p=p: setattr(

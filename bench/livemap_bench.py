@@ -123,6 +123,9 @@ def run(size: int, rounds: int) -> dict:
                 cond.notify_all()
 
         proj.sio.on("livemap:map", on_map)
+        proj.sio.on(  # broadcasts coalesced by the server
+            "batch", lambda items: [on_map(d) for e, d in items if e == "livemap:map"]
+        )
         fetch(base)  # warm up (fonts, first drawing)
         samples = {"ack": [], "event": [], "redraw": [], "svg (cached)": []}
         for r in range(rounds):

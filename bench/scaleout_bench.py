@@ -117,6 +117,9 @@ def generator(jobs, expected, ready, go, results):
                         delays.append(now - float(sent))
 
         sio.on("atelier", on_atelier)
+        sio.on(  # broadcasts coalesced by the server
+            "batch", lambda items: [on_atelier(d) for e, d in items if e == "atelier"]
+        )
         for _ in range(5):
             try:
                 sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
