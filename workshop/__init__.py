@@ -1,11 +1,18 @@
 """Participatory-workshop toolkit: the Flask + Flask-SocketIO application.
 
 ``create_app(config=None)`` builds the app; ``workshop.extensions.socketio`` is
-the Socket.IO server, pinned to the threading async mode.
+the Socket.IO server. ``workshop serve`` runs it under gevent (one greenlet per
+connection); imported anywhere else, the package runs in threading mode.
 """
 
-import logging
 import os
+
+if os.environ.get("WORKSHOP_ASYNC_MODE") == "gevent":  # before anything else is imported
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import logging  # noqa: E402
 import uuid
 from pathlib import Path
 
@@ -16,7 +23,7 @@ from . import capabilities
 from .broadcast import Broadcaster
 from .config import default_instance_path, from_environment
 from .db import Database
-from .extensions import MAX_HTTP_BUFFER, socketio
+from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, socketio
 from .i18n import select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 
@@ -32,6 +39,10 @@ CSP = (
 
 def _emit_to_rooms(event: str, data, rooms: tuple[str, ...]) -> None:
     socketio.emit(event, data, to=rooms[0] if len(rooms) == 1 else list(rooms))
+
+
+SOCKET_US_THREADING = 500  # 300 phones: 150 ms between flushes
+SOCKET_US_GEVENT = 150
 
 
 def _sockets_in(rooms: tuple[str, ...]) -> int:
@@ -100,7 +111,7 @@ def create_app(config: dict | None = None) -> Flask:
     origins = app.config.get("ALLOWED_ORIGINS")
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=ASYNC_MODE,
         message_queue=queue,
         channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=MAX_HTTP_BUFFER,
@@ -115,9 +126,13 @@ def create_app(config: dict | None = None) -> Flask:
         _emit_to_rooms,
         app.config.get("BROADCAST_WINDOW_MS", 50) / 1000,
         recipients=_sockets_in,
-        # Measured on a 2-core machine (docs/PERFORMANCE.md): 300 phones need
-        # about 150 ms between two flushes, 50 phones keep the 50 ms.
-        per_recipient=0.0005,
+        # What one socket written to costs the process, measured on a 2-core
+        # machine (docs/PERFORMANCE.md): the wait after a flush grows with it.
+        per_recipient=(
+            app.config.get("BROADCAST_SOCKET_US")
+            or (SOCKET_US_GEVENT if ASYNC_MODE == "gevent" else SOCKET_US_THREADING)
+        )
+        / 1e6,
         max_window=0.25,
     )
     if app.config.get("PROXY"):

@@ -19,6 +19,26 @@ def _make_app(instance, **config):
     return create_app(config)
 
 
+def _serve_under_chosen_mode():
+    """Re-run this command under gevent unless ``WORKSHOP_ASYNC_MODE=threading``.
+
+    gevent must patch the standard library before anything else is imported,
+    which only a fresh interpreter allows: the command starts again (same
+    process id, same arguments) with ``WORKSHOP_ASYNC_MODE=gevent``, which
+    ``workshop/__init__.py`` reads first thing.
+    """
+    from .extensions import ASYNC_MODE
+
+    wanted = os.environ.get("WORKSHOP_ASYNC_MODE", "gevent")
+    if wanted not in ("gevent", "threading"):
+        raise click.UsageError("WORKSHOP_ASYNC_MODE : « gevent » ou « threading ».")
+    if wanted == "gevent" and ASYNC_MODE != "gevent":
+        env = {**os.environ, "WORKSHOP_ASYNC_MODE": "gevent"}
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, [sys.executable, "-m", "workshop", *sys.argv[1:]], env)
+
+
 def _run(app, host, port):
     from .extensions import socketio
 
@@ -82,6 +102,7 @@ def cli():
 @instance_option
 def serve(host, port, instance):
     """Démarrer le serveur (console, projection et téléphones)."""
+    _serve_under_chosen_mode()
     app = _make_app(instance)
     click.echo(f"Serveur prêt sur http://{host}:{port}/ (instance : {app.instance_path})")
     _run(app, host, port)
@@ -96,6 +117,8 @@ def demo(host, port, instance, no_serve):
     """Créer l’atelier de démonstration (Mulhouse), afficher ses liens et démarrer."""
     from .demo import ensure_demo
 
+    if not no_serve:
+        _serve_under_chosen_mode()
     app = _make_app(instance)
     code, secret = ensure_demo(app)
     _print_links(app, code, secret, host, port)

@@ -46,6 +46,8 @@ def from_environment(instance_path: Path) -> dict:
         "PRESENCE_TTL": int(os.environ.get("WORKSHOP_PRESENCE_TTL") or 15),
         # Broadcasts of the same 50 ms go out together (0: each at once).
         "BROADCAST_WINDOW_MS": int(os.environ.get("WORKSHOP_BROADCAST_WINDOW_MS") or 50),
+        # Microseconds of wait per socket reached by a flush (default by mode).
+        "BROADCAST_SOCKET_US": int(os.environ.get("WORKSHOP_BROADCAST_SOCKET_US") or 0) or None,
         # Ateliers are purged this many months after their date (or creation).
         "RETENTION_MONTHS": int(os.environ.get("WORKSHOP_RETENTION_MONTHS") or 12),
         # Shown in the privacy notice when set (who hosts the data).

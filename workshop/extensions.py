@@ -1,9 +1,14 @@
 """The Flask-SocketIO server object, shared by every capability."""
 
+import os
+
 from flask_socketio import SocketIO
 
-# async_mode is pinned: threading with simple-websocket (never auto-detected).
-ASYNC_MODE = "threading"
+# async_mode is pinned, never auto-detected: gevent when the server process was
+# started for it (``workshop serve`` does so by default; the package patches
+# the standard library on import when WORKSHOP_ASYNC_MODE=gevent), otherwise
+# threading (tests and commands in an ordinary interpreter).
+ASYNC_MODE = "gevent" if os.environ.get("WORKSHOP_ASYNC_MODE") == "gevent" else "threading"
 # Largest event payload a handler accepts (bytes of JSON): larger ones get the
 # error ack "payload_too_large". Texts are small; map imports go through HTTP.
 MAX_SOCKET_MESSAGE = 64 * 1024

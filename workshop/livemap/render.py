@@ -11,6 +11,8 @@ from collections import OrderedDict
 
 import maps
 
+from ..concurrency import run_blocking
+
 VIEW_LAYOUTS = {"stage": "stages", "network": "network"}
 
 
@@ -110,20 +112,24 @@ def drawing(
         m = build_map()
         if m is None:
             return EMPTY_SVG if fmt == "svg" else EMPTY_PNG
-        fig = maps.render_figure(
-            m,
-            layout=VIEW_LAYOUTS[view],
-            title=title,
-            date=date,
-            highlight=highlight_ids(m, highlight) or None,
-            paper="screen",
-            dpi=110 if fmt == "png" else 200,
-        )
-        from maps.draw import figure_bytes  # matplotlib, on first drawing
-
-        data = figure_bytes(fig, fmt)
+        data = run_blocking(_draw, m, view, title, date, highlight_ids(m, highlight) or None, fmt)
         _drawings.put(key, data)
         return data
+
+
+def _draw(m, view, title, date, highlight, fmt) -> bytes:
+    fig = maps.render_figure(
+        m,
+        layout=VIEW_LAYOUTS[view],
+        title=title,
+        date=date,
+        highlight=highlight,
+        paper="screen",
+        dpi=110 if fmt == "png" else 200,
+    )
+    from maps.draw import figure_bytes  # matplotlib, on first drawing
+
+    return figure_bytes(fig, fmt)
 
 
 def analysis(atelier_id: int, version: int, m: maps.ActorMap) -> dict:

@@ -13,6 +13,7 @@ import maps
 
 from ..ateliers import service as ateliers
 from ..ateliers.views import facilitator_atelier
+from ..concurrency import run_blocking
 from ..domain.errors import DomainError
 from ..messages import error_payload
 from ..web import friendly_error
@@ -110,7 +111,9 @@ def export(code, secret, fmt):
                 m = service.build_actor_map(s, atelier)
                 if m is None:
                     raise DomainError("livemap_empty")
-                data = export_bytes(m, fmt, view=view, title=atelier.title, date=atelier.date)
+                data = run_blocking(
+                    export_bytes, m, fmt, view=view, title=atelier.title, date=atelier.date
+                )
             mimetype, ext = EXPORT_TYPES[fmt]
             suffix = f"-{view}" if fmt in ("png", "svg", "pdf") else ""
             if fmt == "workbook":

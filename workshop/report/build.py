@@ -21,6 +21,8 @@ import logging
 
 from sqlalchemy import select
 
+from ..concurrency import run_blocking
+
 log = logging.getLogger("workshop.report")
 
 MONTHS = (
@@ -127,14 +129,23 @@ def _map(s, atelier) -> dict | None:
     m = livemap.build_actor_map(s, atelier)
     if m is None:
         return None
+
+    def draw(title, date):
+        images = []
+        for layout, name, caption in (
+            (
+                "stages",
+                "carte-etapes.png",
+                "Les acteurs par étape de la stratégie d'impact collectif",
+            ),
+            ("network", "carte-reseau.png", "Le réseau des coopérations entre acteurs"),
+        ):
+            fig = maps.render_figure(m, layout=layout, title=title, date=date, dpi=150)
+            images.append((name, figure_bytes(fig, "png"), caption))
+        return images
+
     result = maps.analyse(m)
-    images = []
-    for layout, name, caption in (
-        ("stages", "carte-etapes.png", "Les acteurs par étape de la stratégie d'impact collectif"),
-        ("network", "carte-reseau.png", "Le réseau des coopérations entre acteurs"),
-    ):
-        fig = maps.render_figure(m, layout=layout, title=atelier.title, date=atelier.date, dpi=150)
-        images.append((name, figure_bytes(fig, "png"), caption))
+    images = run_blocking(draw, atelier.title, atelier.date)
     return {
         "actors": m.n_actors,
         "contributions": m.n_contributions,
