@@ -44,5 +44,13 @@ def state_of(fac):
     return max(got, key=lambda d: d["settings"]["seq"]) if got else fac.snapshot["livemap"]
 
 
+def fresh_state(fac):
+    """The facilitator's livemap state as stored now (``sync``): broadcasts
+    follow the acknowledgement, a test must not read them right after it."""
+    ack = fac.call("sync")
+    assert ack["ok"], ack
+    return ack["data"]["livemap"]
+
+
 def actor_by_name(state, name):
     return next(a for a in state["actors"] if a["name"] == name)

@@ -117,8 +117,12 @@ class LiveServer:
             "WORKSHOP_INSTANCE": str(self.instance),
             "WORKSHOP_RATE_LIMITS": "0",
             "PYTHONUNBUFFERED": "1",
+            # The default of `workshop serve`, set here to spare each server
+            # the restart that selects it (tested on its own).
+            "WORKSHOP_ASYNC_MODE": os.environ.get("WORKSHOP_ASYNC_MODE", "gevent"),
             **self.extra_env,
         }
+        env = {k: v for k, v in env.items() if v is not None}  # None: unset
         self.instance.mkdir(parents=True, exist_ok=True)
         self.log = open(self.instance / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(

@@ -1,6 +1,12 @@
 """The foundation over a real WebSocket against the real server process."""
 
+import json
 import time
+
+import pytest
+
+import requests_shim as http
+from support import LiveServer
 
 
 def test_connect_gets_snapshot_for_each_role(live_server):
@@ -114,3 +120,24 @@ def test_server_restart_clients_come_back_and_nothing_is_lost(live_server):
     assert [p["name"] for p in fac.snapshot["participants"]] == ["Chloé"]
     time.sleep(0.2)
     assert fac.call("atelier:status", {"status": "locked"})["ok"]
+
+
+@pytest.mark.parametrize("mode", [None, "threading"])
+def test_serve_runs_under_gevent_unless_told_otherwise(tmp_path, mode):
+    # None: the variable unset, as on a facilitator's laptop
+    env = {"WORKSHOP_ASYNC_MODE": mode}
+    server = LiveServer(tmp_path / "mode", f"sqlite:///{tmp_path / 'mode.sqlite3'}", env=env)
+    server.start()
+    try:
+        status, body, _ = http.get(server.url + "/healthz")
+        assert status == 200 and json.loads(body)["mode"] == (mode or "gevent")
+        atelier = server.create_atelier()
+        fac = server.facilitator(atelier)
+        proj = server.projector(atelier)
+        ack = fac.call("atelier:update", {"title": "Mode " + (mode or "gevent")})
+        assert ack["ok"], ack
+        proj.wait_event("atelier", lambda d: d["title"].startswith("Mode"))
+        assert "Serveur prêt" in server.read_log()
+    finally:
+        server.stop()
+        server.close_clients()

@@ -9,6 +9,7 @@ from livemap_helpers import (
     add_contribution,
     add_link,
     cid,
+    fresh_state,
     ok,
     state_of,
 )
@@ -143,14 +144,14 @@ def test_five_phones_build_the_map_while_the_projector_follows(live_server):
             "source_id": b["id"],
             "target_id": hub["id"],
             "source_version": vb,
-            "target_version": actor_by_name(state_of(fac), "Ville de Mulhouse")["version"],
+            "target_version": actor_by_name(fresh_state(fac), "Ville de Mulhouse")["version"],
         },
     )
     assert not ack["ok"] and ack["error"] == "livemap_actor_merged"
     assert "Unis-Cité" in ack["message"]
 
     # bad input: a clear French message, nothing changed
-    target = actor_by_name(state_of(fac), "Structure 4")
+    target = actor_by_name(fresh_state(fac), "Structure 4")
     ok(
         fac.call(
             "livemap:delete", {"what": "actor", "id": target["id"], "version": target["version"]}
@@ -170,7 +171,7 @@ def test_five_phones_build_the_map_while_the_projector_follows(live_server):
     # participants cannot validate
     ack = phones[0].call("livemap:validate", {"what": "all"})
     assert not ack["ok"] and ack["error"] == "forbidden"
-    final = state_of(fac)
+    final = fresh_state(fac)
     assert len([a for a in final["actors"]]) == 6
 
     # highlight: the projector gets the actor's chain and links
@@ -226,7 +227,7 @@ def test_a_phone_withdraws_its_own_pending_items_only(live_server):
     ok(fac.call("livemap:validate", {"what": "actor", "id": tuba["id"]}))
     ack = awa.call("livemap:withdraw", {"what": "actor", "id": tuba["id"]})
     assert ack["error"] == "livemap_not_pending", ack
-    names = {a["name"]: a["status"] for a in state_of(fac)["actors"]}
+    names = {a["name"]: a["status"] for a in fresh_state(fac)["actors"]}
     assert names == {"Tubà": "validated", "La Fonda": "pending"}
     # Bruno takes back his own pending actor
     ok(bruno.call("livemap:withdraw", {"what": "actor", "id": fonda["id"]}))

@@ -104,7 +104,11 @@ def serve(host, port, instance):
     """Démarrer le serveur (console, projection et téléphones)."""
     _serve_under_chosen_mode()
     app = _make_app(instance)
-    click.echo(f"Serveur prêt sur http://{host}:{port}/ (instance : {app.instance_path})")
+    from .extensions import ASYNC_MODE
+
+    click.echo(
+        f"Serveur prêt sur http://{host}:{port}/ (instance : {app.instance_path}, {ASYNC_MODE})"
+    )
     _run(app, host, port)
 
 

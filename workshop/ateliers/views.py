@@ -213,9 +213,11 @@ def set_language(locale):
 def healthz():
     from sqlalchemy import text
 
+    from ..extensions import ASYNC_MODE
+
     with db().session() as s:
         s.execute(text("SELECT 1"))
-    return jsonify({"ok": True})
+    return jsonify({"ok": True, "mode": ASYNC_MODE})
 
 
 # ---------------------------------------------------------------- JSON API
