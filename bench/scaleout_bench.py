@@ -5,7 +5,8 @@
 Starts ``--processes`` servers (``python -m workshop serve``) sharing a Redis
 message queue and a fresh PostgreSQL schema, creates ``--ateliers`` ateliers,
 joins ``--phones`` participants spread over them and connects each one over a
-real WebSocket (python-socketio clients, in several generator processes),
+real WebSocket (python-socketio asyncio clients by default, ``--client
+threads`` for the thread-based ones, in several generator processes),
 phones spread round-robin over the processes as a sticky balancer would.
 
 Load: each atelier's facilitator sends ``atelier:update`` (a title change,
@@ -147,6 +148,67 @@ def generator(jobs, expected, ready, go, results):
             c.disconnect()
 
 
+def generator_async(jobs, expected, ready, go, results):
+    """Same as ``generator`` with python-socketio's asyncio client (needs
+    ``pip install -e ".[bench]"``): no thread per client nor per message."""
+    import asyncio
+
+    import socketio
+
+    async def run():
+        delays: list[float] = []
+        clients = []
+        limit = asyncio.Semaphore(32)
+
+        async def make(job):
+            url, auth, _code = job
+            sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
+            got = set()
+
+            def on_atelier(data):
+                now = time.time()
+                title = data.get("title", "")
+                if title.startswith("b"):
+                    seq, sent = title[1:].split(" ", 1)
+                    if seq not in got:
+                        got.add(seq)
+                        delays.append(now - float(sent))
+
+            async def on_atelier_event(data):
+                on_atelier(data)
+
+            async def on_batch(items):  # broadcasts coalesced by the server
+                for event, data in items:
+                    if event == "atelier":
+                        on_atelier(data)
+
+            sio.on("atelier", on_atelier_event)
+            sio.on("batch", on_batch)
+            async with limit:
+                for _ in range(5):
+                    try:
+                        await sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=60)
+                        break
+                    except Exception:
+                        await asyncio.sleep(1)
+            clients.append(sio)
+
+        await asyncio.gather(*(make(j) for j in jobs))
+        connected = sum(1 for c in clients if c.connected)
+        ready.put(connected)
+        await asyncio.get_running_loop().run_in_executor(None, go.wait)
+        deadline = time.time() + expected["duration"] + 20
+        total = len(jobs) * expected["messages"]
+        while time.time() < deadline and len(delays) < total:
+            await asyncio.sleep(0.5)
+        results.put({"delays": list(delays), "expected": total, "connected": connected})
+        for c in clients:
+            with contextlib.suppress(Exception):
+                await c.disconnect()
+
+    asyncio.run(run())
+
+
 def percentile(values, p):
     if not values:
         return float("nan")
@@ -166,6 +228,12 @@ def main():
     ap.add_argument("--postgres", default="postgresql://127.0.0.1:5432/test")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     ap.add_argument("--no-queue", action="store_true", help="1 process without Redis")
+    ap.add_argument(
+        "--client",
+        choices=["async", "threads"],
+        default="async",
+        help="phones as asyncio clients (default) or thread-based clients",
+    )
     args = ap.parse_args()
 
     import sqlalchemy as sa
@@ -201,7 +269,7 @@ def main():
         expected = {"messages": args.messages, "duration": args.messages * args.interval}
         gens = [
             mp.Process(
-                target=generator,
+                target=generator_async if args.client == "async" else generator,
                 args=(jobs[g :: args.generators], expected, ready, go, results),
                 daemon=True,
             )
@@ -249,6 +317,7 @@ def main():
             "processes": args.processes,
             "queue": bool(queue),
             "phones": args.phones,
+            "client": args.client,
             "connected": connected,
             "connect_s": round(connect_time, 1),
             "ateliers": args.ateliers,
