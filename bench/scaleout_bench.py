@@ -93,6 +93,23 @@ def start_servers(n, db_url, queue, channel, tmp):
     return procs
 
 
+def title_recorder(got, delays, lock):
+    """A handler of ``atelier`` events that records, once per message, the
+    delay since the send time the title carries (``b<seq> <time>``)."""
+
+    def on_atelier(data):
+        now = time.time()
+        title = data.get("title", "")
+        if title.startswith("b"):
+            seq, sent = title[1:].split(" ", 1)
+            if seq not in got:
+                got.add(seq)
+                with lock:
+                    delays.append(now - float(sent))
+
+    return on_atelier
+
+
 def generator(jobs, expected, ready, go, results):
     """Connect the phones of ``jobs`` [(url, auth, atelier code)], record delays."""
     import socketio
@@ -106,17 +123,7 @@ def generator(jobs, expected, ready, go, results):
         url, auth, code = job
         sio = socketio.Client(reconnection=True, reconnection_delay=0.5)
         got = set()
-
-        def on_atelier(data):
-            now = time.time()
-            title = data.get("title", "")
-            if title.startswith("b"):
-                seq, sent = title[1:].split(" ", 1)
-                if seq not in got:
-                    got.add(seq)
-                    with lock:
-                        delays.append(now - float(sent))
-
+        on_atelier = title_recorder(got, delays, lock)
         sio.on("atelier", on_atelier)
         sio.on(  # broadcasts coalesced by the server
             "batch", lambda items: [on_atelier(d) for e, d in items if e == "atelier"]
@@ -163,16 +170,7 @@ def generator_async(jobs, expected, ready, go, results):
         async def make(job):
             url, auth, _code = job
             sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
-            got = set()
-
-            def on_atelier(data):
-                now = time.time()
-                title = data.get("title", "")
-                if title.startswith("b"):
-                    seq, sent = title[1:].split(" ", 1)
-                    if seq not in got:
-                        got.add(seq)
-                        delays.append(now - float(sent))
+            on_atelier = title_recorder(set(), delays, contextlib.nullcontext())
 
             async def on_atelier_event(data):
                 on_atelier(data)

@@ -104,7 +104,7 @@ class Broadcaster:
         with self._cond:
             self._pending.extend(items)
             if self._thread is None:
-                # A plain daemon thread: the server runs in threading mode.
+                # A daemon thread (a greenlet once gevent has patched threading).
                 self._thread = threading.Thread(
                     target=self._run, name="workshop-broadcast", daemon=True
                 )

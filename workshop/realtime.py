@@ -169,12 +169,7 @@ class EventContext:
             else:
                 batches.append((event_name, data, [target]))
         self._emits.clear()
-        broadcaster = current_app.extensions.get("workshop_broadcaster")
-        if broadcaster is None:
-            for event_name, data, targets in batches:
-                socketio.emit(event_name, data, to=targets[0] if len(targets) == 1 else targets)
-        else:
-            broadcaster.submit(batches)
+        current_app.extensions["workshop_broadcaster"].submit(batches)
 
 
 def _payload_size(payload) -> int:
