@@ -11,8 +11,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    insert,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
 from ..models import utcnow
@@ -194,3 +196,65 @@ class BoardVote(Base):
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
     )
     dots: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BoardRevision(Base):
+    """A counter per atelier, raised in the same transaction as every change
+    to its board: the key of the snapshot cache (``service.cached_board_view``),
+    valid across processes since it lives in the database."""
+
+    __tablename__ = "board_revision"
+
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("atelier.id", ondelete="CASCADE"), primary_key=True
+    )
+    rev: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Set in ``Session.info`` once a session has changed a board: such a session
+# must not fill the snapshot cache (what it sees may still be rolled back).
+BOARD_WRITTEN = "workshop_board_written"
+
+
+def _changed_ateliers(session: Session) -> set[int]:
+    tables = (BoardPrompt, BoardCategory, BoardNote, BoardVote)
+    found = set()
+    for group in (session.new, session.dirty, session.deleted):
+        for obj in group:
+            if isinstance(obj, tables) and obj.atelier_id is not None:
+                found.add(obj.atelier_id)
+    return found
+
+
+def _upsert_revision(conn, atelier_id: int) -> None:
+    table = BoardRevision.__table__
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        stmt = dialect_insert(table).values(atelier_id=atelier_id, rev=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.atelier_id], set_={"rev": table.c.rev + 1}
+        )
+        conn.execute(stmt)
+        return
+    done = conn.execute(
+        table.update().where(table.c.atelier_id == atelier_id).values(rev=table.c.rev + 1)
+    )
+    if not done.rowcount:
+        conn.execute(insert(table).values(atelier_id=atelier_id, rev=1))
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_board_revision(session: Session, _flush_context) -> None:
+    """Every flush that touches a board raises its atelier's revision, in the
+    same transaction: committed together, or rolled back together."""
+    changed = _changed_ateliers(session)
+    if not changed:
+        return
+    session.info[BOARD_WRITTEN] = True
+    conn = session.connection()
+    for atelier_id in sorted(changed):
+        _upsert_revision(conn, atelier_id)

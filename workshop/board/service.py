@@ -6,7 +6,8 @@ The caller commits.
 """
 
 import json
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,14 @@ from sqlalchemy.orm import Session
 from ..domain import board as rules
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant, utcnow
-from .models import BoardCategory, BoardNote, BoardPrompt, BoardVote
+from .models import (
+    BOARD_WRITTEN,
+    BoardCategory,
+    BoardNote,
+    BoardPrompt,
+    BoardRevision,
+    BoardVote,
+)
 
 # ---------------------------------------------------------------- prompts
 
@@ -578,6 +586,109 @@ def board_view(s: Session, atelier: Atelier, role: str, participant_id: int | No
         ]
         view["my_votes"] = my_votes(s, atelier, participant_id)
     return view
+
+
+def own_notes(s: Session, atelier: Atelier, participant_id: int, prompt_ids: set) -> list:
+    """A participant's own notes (``own_dict``) on the given prompts."""
+    mine = [
+        n
+        for n in s.scalars(
+            select(BoardNote)
+            .where(BoardNote.atelier_id == atelier.id, BoardNote.participant_id == participant_id)
+            .order_by(BoardNote.id)
+        )
+        if n.prompt_id in prompt_ids
+    ]
+    counts: dict = {}
+    if mine:
+        counts = dict(
+            s.execute(
+                select(BoardNote.merged_into, func.count(BoardNote.id))
+                .where(BoardNote.merged_into.in_([n.id for n in mine]))
+                .group_by(BoardNote.merged_into)
+            ).all()
+        )
+    return [n.own_dict(counts.get(n.id, 0)) for n in mine]
+
+
+class ViewCache:
+    """The last board views built for each atelier, keyed by its revision.
+
+    A snapshot is what every connecting socket asks for; without a cache a
+    reconnection wave rebuilds the same board (every note through the ORM)
+    once per phone. The revision (``BoardRevision``) is raised in the same
+    transaction as any board change, on any process, so a view stored under
+    revision *r* is the board of revision *r* or newer, never older.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key, rev: int):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != rev:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[1]
+
+    def put(self, key, rev: int, view: dict) -> None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] > rev:
+                return  # a newer board is already there
+            self._entries[key] = (rev, view)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+VIEW_CACHE = ViewCache()
+
+
+def revision(s: Session, atelier: Atelier) -> int:
+    """The atelier's board revision (0 before its first change)."""
+    rev = s.scalar(select(BoardRevision.rev).where(BoardRevision.atelier_id == atelier.id))
+    return rev or 0
+
+
+def cached_board_view(
+    s: Session, atelier: Atelier, role: str, participant_id: int | None = None
+) -> dict:
+    """:func:`board_view` for a snapshot, shared between viewers of the same
+    atelier and audience as long as the board has not changed.
+
+    The returned dict (and what it holds) is shared: callers must not change
+    it. A session that has itself changed a board builds its own view.
+    """
+    rev = revision(s, atelier)  # first: the view read after it is as new or newer
+    if s.info.get(BOARD_WRITTEN) or s.new or s.dirty or s.deleted:
+        return board_view(s, atelier, role, participant_id)
+    full = role == "facilitator"
+    # The code too: a deleted atelier's id may be given again (SQLite).
+    key = (atelier.id, atelier.code, full)
+    base = VIEW_CACHE.get(key, rev)
+    if base is None:
+        base = board_view(s, atelier, role)
+        VIEW_CACHE.put(key, rev, base)
+    if participant_id is None:
+        return base
+    prompt_ids = {p["id"] for p in base["prompts"]}
+    return {
+        **base,
+        "mine": own_notes(s, atelier, participant_id, prompt_ids),
+        "my_votes": my_votes(s, atelier, participant_id),
+    }
 
 
 def public_note(s: Session, note: BoardNote) -> dict:
