@@ -193,3 +193,49 @@ def test_a_deleted_ateliers_views_never_reach_a_new_atelier(db):
         # even if the id comes back (SQLite may give it again), the code differs
         view = service.cached_board_view(s, fresh, "projector")
         assert view["notes"] == [] and view["prompts"] == []
+
+
+def test_prepared_json_is_spliced_in_place():
+    import doctest
+    import json
+
+    from workshop import wire
+    from workshop.extensions import Packet
+
+    assert doctest.testmod(wire).failed == 0
+    view = {"notes": [{"id": 1, "text": "« été » \u2028 </script>"}], "palette": ["jaune"]}
+    prepared = wire.Prepared.of(view)
+    mine = {"mine": [{"id": 1}], "my_votes": {"3": {"1": 2}}}
+    snap = {"a": "\x00P:0\x00", "board": prepared.extended(**mine), "z": [prepared]}
+    text = Packet(data=["snapshot", snap]).encode()
+    assert text.startswith("2[")
+    event, decoded = json.loads(text[1:])
+    assert event == "snapshot"
+    assert decoded == {"a": "\x00P:0\x00", "board": {**view, **mine}, "z": [view]}
+    # bytes are never sent as binary attachments: they cannot be encoded
+    with pytest.raises(TypeError):
+        Packet(data=["x", {"b": b"\x00"}]).encode()
+
+
+def test_a_phone_snapshot_over_the_wire_is_the_board_view(db):
+    """The prepared snapshot part, decoded, equals the view built from scratch."""
+    import json
+
+    from workshop.extensions import Packet
+
+    with db.session() as s:
+        atelier, _ = ateliers.create_atelier(s, {"title": "Fil"})
+        awa, _ = ateliers.join(s, atelier, "Awa")
+        p = service.create_prompt(s, atelier, {"text": "Q"})
+        a = _note(s, atelier, awa, p, "à moi")
+        service.open_vote(s, atelier, {"prompt_id": p.id, "dots": 2})
+        service.cast_vote(s, atelier, {"note_id": a.id, "dots": 2}, awa)
+        aid, pid = atelier.id, awa.id
+    with db.session(write=False) as s:
+        atelier = s.get(Atelier, aid)
+        for role, who in (("participant", pid), ("projector", None), ("facilitator", None)):
+            for _ in range(2):  # built, then from the cache
+                part = service.board_snapshot(s, atelier, role, who)
+                text = Packet(data=["snapshot", {"board": part}]).encode()
+                decoded = json.loads(text[1:])[1]["board"]
+                assert decoded == service.board_view(s, atelier, role, who)

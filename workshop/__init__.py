@@ -23,7 +23,7 @@ from . import capabilities
 from .broadcast import Broadcaster
 from .config import default_instance_path, from_environment
 from .db import Database
-from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, socketio
+from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
 from .i18n import select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 
@@ -121,6 +121,7 @@ def create_app(config: dict | None = None) -> Flask:
         ping_interval=25,
         ping_timeout=20,
         manage_session=False,
+        serializer=Packet,
     )
     app.extensions["workshop_broadcaster"] = Broadcaster(
         _emit_to_rooms,

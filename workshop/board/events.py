@@ -17,7 +17,7 @@ PUBLIC = ("projector", "participant")
 
 
 def _snapshot_part(s, atelier, identity):
-    return service.cached_board_view(s, atelier, identity.role, identity.participant_id)
+    return service.board_snapshot(s, atelier, identity.role, identity.participant_id)
 
 
 register_snapshot_part("board", _snapshot_part)

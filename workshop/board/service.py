@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..domain import board as rules
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant, utcnow
+from ..wire import Prepared
 from .models import (
     BOARD_WRITTEN,
     BoardCategory,
@@ -643,7 +644,7 @@ class ViewCache:
             entry = self._entries.get(key)
             if entry is not None and entry[0] > rev:
                 return  # a newer board is already there
-            self._entries[key] = (rev, view)
+            self._entries[key] = (rev, view)  # view: anything (a CachedView)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -662,33 +663,74 @@ def revision(s: Session, atelier: Atelier) -> int:
     return rev or 0
 
 
+class CachedView:
+    """One audience's board view, and its JSON text once asked for."""
+
+    __slots__ = ("view", "_prepared")
+
+    def __init__(self, view: dict):
+        self.view = view
+        self._prepared = None
+
+    @property
+    def prepared(self) -> Prepared:
+        if self._prepared is None:  # two threads may both encode: same text
+            self._prepared = Prepared.of(self.view)
+        return self._prepared
+
+
+def _cached_base(s: Session, atelier: Atelier, role: str) -> CachedView | None:
+    """The shared part of an audience's view, or None if this session has
+    itself changed a board (what it sees may still be rolled back)."""
+    rev = revision(s, atelier)  # first: the view read after it is as new or newer
+    if s.info.get(BOARD_WRITTEN) or s.new or s.dirty or s.deleted:
+        return None
+    full = role == "facilitator"
+    # The code too: a deleted atelier's id may be given again (SQLite).
+    key = (atelier.id, atelier.code, full)
+    entry = VIEW_CACHE.get(key, rev)
+    if entry is None:
+        entry = CachedView(board_view(s, atelier, role))
+        VIEW_CACHE.put(key, rev, entry)
+    return entry
+
+
+def _own_part(s: Session, atelier: Atelier, participant_id: int, base: dict) -> dict:
+    prompt_ids = {p["id"] for p in base["prompts"]}
+    return {
+        "mine": own_notes(s, atelier, participant_id, prompt_ids),
+        "my_votes": my_votes(s, atelier, participant_id),
+    }
+
+
 def cached_board_view(
     s: Session, atelier: Atelier, role: str, participant_id: int | None = None
 ) -> dict:
-    """:func:`board_view` for a snapshot, shared between viewers of the same
-    atelier and audience as long as the board has not changed.
+    """:func:`board_view`, shared between viewers of the same atelier and
+    audience as long as the board has not changed.
 
     The returned dict (and what it holds) is shared: callers must not change
     it. A session that has itself changed a board builds its own view.
     """
-    rev = revision(s, atelier)  # first: the view read after it is as new or newer
-    if s.info.get(BOARD_WRITTEN) or s.new or s.dirty or s.deleted:
+    entry = _cached_base(s, atelier, role)
+    if entry is None:
         return board_view(s, atelier, role, participant_id)
-    full = role == "facilitator"
-    # The code too: a deleted atelier's id may be given again (SQLite).
-    key = (atelier.id, atelier.code, full)
-    base = VIEW_CACHE.get(key, rev)
-    if base is None:
-        base = board_view(s, atelier, role)
-        VIEW_CACHE.put(key, rev, base)
     if participant_id is None:
-        return base
-    prompt_ids = {p["id"] for p in base["prompts"]}
-    return {
-        **base,
-        "mine": own_notes(s, atelier, participant_id, prompt_ids),
-        "my_votes": my_votes(s, atelier, participant_id),
-    }
+        return entry.view
+    return {**entry.view, **_own_part(s, atelier, participant_id, entry.view)}
+
+
+def board_snapshot(
+    s: Session, atelier: Atelier, role: str, participant_id: int | None = None
+) -> Prepared | dict:
+    """:func:`cached_board_view` as JSON text for a snapshot: the shared part
+    is encoded once per board revision, not once per connecting phone."""
+    entry = _cached_base(s, atelier, role)
+    if entry is None:
+        return board_view(s, atelier, role, participant_id)
+    if participant_id is None:
+        return entry.prepared
+    return entry.prepared.extended(**_own_part(s, atelier, participant_id, entry.view))
 
 
 def public_note(s: Session, note: BoardNote) -> dict:
