@@ -75,6 +75,11 @@ def rss_kb(pid):
     return 0
 
 
+def all_received(deliveries, receivers, expected):
+    """Whether each of the ``receivers`` got ``expected`` distinct notes."""
+    return len(deliveries) >= receivers and all(len(d) >= expected for d in deliveries.values())
+
+
 class Histogram:
     def __init__(self, counts=None):
         self.counts = counts or {}
@@ -169,8 +174,7 @@ def worker(cfg):
         clients.append((i, connect(i, auth)))
     print("READY", flush=True)
     line = sys.stdin.readline().split()
-    start = float(line[1])
-    phase = line[2]
+    start, phase, expected = float(line[1]), line[2], int(line[3])
     prompt_id = cfg["prompt_id"]
     schedule = []
     phones = [sio for i, sio in clients if i is not None]
@@ -211,11 +215,14 @@ def worker(cfg):
             send(sio)
         except Exception as err:  # a disconnected client: counted as lost
             refused.append({"error": repr(err)})
-    # wait for deliveries to settle
+    # wait for the acks, then for every receiver to have every note of the
+    # phase (``expected``, all generators together), then settle
     deadline = time.time() + cfg["settle"]
     while time.time() < deadline:
         with lock:
-            if len(acked) + len(refused) >= len(sent):
+            if len(acked) + len(refused) >= len(sent) and all_received(
+                deliveries, len(clients), expected
+            ):
                 break
         time.sleep(0.2)
     time.sleep(cfg["settle_after"])
@@ -301,7 +308,7 @@ def async_worker(cfg):
         clients += await asyncio.gather(*(one(i, a) for i, a in enumerate(cfg["phones"])))
         print("READY", flush=True)
         line = (await loop.run_in_executor(None, sys.stdin.readline)).split()
-        start, phase = float(line[1]), line[2]
+        start, phase, expected = float(line[1]), line[2], int(line[3])
         phones = [sio for i, sio in clients if i is not None]
         schedule = []
         if phase == "steady":
@@ -341,7 +348,10 @@ def async_worker(cfg):
             tasks.append(asyncio.create_task(send(sio)))
         await asyncio.gather(*tasks)
         deadline = time.time() + cfg["settle"]
-        while time.time() < deadline and len(acked) + len(refused) < len(sent):
+        while time.time() < deadline and (
+            len(acked) + len(refused) < len(sent)
+            or not all_received(deliveries, len(clients), expected)
+        ):
             await asyncio.sleep(0.2)
         await asyncio.sleep(cfg["settle_after"])
         dup = sum(1 for d in deliveries.values() for c in d.values() if c > 1)
@@ -495,8 +505,9 @@ def run_one(kind, n, args, tmp):
             if phase == "burst" and n < args.burst:
                 continue
             go = time.time() + 1.0
+            expected = n * args.notes if phase == "steady" else args.burst
             for w in workers:
-                w.stdin.write(f"GO {go} {phase}\n")
+                w.stdin.write(f"GO {go} {phase} {expected}\n")
                 w.stdin.flush()
             outs = []
             for w in workers:
