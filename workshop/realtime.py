@@ -21,7 +21,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .domain.errors import DomainError
 from .domain.ratelimit import RateLimiter
@@ -242,18 +242,27 @@ def event(name: str, *, roles=("facilitator",), writes: bool = True, doc: str = 
     return decorator
 
 
+_ATELIER_AND_PARTICIPANT = None
+
+
 def _check_still_allowed(ctx: EventContext, writes: bool) -> None:
     """Re-check against the database: the atelier may be closed, the
     participant removed, since the socket connected (maybe on another process)."""
     if ctx.identity.participant_id is not None and ctx._atelier is None:
         from .models import Atelier, Participant
 
-        # One query for both rows (this runs before every event).
+        # One query for both rows (this runs before every event), built once.
+        global _ATELIER_AND_PARTICIPANT
+        if _ATELIER_AND_PARTICIPANT is None:
+            _ATELIER_AND_PARTICIPANT = (
+                select(Atelier, Participant)
+                .join(Participant, Participant.atelier_id == Atelier.id)
+                .where(Atelier.id == bindparam("aid"))
+                .where(Participant.id == bindparam("pid"))
+            )
         row = ctx.session.execute(
-            select(Atelier, Participant)
-            .join(Participant, Participant.atelier_id == Atelier.id)
-            .where(Atelier.id == ctx.identity.atelier_id)
-            .where(Participant.id == ctx.identity.participant_id)
+            _ATELIER_AND_PARTICIPANT,
+            {"aid": ctx.identity.atelier_id, "pid": ctx.identity.participant_id},
         ).first()
         if row is not None:
             ctx._atelier, ctx._participant = row

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     event,
     insert,
 )
@@ -226,25 +227,46 @@ def _changed_ateliers(session: Session) -> set[int]:
     return found
 
 
-def _upsert_revision(conn, atelier_id: int) -> None:
-    table = BoardRevision.__table__
-    dialect = conn.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+_REVISION_STATEMENTS: dict = {}
+
+
+def _revision_statements(dialect: str) -> tuple:
+    """The statements raising a revision, built once per dialect (the
+    compiled form is then reused: this runs for every note sent)."""
+    found = _REVISION_STATEMENTS.get(dialect)
+    if found is None:
+        table = BoardRevision.__table__
+        aid = bindparam("aid")
+        if dialect in ("sqlite", "postgresql"):
+            if dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            upsert = (
+                dialect_insert(table)
+                .values(atelier_id=aid, rev=1)
+                .on_conflict_do_update(
+                    index_elements=[table.c.atelier_id], set_={"rev": table.c.rev + 1}
+                )
+            )
+            found = (upsert,)
         else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(table).values(atelier_id=atelier_id, rev=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.atelier_id], set_={"rev": table.c.rev + 1}
-        )
-        conn.execute(stmt)
+            found = (
+                table.update().where(table.c.atelier_id == aid).values(rev=table.c.rev + 1),
+                insert(table).values(atelier_id=aid, rev=1),
+            )
+        _REVISION_STATEMENTS[dialect] = found
+    return found
+
+
+def _upsert_revision(conn, atelier_id: int) -> None:
+    statements = _revision_statements(conn.dialect.name)
+    if len(statements) == 1:
+        conn.execute(statements[0], {"aid": atelier_id})
         return
-    done = conn.execute(
-        table.update().where(table.c.atelier_id == atelier_id).values(rev=table.c.rev + 1)
-    )
-    if not done.rowcount:
-        conn.execute(insert(table).values(atelier_id=atelier_id, rev=1))
+    update, insert_ = statements
+    if not conn.execute(update, {"aid": atelier_id}).rowcount:
+        conn.execute(insert_, {"aid": atelier_id})
 
 
 @event.listens_for(Session, "after_flush")

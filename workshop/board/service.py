@@ -9,7 +9,7 @@ import json
 import threading
 from collections import Counter, OrderedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -233,12 +233,15 @@ def get_note(s: Session, atelier: Atelier, note_id) -> BoardNote:
     return note
 
 
+# Built once: the hot path of every note sent (SQLAlchemy then reuses the
+# compiled statement without computing its cache key again).
+_NOTE_BY_CLIENT_ID = select(BoardNote).where(
+    BoardNote.atelier_id == bindparam("atelier_id"), BoardNote.client_id == bindparam("client_id")
+)
+
+
 def note_by_client_id(s: Session, atelier: Atelier, client_id: str) -> BoardNote | None:
-    return s.scalar(
-        select(BoardNote).where(
-            BoardNote.atelier_id == atelier.id, BoardNote.client_id == client_id
-        )
-    )
+    return s.scalar(_NOTE_BY_CLIENT_ID, {"atelier_id": atelier.id, "client_id": client_id})
 
 
 def merged_count(s: Session, note: BoardNote) -> int:
