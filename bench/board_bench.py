@@ -694,13 +694,14 @@ def main():
                 row = run_one(kind, n, args, tmp)
                 rows.append(row)
                 print(json.dumps(row), file=sys.stderr, flush=True)
-    ratios = {}
+    ratios = {}  # per bare server kind: {N: p99 workshop / p99 bare}
     for n in args.sizes:
         pair = {r["kind"]: r for r in rows if r["n"] == n}
-        if "workshop" in pair and "bare" in pair and pair["bare"]["steady"]["fan_p99"]:
-            ratios[n] = round(
-                pair["workshop"]["steady"]["fan_p99"] / pair["bare"]["steady"]["fan_p99"], 2
-            )
+        for bare in ("bare", "bare-gevent"):
+            if "workshop" in pair and bare in pair and pair[bare]["steady"]["fan_p99"]:
+                ratios.setdefault(bare, {})[n] = round(
+                    pair["workshop"]["steady"]["fan_p99"] / pair[bare]["steady"]["fan_p99"], 2
+                )
     info["load_after"] = os.getloadavg()
     if args.markdown:
         print(json.dumps(info))

