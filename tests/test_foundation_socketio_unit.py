@@ -45,3 +45,47 @@ def test_english_atelier_gets_english_errors(app, client):
     ack = phone.emit("atelier:status", {"status": "closed"}, callback=True)
     assert ack["error"] == "forbidden"
     assert "facilitator" in ack["message"].lower()
+
+
+def test_the_socket_gate_refuses_before_any_handler(db_url, tmp_path, monkeypatch):
+    """A socket over its budget is answered ``rate_limited`` in the atelier's
+    language by the gate, without the handler running; below it, handlers run."""
+    from workshop import create_app
+    from workshop.ateliers import events as atelier_events
+
+    app = create_app(
+        {
+            "INSTANCE_PATH": tmp_path / "instance",
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "BROADCAST_WINDOW_MS": 0,
+        }
+    )
+    try:
+        client = app.test_client()
+        atelier = client.post("/api/ateliers", json={"title": "Gate", "locale": "en"}).json
+        projector = socketio.test_client(app, auth={"role": "projector", "code": atelier["code"]})
+        calls = []
+        real_snapshot = atelier_events.build_snapshot
+        monkeypatch.setattr(
+            atelier_events,
+            "build_snapshot",
+            lambda *a: calls.append(1) or real_snapshot(*a),
+        )
+        # A read costs 10 of a burst of 60 (refilled at 20 a second): the
+        # first six syncs pass, then the gate answers.
+        acks = [projector.emit("sync", {}, callback=True) for _ in range(20)]
+        passed = [a for a in acks if a["ok"]]
+        assert all(a["ok"] for a in acks[:6]) and 6 <= len(passed) < 20
+        assert len(calls) == len(passed)  # the refused ones never reached the handler
+        refused = next(a for a in acks if not a["ok"])
+        assert refused["error"] == "rate_limited" and "slow down" in refused["message"].lower()
+        # unknown events cost 1 (the bucket refills at 20 a second meanwhile)
+        errors = {projector.emit("nope:nope", {}, callback=True)["error"] for _ in range(80)}
+        assert errors == {"unknown_event", "rate_limited"}
+        projector.emit("sync", {})  # no ack asked: refused silently, nothing breaks
+        assert projector.is_connected()
+        projector.disconnect()
+    finally:
+        app.extensions["workshop_db"].dispose()
