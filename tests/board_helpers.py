@@ -13,6 +13,17 @@ XSS_PAYLOADS = [
 ]
 
 
+def stored_note(s, atelier, who, prompt, text, **kw):
+    """A note written through the service (no socket), flushed."""
+    from workshop.board import service
+
+    data = {"client_id": str(uuid.uuid4()), "prompt_id": prompt.id, "text": text, **kw}
+    note, created = service.create_note(s, atelier, data, who)
+    assert created
+    s.flush()
+    return note
+
+
 def new_prompt(fac, text="Quels besoins ?", **fields):
     ack = fac.call("board:prompt:create", {"text": text, **fields})
     assert ack["ok"], ack

@@ -1,30 +1,28 @@
 """The board snapshot cache: a view is reused only while the board's revision
 (raised in the same transaction as every board change) has not moved."""
 
-import uuid
-
 import pytest
 from sqlalchemy import select
 
+from board_helpers import stored_note
 from workshop.ateliers import service as ateliers
 from workshop.board import service
 from workshop.board.models import BoardRevision
 from workshop.db import Database
 from workshop.models import Atelier, Participant
+from workshop.wire import Prepared
+
+
+def cached_view(s, atelier, role, participant_id=None):
+    """What the snapshot carries (``service.board_snapshot``), decoded."""
+    part = service.board_snapshot(s, atelier, role, participant_id)
+    return part.value() if isinstance(part, Prepared) else part
 
 
 @pytest.fixture
 def db(app):
     service.VIEW_CACHE.clear()
     return app.extensions["workshop_db"]
-
-
-def _note(s, atelier, who, prompt, text, **kw):
-    data = {"client_id": str(uuid.uuid4()), "prompt_id": prompt.id, "text": text, **kw}
-    note, created = service.create_note(s, atelier, data, who)
-    assert created
-    s.flush()
-    return note
 
 
 def _views_agree(db, aid, participant_ids):
@@ -35,9 +33,9 @@ def _views_agree(db, aid, participant_ids):
         cases += [("participant", pid) for pid in participant_ids]
         for role, pid in cases:
             fresh = service.board_view(s, atelier, role, pid)
-            assert service.cached_board_view(s, atelier, role, pid) == fresh, (role, pid)
+            assert cached_view(s, atelier, role, pid) == fresh, (role, pid)
             # and again, from the cache this time
-            assert service.cached_board_view(s, atelier, role, pid) == fresh, (role, pid)
+            assert cached_view(s, atelier, role, pid) == fresh, (role, pid)
 
 
 def test_every_kind_of_change_refreshes_the_cached_views(db):
@@ -61,9 +59,9 @@ def test_every_kind_of_change_refreshes_the_cached_views(db):
 
     def add_notes(s, atelier, awa, bob, st):
         p = service.get_prompt(s, atelier, st["p"])
-        st["a"] = _note(s, atelier, awa, p, "A").id
-        st["b"] = _note(s, atelier, bob, p, "B", anonymous=True).id
-        st["c"] = _note(s, atelier, bob, p, "C").id
+        st["a"] = stored_note(s, atelier, awa, p, "A").id
+        st["b"] = stored_note(s, atelier, bob, p, "B", anonymous=True).id
+        st["c"] = stored_note(s, atelier, bob, p, "C").id
 
     def edit(s, atelier, awa, bob, st):
         service.update_note(s, atelier, {"note_id": st["a"], "text": "A modifié"}, awa)
@@ -127,7 +125,7 @@ def test_revision_moves_with_the_commit_and_not_with_a_rollback(db):
     with db.session() as s:
         atelier = s.get(Atelier, aid)
         assert service.revision(s, atelier) == 1
-        view = service.cached_board_view(s, atelier, "projector")
+        view = cached_view(s, atelier, "projector")
         assert [p["text"] for p in view["prompts"]] == ["Q"]
 
     class Boom(Exception):
@@ -137,12 +135,12 @@ def test_revision_moves_with_the_commit_and_not_with_a_rollback(db):
         atelier = s.get(Atelier, aid)
         service.create_prompt(s, atelier, {"text": "jamais"})
         # a session that changed the board builds its own view, never cached
-        assert len(service.cached_board_view(s, atelier, "projector")["prompts"]) == 2
+        assert len(cached_view(s, atelier, "projector")["prompts"]) == 2
         raise Boom
     with db.session(write=False) as s:
         atelier = s.get(Atelier, aid)
         assert service.revision(s, atelier) == 1
-        view = service.cached_board_view(s, atelier, "projector")
+        view = cached_view(s, atelier, "projector")
         assert [p["text"] for p in view["prompts"]] == ["Q"]
 
 
@@ -157,20 +155,20 @@ def test_a_change_made_by_another_process_is_seen(db, db_url):
     with db.session(write=False) as s:
         atelier = s.get(Atelier, aid)
         hits = service.VIEW_CACHE.hits
-        assert service.cached_board_view(s, atelier, "participant", pid)["notes"] == []
-        service.cached_board_view(s, atelier, "projector")
+        assert cached_view(s, atelier, "participant", pid)["notes"] == []
+        cached_view(s, atelier, "projector")
         assert service.VIEW_CACHE.hits == hits + 1  # participants and projector share
     other = Database(db_url)
     try:
         with other.session() as s:
             atelier = s.get(Atelier, aid)
             prompt = service.get_prompt(s, atelier, prompt_id)
-            _note(s, atelier, s.get(Participant, pid), prompt, "d’ailleurs")
+            stored_note(s, atelier, s.get(Participant, pid), prompt, "d’ailleurs")
     finally:
         other.dispose()
     with db.session(write=False) as s:
         atelier = s.get(Atelier, aid)
-        view = service.cached_board_view(s, atelier, "participant", pid)
+        view = cached_view(s, atelier, "participant", pid)
         assert [n["text"] for n in view["notes"]] == ["d’ailleurs"]
         assert [n["text"] for n in view["mine"]] == ["d’ailleurs"]
 
@@ -180,18 +178,18 @@ def test_a_deleted_ateliers_views_never_reach_a_new_atelier(db):
         atelier, _ = ateliers.create_atelier(s, {"title": "Ancien"})
         p = service.create_prompt(s, atelier, {"text": "Ancienne question"})
         awa, _ = ateliers.join(s, atelier, "Awa")
-        _note(s, atelier, awa, p, "donnée personnelle")
+        stored_note(s, atelier, awa, p, "donnée personnelle")
         aid = atelier.id
     with db.session(write=False) as s:
         atelier = s.get(Atelier, aid)
-        assert service.cached_board_view(s, atelier, "projector")["notes"]
+        assert cached_view(s, atelier, "projector")["notes"]
     with db.session() as s:
         ateliers.delete_atelier(s, s.get(Atelier, aid))
     with db.session() as s:
         assert s.scalar(select(BoardRevision).where(BoardRevision.atelier_id == aid)) is None
         fresh, _ = ateliers.create_atelier(s, {"title": "Nouveau"})
         # even if the id comes back (SQLite may give it again), the code differs
-        view = service.cached_board_view(s, fresh, "projector")
+        view = cached_view(s, fresh, "projector")
         assert view["notes"] == [] and view["prompts"] == []
 
 
@@ -227,7 +225,7 @@ def test_a_phone_snapshot_over_the_wire_is_the_board_view(db):
         atelier, _ = ateliers.create_atelier(s, {"title": "Fil"})
         awa, _ = ateliers.join(s, atelier, "Awa")
         p = service.create_prompt(s, atelier, {"text": "Q"})
-        a = _note(s, atelier, awa, p, "à moi")
+        a = stored_note(s, atelier, awa, p, "à moi")
         service.open_vote(s, atelier, {"prompt_id": p.id, "dots": 2})
         service.cast_vote(s, atelier, {"note_id": a.id, "dots": 2}, awa)
         aid, pid = atelier.id, awa.id

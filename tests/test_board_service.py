@@ -2,12 +2,11 @@
 
 import csv
 import io
-import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-from board_helpers import XSS_PAYLOADS
+from board_helpers import XSS_PAYLOADS, stored_note
 from workshop.ateliers import service as ateliers
 from workshop.board import service
 from workshop.board.demo import load_demo
@@ -27,14 +26,6 @@ def _setup(s):
     return atelier, secret, awa, bob
 
 
-def _note(s, atelier, who, prompt, text, **kw):
-    data = {"client_id": str(uuid.uuid4()), "prompt_id": prompt.id, "text": text, **kw}
-    note, created = service.create_note(s, atelier, data, who)
-    assert created
-    s.flush()
-    return note
-
-
 def test_exports_are_ordered_and_inert(app, client, db):
     with db.session() as s:
         atelier, secret, awa, bob = _setup(s)
@@ -43,10 +34,10 @@ def test_exports_are_ordered_and_inert(app, client, db):
         cat_b = service.create_category(s, atelier, {"prompt_id": p1.id, "title": "B moyens"})
         cat_a = service.create_category(s, atelier, {"prompt_id": p1.id, "title": "A outils"})
         service.reorder_categories(s, atelier, {"prompt_id": p1.id, "order": [cat_a.id, cat_b.id]})
-        notes = [_note(s, atelier, awa, p1, t) for t in XSS_PAYLOADS]
-        loose = _note(s, atelier, bob, p1, "sans catégorie", anonymous=True)
-        other = _note(s, atelier, bob, p2, "autre question")
-        hidden = _note(s, atelier, bob, p1, "masquée")
+        notes = [stored_note(s, atelier, awa, p1, t) for t in XSS_PAYLOADS]
+        loose = stored_note(s, atelier, bob, p1, "sans catégorie", anonymous=True)
+        other = stored_note(s, atelier, bob, p2, "autre question")
+        hidden = stored_note(s, atelier, bob, p1, "masquée")
         service.moderate_note(s, atelier, {"note_id": hidden.id, "action": "hide"})
         for n in notes[:3]:
             service.move_note(s, atelier, {"note_id": n.id, "category_id": cat_a.id})
@@ -133,7 +124,7 @@ def test_deleting_an_atelier_deletes_its_board(app, db):
         atelier, _, awa, _ = _setup(s)
         p = service.create_prompt(s, atelier, {"text": "Q"})
         c = service.create_category(s, atelier, {"prompt_id": p.id, "title": "C"})
-        n = _note(s, atelier, awa, p, "N")
+        n = stored_note(s, atelier, awa, p, "N")
         service.move_note(s, atelier, {"note_id": n.id, "category_id": c.id})
         service.open_vote(s, atelier, {"prompt_id": p.id})
         service.cast_vote(s, atelier, {"note_id": n.id, "dots": 1}, awa)
@@ -149,8 +140,8 @@ def test_merge_moves_votes_and_delete_frees_duplicates(app, db):
     with db.session() as s:
         atelier, _, awa, bob = _setup(s)
         p = service.create_prompt(s, atelier, {"text": "Q"})
-        a = _note(s, atelier, awa, p, "A")
-        b = _note(s, atelier, bob, p, "A bis")
+        a = stored_note(s, atelier, awa, p, "A")
+        b = stored_note(s, atelier, bob, p, "A bis")
         service.open_vote(s, atelier, {"prompt_id": p.id, "dots": 4})
         service.cast_vote(s, atelier, {"note_id": a.id, "dots": 1}, awa)
         service.cast_vote(s, atelier, {"note_id": b.id, "dots": 2}, awa)

@@ -13,7 +13,6 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     event,
-    insert,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -201,7 +200,7 @@ class BoardVote(Base):
 
 class BoardRevision(Base):
     """A counter per atelier, raised in the same transaction as every change
-    to its board: the key of the snapshot cache (``service.cached_board_view``),
+    to its board: the key of the snapshot cache (``service.board_snapshot``),
     valid across processes since it lives in the database."""
 
     __tablename__ = "board_revision"
@@ -230,43 +229,27 @@ def _changed_ateliers(session: Session) -> set[int]:
 _REVISION_STATEMENTS: dict = {}
 
 
-def _revision_statements(dialect: str) -> tuple:
-    """The statements raising a revision, built once per dialect (the
-    compiled form is then reused: this runs for every note sent)."""
-    found = _REVISION_STATEMENTS.get(dialect)
-    if found is None:
-        table = BoardRevision.__table__
-        aid = bindparam("aid")
-        if dialect in ("sqlite", "postgresql"):
-            if dialect == "sqlite":
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
-            upsert = (
-                dialect_insert(table)
-                .values(atelier_id=aid, rev=1)
-                .on_conflict_do_update(
-                    index_elements=[table.c.atelier_id], set_={"rev": table.c.rev + 1}
-                )
-            )
-            found = (upsert,)
-        else:
-            found = (
-                table.update().where(table.c.atelier_id == aid).values(rev=table.c.rev + 1),
-                insert(table).values(atelier_id=aid, rev=1),
-            )
-        _REVISION_STATEMENTS[dialect] = found
-    return found
-
-
 def _upsert_revision(conn, atelier_id: int) -> None:
-    statements = _revision_statements(conn.dialect.name)
-    if len(statements) == 1:
-        conn.execute(statements[0], {"aid": atelier_id})
-        return
-    update, insert_ = statements
-    if not conn.execute(update, {"aid": atelier_id}).rowcount:
-        conn.execute(insert_, {"aid": atelier_id})
+    """Raise a revision (insert it at 1 the first time). The statement is
+    built once per dialect, SQLite or PostgreSQL, so that its compiled form
+    is reused: this runs for every note sent."""
+    dialect = conn.dialect.name
+    upsert = _REVISION_STATEMENTS.get(dialect)
+    if upsert is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        table = BoardRevision.__table__
+        upsert = (
+            dialect_insert(table)
+            .values(atelier_id=bindparam("aid"), rev=1)
+            .on_conflict_do_update(
+                index_elements=[table.c.atelier_id], set_={"rev": table.c.rev + 1}
+            )
+        )
+        _REVISION_STATEMENTS[dialect] = upsert
+    conn.execute(upsert, {"aid": atelier_id})
 
 
 @event.listens_for(Session, "after_flush")

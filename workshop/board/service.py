@@ -706,28 +706,14 @@ def _own_part(s: Session, atelier: Atelier, participant_id: int, base: dict) -> 
     }
 
 
-def cached_board_view(
-    s: Session, atelier: Atelier, role: str, participant_id: int | None = None
-) -> dict:
-    """:func:`board_view`, shared between viewers of the same atelier and
-    audience as long as the board has not changed.
-
-    The returned dict (and what it holds) is shared: callers must not change
-    it. A session that has itself changed a board builds its own view.
-    """
-    entry = _cached_base(s, atelier, role)
-    if entry is None:
-        return board_view(s, atelier, role, participant_id)
-    if participant_id is None:
-        return entry.view
-    return {**entry.view, **_own_part(s, atelier, participant_id, entry.view)}
-
-
 def board_snapshot(
     s: Session, atelier: Atelier, role: str, participant_id: int | None = None
 ) -> Prepared | dict:
-    """:func:`cached_board_view` as JSON text for a snapshot: the shared part
-    is encoded once per board revision, not once per connecting phone."""
+    """:func:`board_view` for a snapshot, shared between viewers of the same
+    atelier and audience as long as the board has not changed: the shared
+    part is encoded once per board revision, not once per connecting phone.
+    A session that has itself changed a board builds its own view (a dict).
+    """
     entry = _cached_base(s, atelier, role)
     if entry is None:
         return board_view(s, atelier, role, participant_id)
