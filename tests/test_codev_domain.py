@@ -76,6 +76,26 @@ def test_rules_table(template, step, role, action):
         assert action not in rules.allowed_actions(template, step, role)
 
 
+@pytest.mark.parametrize(
+    ("template", "role", "action"),
+    list(itertools.product(SPEC, (*ALL, None), ("subject", "contract", "action_plan", "answer"))),
+)
+def test_erase_table(template, role, action):
+    """Whoever writes a text at some step may erase it, whatever the step."""
+    writers = set().union(*(step.get(action, set()) for step in SPEC[template]))
+    if role in writers:
+        rules.check_erase(template, role, action)
+    else:
+        with pytest.raises(DomainError, match="codev_not_your_text"):
+            rules.check_erase(template, role, action)
+
+
+def test_erase_refuses_what_is_not_a_text():
+    for action in ("question", "proposal", "retain", "note", "bogus", None):
+        with pytest.raises(DomainError, match="invalid_payload"):
+            rules.check_erase("cinq_etapes", P, action)
+
+
 def test_templates_have_the_method_steps():
     five = rules.TEMPLATES["cinq_etapes"]
     assert [s.name for s in five.steps] == [

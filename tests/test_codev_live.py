@@ -1,6 +1,7 @@
 """Co-développement over real WebSockets against the real server process."""
 
 import time
+import urllib.request
 
 from codev_helpers import remaining_ms, setup_group, timer, write
 
@@ -100,8 +101,6 @@ def test_whole_session_porteur_six_contributors_animateur(live_server):
     assert sum(i["retained"] for i in det["items"]) == 2
     assert det["texts"]["action_plan"].startswith("Je retiens")
     # the porteur downloads the summary with the device token
-    import urllib.request
-
     req = urllib.request.Request(
         f"{live_server.url}/a/{atelier['code']}/codev/summary.md",
         headers={"X-Workshop-Token": porteur.token},
@@ -265,3 +264,67 @@ def test_author_deletes_own_item_and_nobody_else_can(live_server):
     assert contribs[0].call("codev:item:delete", {"item_id": item_id})["error"] == (
         "codev_item_not_found"
     )
+
+
+def erase(phone, kind, **extra):
+    return phone.call("codev:erase", {"kind": kind, **extra})
+
+
+def test_porteur_erases_texts_and_answers_at_any_moment(live_server):
+    atelier = live_server.create_atelier()
+    fac, gid, porteur, animateur, contribs = setup_group(live_server, atelier, contributors=2)
+    stranger = live_server.participant(atelier, "Zoé")
+    proj = live_server.projector(atelier)
+    assert timer(animateur, "start")["ok"]
+    assert write(porteur, "subject", "Parcours de jeunes changeants")["ok"]
+    # only the role that writes a text may erase it; bad payloads change nothing
+    for who in (contribs[0], animateur):
+        ack = erase(who, "subject")
+        assert ack["error"] == "codev_not_your_text" and "effacer" in ack["message"], ack
+    assert erase(stranger, "subject")["error"] == "codev_not_member"
+    for payload in (
+        {"kind": "question"},
+        {"kind": "subject", "text": ""},
+        {"kind": None},
+        {"kind": "answer", "item_id": "x"},
+    ):
+        assert not porteur.call("codev:erase", payload)["ok"], payload
+    assert fac.call("sync")["data"]["codev"]["details"][str(gid)]["texts"]["subject"]
+    # the porteur erases the subject: everyone sees it gone, it can be written again
+    ack = erase(porteur, "subject")
+    assert ack["ok"] and ack["data"]["texts"]["subject"] is None, ack
+    for c in (contribs[1], fac, proj):
+        c.wait_event("codev:text", lambda d: d["texts"]["subject"] is None)
+    assert write(porteur, "subject", "Un autre sujet")["ok"]
+    # a question's answer
+    assert timer(animateur, "next")["ok"] and timer(animateur, "next")["ok"]
+    question = write(contribs[0], "question", "Combien de jeunes ?")["data"]["item"]
+    assert porteur.call("codev:answer", {"item_id": question["id"], "text": "Quinze"})["ok"]
+    ack = erase(contribs[0], "answer", item_id=question["id"])
+    assert ack["error"] == "codev_not_your_text", ack
+    ack = erase(porteur, "answer", item_id=question["id"])
+    assert ack["ok"] and ack["data"]["item"]["answer"] is None, ack
+    assert ack["data"]["item"]["text"] == "Combien de jeunes ?"
+    contribs[1].wait_event(
+        "codev:item", lambda d: d["id"] == question["id"] and d["answer"] is None
+    )
+    # after the end too: the action plan
+    assert timer(animateur, "next")["ok"] and timer(animateur, "next")["ok"]  # step 5
+    assert write(porteur, "action_plan", "Appeler la mission locale")["ok"]
+    while timer(animateur, "next")["ok"]:
+        pass
+    snap = fac.call("sync")["data"]["codev"]
+    assert [g["timer"]["status"] for g in snap["groups"]] == ["finished"]
+    assert erase(porteur, "action_plan")["ok"]
+    assert erase(porteur, "subject")["ok"]
+    texts = fac.call("sync")["data"]["codev"]["details"][str(gid)]["texts"]
+    assert texts == {"subject": None, "contract": None, "action_plan": None}
+    req = urllib.request.Request(
+        f"{live_server.url}/a/{atelier['code']}/codev/summary.md",
+        headers={"X-Workshop-Token": porteur.token},
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        summary = resp.read().decode()
+    assert "Combien de jeunes ?" in summary
+    for gone in ("Appeler la mission locale", "Un autre sujet", "Quinze"):
+        assert gone not in summary

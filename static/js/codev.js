@@ -328,14 +328,21 @@
     texts.replaceChildren();
     [["subject", T.subject], ["contract", T.contract], ["action_plan", T.action_plan]].forEach(([k, label]) => {
       if (det.texts && det.texts[k]) {
-        texts.append(el("div", { class: "codev-text-block", "data-text": k }, [el("h4", { text: label }), el("p", { class: "codev-pre", text: det.texts[k] })]));
+        const block = el("div", { class: "codev-text-block", "data-text": k }, [el("h4", { text: label }), el("p", { class: "codev-pre", text: det.texts[k] })]);
+        if (mayErase(g, myRole, k)) block.append(eraseButton(g, k, T.confirm_erase_text, () => {
+          const ta = forms.querySelector('form[data-kind="' + k + '"] textarea');
+          if (ta) ta.value = "";
+        }));
+        texts.append(block);
       }
     });
 
     const canAnswer = can.includes("answer");
+    const eraseAnswers = mayErase(g, myRole, "answer");
     const canRetain = can.includes("retain");
     renderItems(document.getElementById("codev-questions"), det.items.filter((i) => i.kind === "question"), (li, item) => {
       if (canAnswer) li.append(answerForm(item));
+      if (eraseAnswers && item.answer) li.append(eraseButton(g, "answer", T.confirm_erase_answer, null, item.id));
     });
     const proposals = det.items.filter((i) => i.kind === "proposal");
     renderItems(document.getElementById("codev-proposals"), proposals, (li, item) => {
@@ -353,6 +360,29 @@
     renderItems(document.getElementById("codev-learnings"), learnings);
     document.getElementById("codev-downloads").hidden = !(myRole === "porteur" || myRole === "secretaire");
     renderPending();
+  }
+
+  /* Whoever writes a text at some step of the method may erase it at any moment. */
+  function mayErase(g, myRole, kind) {
+    const tpl = S.templates[g.template];
+    return !!tpl && tpl.steps.some((st) => (st.allows[kind] || []).includes(myRole));
+  }
+  function eraseButton(g, kind, question, done, itemId) {
+    const b = el("button", { type: "button", class: "btn small", "data-erase": itemId ? kind + ":" + itemId : kind, text: itemId ? T.erase_answer : T.erase });
+    b.addEventListener("click", async () => {
+      if (!window.confirm(question)) return;
+      const payload = { group_id: g.id, kind: kind };
+      if (itemId) payload.item_id = itemId;
+      const ack = await W.call("codev:erase", payload);
+      showErr(document.getElementById("codev-error"), ack);
+      if (ack.ok) {
+        if (done) done();
+        if (ack.data.item) upsertItem(ack.data.item);
+        if (ack.data.texts) detail(ack.data.group_id).texts = ack.data.texts;
+        render();
+      }
+    });
+    return b;
   }
 
   function renderItems(ul, list, extra) {

@@ -77,6 +77,9 @@ register_messages(
         ),
         "codev_only_secretary": N_("Seul le ou la secrétaire du groupe prend des notes."),
         "codev_not_this_step": N_("Ce n’est pas prévu à l’étape « %(step)s » de la méthode."),
+        "codev_not_your_text": N_(
+            "Seule la personne qui a le rôle d’écrire ce texte dans la méthode peut l’effacer."
+        ),
         "codev_summary_porteur": N_(
             "La synthèse se télécharge depuis le téléphone du porteur ou du secrétaire."
         ),

@@ -337,6 +337,19 @@ def delete_item(ctx, payload):
     return data
 
 
+@event("codev:erase", roles=("participant",))
+def erase(ctx, payload):
+    """Erase a text of the group, or a question's answer (its writer's role)."""
+    g, kind, item = service.erase(ctx.session, ctx.atelier, ctx.identity.participant_id, payload)
+    if item is not None:
+        data = service.item_dict(item, service._names(ctx.session, ctx.atelier))
+        _emit_group(ctx, "codev:item", data, g.id)
+        return {"group_id": g.id, "item": data}
+    data = {"group_id": g.id, "texts": service.texts_dict(g)}
+    _emit_group(ctx, "codev:text", data, g.id)
+    return data
+
+
 @event("codev:answer", roles=("participant",))
 def answer(ctx, payload):
     """The porteur answers a question."""

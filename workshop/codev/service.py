@@ -450,6 +450,29 @@ def retain(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
     return g, item
 
 
+def erase(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
+    """Erase a text of the group (``kind``: subject, contract, action_plan)
+    or the answer to a question (``kind``: answer, with ``item_id``), at any
+    moment, by whoever has the role that writes it.
+
+    Returns ``(group, kind, item or None)``.
+    """
+    if set(payload) - {"group_id", "kind", "item_id"}:
+        raise DomainError("invalid_payload")
+    kind = payload.get("kind")
+    if kind not in rules.ERASABLE:
+        raise DomainError("invalid_payload")
+    if kind == "answer":
+        g, role, item = _own_item(s, atelier, actor_pid, payload, "question")
+        rules.check_erase(g.template, role, kind)
+        item.answer = None
+        return g, kind, item
+    g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
+    rules.check_erase(g.template, role, kind)
+    setattr(g, kind, None)
+    return g, kind, None
+
+
 def delete_own_item(s: Session, atelier: Atelier, actor_pid: int, payload: dict) -> CodevItem:
     """The author deletes their own question, proposal, note or learning, at
     any time (personal data: one can always take back what one wrote)."""

@@ -375,6 +375,28 @@ def check_write(template_key: str, status: str, step_index: int, role, action: s
     check_action(template_key, step_index, role, action)
 
 
+# What one may erase: the texts of the group and a question's answer.
+ERASABLE = GROUP_TEXT_ACTIONS + ("answer",)
+
+
+def check_erase(template_key: str, role, action: str) -> None:
+    """Whoever may write ``action`` at some step of the method may also erase
+    it, at any moment, the session finished included: one can always take
+    back what one wrote (personal data). Code: ``codev_not_your_text``.
+
+    >>> check_erase("cinq_etapes", "porteur", "subject")
+    >>> check_erase("cinq_etapes", "contributeur", "action_plan")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: codev_not_your_text
+    """
+    if action not in ERASABLE:
+        raise DomainError("invalid_payload")
+    steps = get_template(template_key).steps
+    if role not in ROLES or not any(role in step.roles_for(action) for step in steps):
+        raise DomainError("codev_not_your_text")
+
+
 def allowed_actions(template_key: str, step_index: int, role: str | None) -> list[str]:
     """What ``role`` may do now (for the phone's "ce que vous pouvez faire").
 
