@@ -76,7 +76,8 @@ def test_phone_adds_actor_console_validates_projection_shows(browser, live_serve
     expect(projection.locator("#lm-proj-table-body")).to_contain_text(
         "faire émerger des coopérations"
     )
-    expect(phone.locator("#lm-mine li.empty")).to_have_count(1)
+    # validated: listed as on the map, and still the participant's to take back
+    expect(phone.locator("#lm-mine li .pill")).to_have_text(["sur la carte", "sur la carte"])
 
     # the stage view: the drawing of the new version is loaded
     console.click('[data-lm-setview="stage"]')
@@ -99,5 +100,11 @@ def test_phone_adds_actor_console_validates_projection_shows(browser, live_serve
     expect(console.locator("#lm-actors li[data-actor]")).to_have_count(2)
     console.select_option("#lm-highlight", label="Tubà")
     expect(projection.locator("#lm-proj-highlight")).to_contain_text("Tubà")
+    # the participant takes back a contribution that is already on the map
+    phone.once("dialog", lambda d: d.accept())
+    phone.locator("#lm-mine li", has_text="faire émerger").locator("[data-withdraw]").click()
+    expect(projection.locator("#lm-proj-table-body")).not_to_contain_text("faire émerger")
+    expect(projection.locator("#lm-proj-table-body")).to_contain_text("animation des coopérations")
+    expect(phone.locator("#lm-mine li")).to_have_count(1)
     for ctx in (proj_ctx, console_ctx, phone_ctx):
         ctx.close()

@@ -1,5 +1,6 @@
 """The live actor map over real WebSockets against the real server process."""
 
+import json
 import threading
 
 import requests_shim as http
@@ -197,7 +198,7 @@ def test_reconnecting_phone_gets_its_pending_items(live_server):
     assert [c["text"] for c in mine["contributions"]] == ["faire émerger"]
 
 
-def test_a_phone_withdraws_its_own_pending_items_only(live_server):
+def test_a_phone_withdraws_its_own_items_only(live_server):
     atelier = live_server.create_atelier()
     fac = live_server.facilitator(atelier)
     ok(fac.call("livemap:settings", {"open": True}))
@@ -223,12 +224,11 @@ def test_a_phone_withdraws_its_own_pending_items_only(live_server):
         "the console without the withdrawn contribution",
     )
     awa.wait_event("livemap:mine", lambda d: [c["id"] for c in d["contributions"]] == [kept["id"]])
-    # validated: only the facilitator may remove it now
+    # validated items stay hers to take back (see the next test)
     ok(fac.call("livemap:validate", {"what": "actor", "id": tuba["id"]}))
-    ack = awa.call("livemap:withdraw", {"what": "actor", "id": tuba["id"]})
-    assert ack["error"] == "livemap_not_pending", ack
     names = {a["name"]: a["status"] for a in fresh_state(fac)["actors"]}
     assert names == {"Tubà": "validated", "La Fonda": "pending"}
+    assert [a["status"] for a in ok(awa.call("sync"))["livemap"]["mine"]["actors"]] == ["validated"]
     # Bruno takes back his own pending actor
     ok(bruno.call("livemap:withdraw", {"what": "actor", "id": fonda["id"]}))
     fac.wait_for(
@@ -238,3 +238,56 @@ def test_a_phone_withdraws_its_own_pending_items_only(live_server):
         ),
         "La Fonda withdrawn",
     )
+
+
+def test_a_phone_takes_back_what_is_already_on_the_map(live_server):
+    atelier = live_server.create_atelier()
+    fac = live_server.facilitator(atelier)
+    proj = live_server.projector(atelier)
+    ok(fac.call("livemap:settings", {"open": True}))
+    awa = live_server.participant(atelier, "Awa")
+    bruno = live_server.participant(atelier, "Bruno")
+    tuba = ok(add_actor(awa, "Tubà", kind="association", territory="Mulhouse"))
+    mine_c = ok(add_contribution(awa, tuba["id"], "declencher", "faire émerger"))
+    hub = ok(add_actor(fac, "Ville de Mulhouse"))
+    link = ok(add_link(awa, tuba["id"], hub["id"]))
+    theirs = ok(add_contribution(bruno, tuba["id"], "animer", "animer le réseau"))
+    ok(fac.call("livemap:validate", {"what": "all"}))
+    proj.wait_event("livemap:map", lambda d: len(d["contributions"]) == 2 and d["links"])
+    # her phone lists them as on the map
+    mine = awa.wait_event(
+        "livemap:mine",
+        lambda d: d["links"] and all(a["status"] == "validated" for a in d["actors"]),
+    )
+    assert [(a["name"], a["status"]) for a in mine["actors"]] == [("Tubà", "validated")]
+    assert [c["status"] for c in mine["contributions"]] == ["validated"]
+    # Bruno wrote on her actor: it stays, she is told why
+    ack = awa.call("livemap:withdraw", {"what": "actor", "id": tuba["id"]})
+    assert ack["error"] == "livemap_actor_in_use" and "Tubà" in ack["message"], ack
+    assert bruno.call("livemap:withdraw", {"what": "link", "id": link["id"]})["error"] == (
+        "livemap_not_yours"
+    )
+    # her validated contribution and link: gone from the map and the exports
+    ok(awa.call("livemap:withdraw", {"what": "contribution", "id": mine_c["id"]}))
+    ok(awa.call("livemap:withdraw", {"what": "link", "id": link["id"]}))
+    proj.wait_event(
+        "livemap:map",
+        lambda d: (
+            [c["text"] for c in d["contributions"]] == ["animer le réseau"] and not d["links"]
+        ),
+    )
+    bruno.wait_event("livemap:public", lambda d: not d["links"])
+    # once Bruno took his contribution back, the actor itself can go
+    ok(bruno.call("livemap:withdraw", {"what": "contribution", "id": theirs["id"]}))
+    done = ok(awa.call("livemap:withdraw", {"what": "actor", "id": tuba["id"]}))
+    assert done["actor"] == tuba["id"]
+    proj.wait_event("livemap:map", lambda d: [a["name"] for a in d["actors"]] == [hub["name"]])
+    awa.wait_event("livemap:mine", lambda d: not d["actors"] and not d["contributions"])
+    gone = [a for a in fresh_state(fac)["actors"] if a["id"] == tuba["id"]]
+    assert gone == []
+    status, body, _ = http.get(
+        f"{live_server.url}/a/{atelier['code']}/console/{atelier['secret']}/livemap/export.json"
+    )
+    exported = str(json.loads(body))
+    assert status == 200 and "Ville de Mulhouse" in exported
+    assert "Tubà" not in exported and "faire émerger" not in exported

@@ -270,3 +270,31 @@ def test_migration_builds_the_same_schema_as_the_models(db_url, tmp_path):
         diff = [d for d in compare_metadata(ctx, Base.metadata) if "livemap" in repr(d)]
     engine.dispose()
     assert diff == []
+
+
+def test_withdrawn_actor_keeps_only_its_name_and_takes_its_author_contributions(atelier_ctx):
+    app, db, code, _ = atelier_ctx
+    with db.session() as s:
+        a = _atelier(s, code)
+        service.get_settings(s, a).open = True
+        p = _participant(s, a)
+        x, _ = service.create_actor(
+            s, a, {"client_id": _cid(), "name": "Tubà", "kind": "association", "territory": "68"}, p
+        )
+        c, _ = service.add_contribution(
+            s, a, {"client_id": _cid(), "actor_id": x.id, "stage": "animer", "text": "idées"}, p
+        )
+        service.validate_all(s, a)
+        s.flush()
+        # a validated contribution: off the map at once
+        done, on_map = service.withdraw(s, a, p.id, "contribution", c.id)
+        assert done == {"contribution": c.id} and on_map
+        c2, _ = service.add_contribution(
+            s, a, {"client_id": _cid(), "actor_id": x.id, "stage": "animer", "text": "encore"}, p
+        )
+        done, on_map = service.withdraw(s, a, p.id, "actor", x.id)
+        assert on_map and done["contributions"] == [c2.id]
+        s.flush()
+        assert (x.status, x.name, x.kind, x.territory, x.extra) == ("deleted", "Tubà", "", "", "{}")
+        assert service.mine(s, a, p.id) == {"actors": [], "contributions": [], "links": []}
+        assert service.build_actor_map(s, a) is None or service.build_actor_map(s, a).n_actors == 0

@@ -76,9 +76,10 @@
       list.replaceChildren();
       const names = new Map(actorsKnown().map((a) => [a.id, a.name]));
       const rows = [];
-      mine.actors.forEach((a) => rows.push([a.name, T.pending, "actor", a.id]));
-      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + (T.stage_short[c.stage] || c.stage) + " : " + c.text, T.pending, "contribution", c.id]));
-      mine.links.forEach((l) => rows.push([(names.get(l.source_id) || "?") + " → " + (names.get(l.target_id) || "?") + " (" + linkLabel(l.kind) + ")", T.pending, "link", l.id]));
+      const state = (item) => (item.status === "validated" ? T.on_map : T.pending);
+      mine.actors.forEach((a) => rows.push([a.name, state(a), "actor", a.id]));
+      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + (T.stage_short[c.stage] || c.stage) + " : " + c.text, state(c), "contribution", c.id]));
+      mine.links.forEach((l) => rows.push([(names.get(l.source_id) || "?") + " → " + (names.get(l.target_id) || "?") + " (" + linkLabel(l.kind) + ")", state(l), "link", l.id]));
       W.outbox.items().filter((it) => it.event.startsWith("livemap:")).forEach((it) => {
         const p = it.payload;
         rows.push([p.name || p.text || linkLabel(p.kind || ""), T.sending]);
@@ -87,7 +88,7 @@
       rows.forEach(([text, state, what, id]) => {
         const li = el("li", {}, [el("span", { text: text }), el("span", { class: "pill", text: state })]);
         if (what) {
-          // one's own submission can be taken back until it is validated
+          // one's own submission can always be taken back, even once on the map
           const b = el("button", { type: "button", class: "btn small", "data-withdraw": what + ":" + id, text: T.withdraw });
           b.addEventListener("click", async () => {
             if (!window.confirm(T.confirm_withdraw)) return;

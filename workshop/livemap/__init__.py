@@ -11,8 +11,9 @@ from .views import bp
 register_messages(
     {
         "livemap_not_yours": N_("Vous ne pouvez retirer que vos propres envois."),
-        "livemap_not_pending": N_(
-            "Cet envoi a déjà été validé : demandez à l’animation de le retirer de la carte."
+        "livemap_actor_in_use": N_(
+            "D’autres participants ont relié des contributions ou des liens à « %(name)s » :"
+            " retirez vos propres contributions, ou demandez à l’animation de retirer l’acteur."
         ),
         "livemap_closed": N_(
             "La carte des acteurs n’est pas ouverte : attendez que l’animation l’ouvre."

@@ -185,15 +185,18 @@ def delete(ctx, payload):
 
 @event("livemap:withdraw", roles=("participant",))
 def withdraw(ctx, payload):
-    """A participant withdraws their own pending actor, contribution or link."""
+    """A participant withdraws their own actor, contribution or link, pending
+    or already on the map."""
     service.next_seq(ctx.session, ctx.atelier)
     if set(payload) - {"what", "id"}:
         from ..domain.errors import DomainError
 
         raise DomainError("invalid_payload")
     pid = ctx.identity.participant_id
-    done = service.withdraw(ctx.session, ctx.atelier, pid, payload.get("what"), payload.get("id"))
-    _broadcast(ctx, public=False, authors=[pid])
+    done, on_map = service.withdraw(
+        ctx.session, ctx.atelier, pid, payload.get("what"), payload.get("id")
+    )
+    _broadcast(ctx, public=on_map, authors=[pid])
     return done
 
 

@@ -491,19 +491,53 @@ def delete(s: Session, atelier: Atelier, what: str, item_id, version=None) -> di
     raise DomainError("invalid_payload")
 
 
-def withdraw(s: Session, atelier: Atelier, participant_id: int, what, item_id) -> dict:
-    """A participant takes back their own submission while it still waits
-    for validation (once validated, it belongs to the collective map: the
-    facilitator may delete it)."""
+def _used_by_others(s: Session, actor: LivemapActor, participant_id: int) -> bool:
+    """Whether someone else's contribution, link or project hangs on ``actor``."""
+
+    def others(model):
+        return or_(model.submitted_by.is_(None), model.submitted_by != participant_id)
+
+    links = select(LivemapLink.id).where(
+        or_(LivemapLink.source_id == actor.id, LivemapLink.target_id == actor.id),
+        others(LivemapLink),
+    )
+    contributions = select(LivemapContribution.id).where(
+        LivemapContribution.actor_id == actor.id, others(LivemapContribution)
+    )
+    projects = select(LivemapProject.id).where(LivemapProject.actor_id == actor.id)
+    return any(s.scalar(q.limit(1)) is not None for q in (links, contributions, projects))
+
+
+def withdraw(s: Session, atelier: Atelier, participant_id: int, what, item_id) -> tuple[dict, bool]:
+    """A participant takes back their own submission, pending or already on
+    the map (personal data: one can always take back what one wrote).
+
+    An actor that other people's contributions, links or projects rely on
+    stays (``livemap_actor_in_use``: the facilitator may remove it); otherwise
+    it goes with the participant's own contributions to it, and what the
+    tombstone kept of it beyond its name (kind, territory, other columns) is
+    erased. Returns ``(ids removed, whether the validated map changed)``.
+    """
     getters = {"actor": get_actor, "contribution": get_contribution, "link": get_link}
     if not isinstance(what, str) or what not in getters:
         raise DomainError("invalid_payload")
     row = getters[what](s, atelier, item_id)
     if row.submitted_by != participant_id:
         raise DomainError("livemap_not_yours")
-    if row.status != "pending":
-        raise DomainError("livemap_not_pending")
-    return delete(s, atelier, what, row.id)
+    on_map = row.status == "validated"
+    if what != "actor":
+        return delete(s, atelier, what, row.id), on_map
+    if _used_by_others(s, row, participant_id):
+        raise DomainError("livemap_actor_in_use", name=row.name)
+    own = list(s.scalars(select(LivemapContribution).where(LivemapContribution.actor_id == row.id)))
+    for c in own:
+        on_map = on_map or c.status == "validated"
+        s.delete(c)
+    done = delete(s, atelier, "actor", row.id)
+    row.kind, row.territory, row.extra = "", "", "{}"
+    if own:
+        done["contributions"] = [c.id for c in own]
+    return done, on_map
 
 
 def merge(s: Session, atelier: Atelier, data: dict) -> LivemapActor:
@@ -672,7 +706,8 @@ def public_view(s: Session, atelier: Atelier) -> dict:
 
 
 def mine(s: Session, atelier: Atelier, participant_id: int) -> dict:
-    """A participant's own submissions still waiting for validation."""
+    """A participant's own submissions, pending or validated (they may take
+    them back, :func:`withdraw`)."""
 
     def own(model):
         return list(
@@ -681,7 +716,7 @@ def mine(s: Session, atelier: Atelier, participant_id: int) -> dict:
                 .where(
                     model.atelier_id == atelier.id,
                     model.submitted_by == participant_id,
-                    model.status == "pending",
+                    model.status.in_(("pending", "validated")),
                 )
                 .order_by(model.id)
             )
