@@ -6,8 +6,14 @@ runs it in a real thread of gevent's pool instead, which shares the
 interpreter in slices as in threading mode, and the connections go on being
 served. Outside gevent it simply calls the function.
 
+Long loops over rows already read (a board of thousands of notes turned into
+its view) use ``cooperative`` instead: they stay in the connection's greenlet
+and let the others run every few hundred items.
+
 >>> run_blocking(sum, [1, 2, 3])
 6
+>>> sum(cooperative(range(1000), every=100))
+499500
 """
 
 from .extensions import ASYNC_MODE
@@ -24,3 +30,21 @@ def run_blocking(fn, *args, **kwargs):
     import gevent
 
     return gevent.get_hub().threadpool.apply(fn, args, kwargs)
+
+
+def cooperative(items, every: int = 250):
+    """Iterate over ``items``, letting the other connections run every
+    ``every`` items under gevent (a plain iteration otherwise).
+
+    Only for data already read: nothing may depend on the database staying
+    still in between.
+    """
+    if ASYNC_MODE != "gevent":
+        yield from items
+        return
+    import gevent
+
+    for i, item in enumerate(items, 1):
+        yield item
+        if i % every == 0:
+            gevent.sleep(0)

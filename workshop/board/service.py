@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..concurrency import cooperative
 from ..domain import board as rules
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant, utcnow
@@ -580,13 +581,15 @@ def board_view(s: Session, atelier: Atelier, role: str, participant_id: int | No
     all_notes = note_rows(s, atelier)
     counts = Counter(n.merged_into for n in all_notes if n.merged_into is not None)
     vote_totals = totals(s, atelier)
+    # The rows are all read: while thousands of views are built from them,
+    # the other connections get their turn.
     if full:
-        note_list = [note_full(n, counts[n.id]) for n in all_notes]
+        note_list = [note_full(n, counts[n.id]) for n in cooperative(all_notes)]
     else:
         prompt_rules = {pid: p.rules_dict() for pid, p in by_id.items()}
         note_list = [
             note_public(n, counts[n.id])
-            for n in all_notes
+            for n in cooperative(all_notes)
             if n.prompt_id in by_id
             and rules.note_is_public(note_rules(n), prompt_rules[n.prompt_id])
         ]
