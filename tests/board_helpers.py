@@ -14,14 +14,15 @@ XSS_PAYLOADS = [
 
 
 def stored_note(s, atelier, who, prompt, text, **kw):
-    """A note written through the service (no socket), flushed."""
+    """A note written through the service (no socket), as a ``BoardNote``."""
     from workshop.board import service
+    from workshop.board.models import BoardNote
 
     data = {"client_id": str(uuid.uuid4()), "prompt_id": prompt.id, "text": text, **kw}
-    note, created = service.create_note(s, atelier, data, who)
+    row, created = service.create_note(s, atelier, data, who)
     assert created
     s.flush()
-    return note
+    return s.get(BoardNote, row.id)
 
 
 def new_prompt(fac, text="Quels besoins ?", **fields):

@@ -11,7 +11,7 @@ once send ``board:state`` (the whole board as each audience may see it).
 from ..domain import board as rules
 from ..realtime import event, register_snapshot_part
 from . import service
-from .models import BoardPrompt
+from .models import BoardPrompt, note_full, note_own, note_public, note_rules
 
 PUBLIC = ("projector", "participant")
 
@@ -28,22 +28,23 @@ def _participant(ctx):
 
 
 def _is_public(note, prompt) -> bool:
-    return rules.note_is_public(note.rules_dict(), prompt.rules_dict())
+    return rules.note_is_public(note_rules(note), prompt.rules_dict())
 
 
 def _emit_note(ctx, note, prompt, was_public: bool, count: int | None = None):
+    """``note``: a ``BoardNote`` or a row of its columns."""
     if count is None:
         count = service.merged_count(ctx.session, note)
-    ctx.emit("board:note", note.full_dict(count), "facilitator")
+    ctx.emit("board:note", note_full(note, count), "facilitator")
     if _is_public(note, prompt):
-        data = note.public_dict(count)
+        data = note_public(note, count)
         for audience in PUBLIC:
             ctx.emit("board:note", data, audience)
     elif was_public:
         for audience in PUBLIC:
             ctx.emit("board:note:gone", {"id": note.id}, audience)
     if note.participant_id is not None:
-        ctx.emit_to_participant(note.participant_id, "board:note:mine", note.own_dict(count))
+        ctx.emit_to_participant(note.participant_id, "board:note:mine", note_own(note, count))
 
 
 def _emit_state(ctx, author_ids=()):
@@ -121,11 +122,10 @@ def note_create(ctx, payload):
     note, created = service.create_note(ctx.session, ctx.atelier, payload, participant)
     count = service.merged_count(ctx.session, note) if not created else 0
     if created:
-        ctx.session.flush()
         if prompt is None or prompt.id != note.prompt_id:
             prompt = ctx.session.get(BoardPrompt, note.prompt_id)
         _emit_note(ctx, note, prompt, was_public=False, count=0)
-    data = note.full_dict(count) if ctx.is_facilitator else note.own_dict(count)
+    data = note_full(note, count) if ctx.is_facilitator else note_own(note, count)
     return {**data, "created": created}
 
 

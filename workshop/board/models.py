@@ -257,6 +257,41 @@ def _changed_ateliers(session: Session) -> set[int]:
 
 
 _REVISION_STATEMENTS: dict = {}
+_INSERT_NOTE_STATEMENTS: dict = {}
+
+
+def _dialect_insert(conn):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def insert_note_once(session: Session, values: dict):
+    """Insert a note unless its ``(atelier_id, client_id)`` is already
+    stored: the new row (every column, read like a ``BoardNote``), or None.
+
+    One statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``), without
+    the ORM's unit of work or a savepoint: this runs for every note sent
+    (measured in docs/PERFORMANCE.md). The board's revision is raised in the
+    same transaction, as :func:`_raise_board_revision` does for ORM changes.
+    """
+    conn = session.connection()
+    stmt = _INSERT_NOTE_STATEMENTS.get(conn.dialect.name)
+    if stmt is None:
+        table = BoardNote.__table__
+        stmt = (
+            _dialect_insert(conn)(table)
+            .on_conflict_do_nothing(index_elements=[table.c.atelier_id, table.c.client_id])
+            .returning(*table.columns)
+        )
+        _INSERT_NOTE_STATEMENTS[conn.dialect.name] = stmt
+    row = conn.execute(stmt, values).first()
+    if row is not None:
+        session.info[BOARD_WRITTEN] = True
+        _upsert_revision(conn, values["atelier_id"])
+    return row
 
 
 def _upsert_revision(conn, atelier_id: int) -> None:
@@ -266,13 +301,9 @@ def _upsert_revision(conn, atelier_id: int) -> None:
     dialect = conn.dialect.name
     upsert = _REVISION_STATEMENTS.get(dialect)
     if upsert is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
         table = BoardRevision.__table__
         upsert = (
-            dialect_insert(table)
+            _dialect_insert(conn)(table)
             .values(atelier_id=bindparam("aid"), rev=1)
             .on_conflict_do_update(
                 index_elements=[table.c.atelier_id], set_={"rev": table.c.rev + 1}

@@ -10,7 +10,6 @@ import threading
 from collections import Counter, OrderedDict
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..concurrency import cooperative
@@ -26,6 +25,7 @@ from .models import (
     BoardPrompt,
     BoardRevision,
     BoardVote,
+    insert_note_once,
     note_full,
     note_own,
     note_public,
@@ -254,29 +254,34 @@ def get_note(s: Session, atelier: Atelier, note_id) -> BoardNote:
 
 # Built once: the hot path of every note sent (SQLAlchemy then reuses the
 # compiled statement without computing its cache key again).
-_NOTE_BY_CLIENT_ID = select(BoardNote).where(
+_NOTE_ROW_BY_CLIENT_ID = select(*NOTE_COLUMNS).where(
     BoardNote.atelier_id == bindparam("atelier_id"), BoardNote.client_id == bindparam("client_id")
 )
 
 
-def note_by_client_id(s: Session, atelier: Atelier, client_id: str) -> BoardNote | None:
-    return s.scalar(_NOTE_BY_CLIENT_ID, {"atelier_id": atelier.id, "client_id": client_id})
+def _note_row_by_client_id(s: Session, atelier: Atelier, client_id: str):
+    return s.execute(
+        _NOTE_ROW_BY_CLIENT_ID, {"atelier_id": atelier.id, "client_id": client_id}
+    ).first()
 
 
 def merged_count(s: Session, note: BoardNote) -> int:
     return s.scalar(select(func.count(BoardNote.id)).where(BoardNote.merged_into == note.id)) or 0
 
 
-def create_note(
-    s: Session, atelier: Atelier, data: dict, participant: Participant | None
-) -> tuple[BoardNote, bool]:
-    """Store a note once: a repeat of the same ``client_id`` returns the note
-    already stored (``created`` False)."""
+def create_note(s: Session, atelier: Atelier, data: dict, participant: Participant | None):
+    """Store a note once: ``(note, created)``. A repeat of the same
+    ``client_id`` returns the note already stored (``created`` False).
+
+    ``note`` is a row of the note's columns (read like a ``BoardNote``, by
+    ``note_public`` and the other views): a note is written for every phone's
+    every idea, and the ORM's unit of work cost more than the rest.
+    """
     allowed = {"client_id", "prompt_id", "text", "colour", "anonymous"}
     if set(data) - allowed:
         raise DomainError("invalid_payload")
     client_id = rules.check_client_id(data.get("client_id"))
-    existing = note_by_client_id(s, atelier, client_id)
+    existing = _note_row_by_client_id(s, atelier, client_id)
     if existing is not None:
         _check_same_author(existing, participant)
         return existing, False
@@ -295,29 +300,29 @@ def create_note(
         raise DomainError("anonymous_not_allowed")
     if name is None and participant is not None:
         anonymous = True
-    note = BoardNote(
-        atelier_id=atelier.id,
-        prompt_id=prompt.id,
-        participant_id=participant.id if participant is not None else None,
-        by_facilitator=by_facilitator,
-        client_id=client_id,
-        text=text,
-        colour=colour,
-        anonymous=bool(anonymous),
-        author_name=None if anonymous else name,
-        status=rules.initial_status(prompt.rules_dict(), by_facilitator=by_facilitator),
+    row = insert_note_once(
+        s,
+        {
+            "atelier_id": atelier.id,
+            "prompt_id": prompt.id,
+            "category_id": None,
+            "participant_id": participant.id if participant is not None else None,
+            "by_facilitator": by_facilitator,
+            "client_id": client_id,
+            "text": text,
+            "colour": colour,
+            "anonymous": bool(anonymous),
+            "author_name": None if anonymous else name,
+            "status": rules.initial_status(prompt.rules_dict(), by_facilitator=by_facilitator),
+            "merged_into": None,
+        },
     )
-    try:
-        with s.begin_nested():
-            s.add(note)
-    except IntegrityError:
+    if row is None:
         # The same note arrived twice at once (a resend): keep the first.
-        existing = note_by_client_id(s, atelier, client_id)
-        if existing is None:
-            raise
+        existing = _note_row_by_client_id(s, atelier, client_id)
         _check_same_author(existing, participant)
         return existing, False
-    return note, True
+    return row, True
 
 
 def _check_same_author(note: BoardNote, participant: Participant | None) -> None:
