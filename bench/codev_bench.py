@@ -18,6 +18,8 @@ with GO:
   a new proposal (``codev:write`` at the "réactions" step) to the other members
   of the group, send → receive on the generator's clock (the sender and the
   receivers of a group live in one process), all groups at once;
+* the acknowledgement of these actions to their sender (the server's own
+  queue: the 40 actions are handled one after the other);
 * timer agreement: each phone has its own simulated clock skew (±5 min),
   calibrates its offset with ``clock`` (best of 3 round trips) and computes
   the time left from the deadline; the spread across the devices of a group
@@ -203,7 +205,9 @@ async def _worker(cfg):
     anim = {g: ps[1] for g, ps in groups.items()}
     out = {
         "step_ms": [],
+        "step_ack_ms": [],
         "proposal_ms": [],
+        "proposal_ack_ms": [],
         "resynced": 0,  # deliveries replaced by a reconnect's snapshot
         "lost": 0,
         "refused": [],
@@ -217,13 +221,16 @@ async def _worker(cfg):
             os._exit(1)
         await asyncio.sleep(max(0.0, float(line[1]) - time.time()))
 
-    async def fire_all(action):
-        """``action(g)`` for every group at once; returns the send times."""
+    async def fire_all(action, acks=None):
+        """``action(g)`` for every group at once; returns the send times
+        (and adds the acknowledgement latencies to ``acks``)."""
         sent = {}
 
         async def one(g):
             sent[g] = time.time()
             ack = await action(g)
+            if acks is not None:
+                acks.append((time.time() - sent[g]) * 1000)
             if not ack.get("ok"):
                 out["refused"].append(ack)
 
@@ -272,7 +279,10 @@ async def _worker(cfg):
     for rnd in range(cfg["rounds"] + 1):
         await barrier(f"step-{rnd}")
         act = "start" if rnd == 0 else "next"
-        sent = await fire_all(lambda g, a=act: anim[g].call("codev:timer", {"action": a}))
+        sent = await fire_all(
+            lambda g, a=act: anim[g].call("codev:timer", {"action": a}),
+            out["step_ack_ms"] if rnd else None,
+        )
         for g in groups:
             version[g] += 1
         await deliveries(
@@ -303,7 +313,7 @@ async def _worker(cfg):
                 out["acked_client_ids"].append(cid)
             return ack
 
-        sent = await fire_all(write)
+        sent = await fire_all(write, out["proposal_ack_ms"])
         await deliveries(
             lambda g, rnd=rnd, authors=authors: (("item", f"prop {g} {rnd}"), authors[g]),
             sent,
@@ -454,6 +464,8 @@ def main():
                 "connect_and_join_s": round(max(o["connect_and_join_s"] for o in outs), 1),
                 "step_change_fanout": summary("step change → group", cat("step_ms")),
                 "proposal_fanout": summary("new proposal → group", cat("proposal_ms")),
+                "step_change_ack": summary("step change → animateur's ack", cat("step_ack_ms")),
+                "proposal_ack": summary("new proposal → author's ack", cat("proposal_ack_ms")),
                 "timer_spread_ms": spread(cat("spreads")),
                 "timer_spread_after_reconnect_ms": spread(cat("spreads_after_reconnect")),
                 "unplanned_disconnects": sum(o["drops"] - o["planned_disconnects"] for o in outs),
