@@ -376,12 +376,14 @@ def async_worker(cfg):
 # ---------------------------------------------------------------- orchestration
 
 
-def start_server(kind, port, tmp):
+def start_server(kind, port, tmp, database=None):
+    """Start a server (``workshop`` or a bare one) on ``port``; ``database``:
+    its ``DATABASE_URL`` (default: SQLite in ``tmp``)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if kind == "workshop":
         env.update(
             {
-                "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+                "DATABASE_URL": database or f"sqlite:///{tmp / 'bench.sqlite3'}",
                 "SECRET_KEY": "bench",
                 "WORKSHOP_INSTANCE": str(tmp / "instance"),
                 "WORKSHOP_RATE_LIMITS": "0",

@@ -1,139 +1,54 @@
 """Co-développement benchmark: parallel groups of phones on the real server.
 
-    python bench/codev_bench.py [--groups 40] [--size 8] [--rounds 4]
+    python bench/codev_bench.py [--groups 40] [--size 8] [--rounds 4] [--procs 2]
+                                [--database URL]
 
-Starts ``python -m workshop serve`` on a temporary SQLite database, connects
-``groups × size`` python-socketio clients over WebSocket (1 porteur, 1
-animateur, the others contributeurs per group), starts every group, then
-measures:
+Starts ``python -m workshop serve`` (gevent unless ``WORKSHOP_ASYNC_MODE=threading``)
+on a temporary SQLite database, with one console connected. ``groups × size``
+phones (1 porteur, 1 animateur, the others contributeurs per group) are
+simulated by python-socketio's asyncio client (``AsyncClient``, WebSocket
+transport; ``pip install -e ".[bench]"``) in ``--procs`` generator processes,
+each one asyncio loop with a share of the groups (all the phones of a group in
+the same process). Each phone connects, joins its group and takes its role.
+Every group is started at once, then, for every measured action, the
+generators say READY and act together at the instant the coordinator sends
+with GO:
 
 * the fan-out of a step change (the animateur's ``codev:timer`` "next") and of
-  a new proposal to the other members of the group (send → receive, same
-  machine clock), all groups at once;
-* timer agreement: each client has its own simulated clock skew (±5 min),
+  a new proposal (``codev:write`` at the "réactions" step) to the other members
+  of the group, send → receive on the generator's clock (the sender and the
+  receivers of a group live in one process), all groups at once;
+* the acknowledgement of these actions to their sender (the server's own
+  queue: the 40 actions are handled one after the other);
+* timer agreement: each phone has its own simulated clock skew (±5 min),
   calibrates its offset with ``clock`` (best of 3 round trips) and computes
   the time left from the deadline; the spread across the devices of a group
-  is reported.
+  is reported, then again after half the phones of every group disconnect,
+  reconnect with a new client and recalibrate.
+
+Broadcasts coalesced by the server (``batch``: a list of ``[event, data]``
+pairs) are unpacked. Also reported: disconnects the bench did not ask for;
+deliveries made by a reconnect's snapshot rather than by the event; deliveries
+never made (lost, after 30 s) or received twice by one phone (duplicated);
+refused actions; proposals acknowledged but missing from the SQLite database.
 """
 
 import argparse
-import contextlib
+import asyncio
 import json
 import os
 import random
-import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import socketio
+from board_bench import free_port, http_json, raise_nofile, start_server
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def post(url, body):
-    req = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
-
-
-class Phone:
-    def __init__(self, url, auth, skew_ms=0.0):
-        self.url = url
-        self.auth = auth
-        self.skew_ms = skew_ms  # this device's clock error
-        self.offset_ms = 0.0
-        # phones reconnect by themselves and resync from the snapshot
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2)
-        self.arrivals = {}  # key -> time.time()
-        self.resynced = set()  # keys learnt from a snapshot after a reconnect
-        self.timer = None
-        self.gid = None
-        self.lock = threading.Lock()
-        self.sio.on("snapshot", self._on_snapshot)
-        self.sio.on("codev:timer", self._on_timer)
-        self.sio.on("codev:item", self._on_item)
-        self.sio.on("batch", self._on_batch)
-        self.sio.on("disconnect", self._on_disconnect)
-        self.drops = 0
-
-    def _on_batch(self, items):  # broadcasts coalesced by the server
-        for event, data in items:
-            if event == "codev:timer":
-                self._on_timer(data)
-            elif event == "codev:item":
-                self._on_item(data)
-
-    def _on_snapshot(self, snap):
-        with self.lock:
-            for g in snap.get("codev", {}).get("groups", []):
-                if g["id"] == self.gid:
-                    self.timer = g["timer"]
-                    for v in range(g["timer"]["version"] + 1):
-                        if ("timer", v) not in self.arrivals:
-                            self.resynced.add(("timer", v))
-            for det in snap.get("codev", {}).get("details", {}).values():
-                for item in det["items"]:
-                    key = ("item", item["text"])
-                    if key not in self.arrivals:
-                        self.resynced.add(key)
-
-    def got(self, key):
-        return key in self.arrivals or key in self.resynced
-
-    def _on_disconnect(self, *args):
-        self.drops += 1
-
-    def local_ms(self):
-        return time.time() * 1000 + self.skew_ms
-
-    def _on_timer(self, data):
-        now = time.time()
-        with self.lock:
-            self.timer = data
-            self.arrivals.setdefault(("timer", data["version"]), now)
-
-    def _on_item(self, data):
-        now = time.time()
-        with self.lock:
-            self.arrivals.setdefault(("item", data["text"]), now)
-
-    def connect(self):
-        self.sio.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=30)
-
-    def call(self, event, payload):
-        return self.sio.call(event, payload, timeout=60)
-
-    def calibrate(self):
-        best = None
-        for _ in range(3):
-            t0 = self.local_ms()
-            ack = self.call("clock", {})
-            t1 = self.local_ms()
-            rtt = t1 - t0
-            if best is None or rtt < best[0]:
-                best = (rtt, ack["data"]["server_time"] - (t0 + rtt / 2))
-        self.offset_ms = best[1]
-
-    def remaining_ms(self):
-        t = self.timer
-        if t["deadline_ms"] is None:
-            return t["remaining_ms"]
-        return t["deadline_ms"] - (self.local_ms() + self.offset_ms)
+DELIVERY_TIMEOUT = 30.0  # seconds before an undelivered event counts as lost
 
 
 def pct(values, p):
@@ -155,236 +70,423 @@ def summary(name, values_ms):
     }
 
 
-def wait_until(pred, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return True
-        time.sleep(0.01)
-    return False
+def spread(values):
+    return {"max": round(max(values), 1), "p50": round(statistics.median(values), 1)}
+
+
+# ---------------------------------------------------------------- generator process
+
+
+class Phone:
+    """One simulated phone: what it received and when, its clock and timer."""
+
+    def __init__(self, url, auth, group, index, gid, skew_ms):
+        self.url, self.auth = url, auth
+        self.group, self.index, self.gid = group, index, gid
+        self.skew_ms = skew_ms  # this device's clock error
+        self.offset_ms = 0.0
+        self.arrivals = {}  # key -> time.time() of the first delivery
+        self.resynced = set()  # keys learnt from a snapshot after a reconnect
+        self.duplicates = 0
+        self.timer = None
+        self.drops = 0
+        self.sio = None
+        self.handlers = {"codev:timer": self.on_timer, "codev:item": self.on_item}
+
+    def new_client(self):
+        import socketio
+
+        # phones reconnect by themselves and resync from the snapshot
+        sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.2)
+        sio.on("snapshot", self.on_snapshot)
+        sio.on("batch", self.on_batch)
+        sio.on("disconnect", self.on_disconnect)
+        for event, handler in self.handlers.items():
+            sio.on(event, handler)
+        self.sio = sio
+        return sio
+
+    async def connect(self):
+        sio = self.new_client()
+        error = None
+        for attempt in range(5):
+            try:
+                await sio.connect(
+                    self.url, auth=self.auth, transports=["websocket"], wait_timeout=60
+                )
+                return
+            except Exception as err:
+                error = err
+                await asyncio.sleep(0.5 + attempt)
+        raise RuntimeError(f"could not connect: {error!r}")
+
+    async def call(self, event, payload):
+        return await self.sio.call(event, payload, timeout=60)
+
+    def on_batch(self, items):  # broadcasts coalesced by the server
+        for event, data in items:
+            handler = self.handlers.get(event)
+            if handler:
+                handler(data)
+
+    def arrived(self, key):
+        now = time.time()
+        if key in self.arrivals:
+            self.duplicates += 1
+        else:
+            self.arrivals[key] = now
+
+    def on_timer(self, data):
+        self.arrived(("timer", data["version"]))
+        if self.timer is None or data["version"] >= self.timer["version"]:
+            self.timer = data
+
+    def on_item(self, data):
+        self.arrived(("item", data["text"]))
+
+    def on_snapshot(self, snap):
+        codev = snap.get("codev", {})
+        for g in codev.get("groups", []):
+            if g["id"] == self.gid:
+                self.timer = g["timer"]
+                for v in range(g["timer"]["version"] + 1):
+                    if ("timer", v) not in self.arrivals:
+                        self.resynced.add(("timer", v))
+        for det in codev.get("details", {}).values():
+            for item in det["items"]:
+                key = ("item", item["text"])
+                if key not in self.arrivals:
+                    self.resynced.add(key)
+
+    def on_disconnect(self, *args):
+        self.drops += 1
+
+    def got(self, key):
+        return key in self.arrivals or key in self.resynced
+
+    def local_ms(self):
+        return time.time() * 1000 + self.skew_ms
+
+    async def calibrate(self):
+        best = None
+        for _ in range(3):
+            t0 = self.local_ms()
+            ack = await self.call("clock", {})
+            t1 = self.local_ms()
+            rtt = t1 - t0
+            if best is None or rtt < best[0]:
+                best = (rtt, ack["data"]["server_time"] - (t0 + rtt / 2))
+        self.offset_ms = best[1]
+
+    def remaining_ms(self):
+        t = self.timer
+        if t["deadline_ms"] is None:
+            return t["remaining_ms"]
+        return t["deadline_ms"] - (self.local_ms() + self.offset_ms)
+
+
+def worker(cfg):
+    """Run the scenario for this process's groups; READY/GO with the coordinator."""
+    raise_nofile()
+    asyncio.run(_worker(cfg))
+
+
+async def _worker(cfg):
+    loop = asyncio.get_running_loop()
+    url, size = cfg["url"], cfg["size"]
+    phones = [
+        Phone(url, {"role": "participant", "code": cfg["code"], "token": token}, g, i, gid, skew)
+        for g, gid, members in cfg["groups"]
+        for i, (token, skew) in enumerate(members)
+    ]
+    groups = {}
+    for p in phones:
+        groups.setdefault(p.group, []).append(p)
+    anim = {g: ps[1] for g, ps in groups.items()}
+    out = {
+        "step_ms": [],
+        "step_ack_ms": [],
+        "proposal_ms": [],
+        "proposal_ack_ms": [],
+        "resynced": 0,  # deliveries replaced by a reconnect's snapshot
+        "lost": 0,
+        "refused": [],
+        "acked_client_ids": [],
+    }
+
+    async def barrier(name):
+        print(f"READY {name}", flush=True)
+        line = (await loop.run_in_executor(None, sys.stdin.readline)).split()
+        if not line or line[0] != "GO":
+            os._exit(1)
+        await asyncio.sleep(max(0.0, float(line[1]) - time.time()))
+
+    async def fire_all(action, acks=None):
+        """``action(g)`` for every group at once; returns the send times
+        (and adds the acknowledgement latencies to ``acks``)."""
+        sent = {}
+
+        async def one(g):
+            sent[g] = time.time()
+            ack = await action(g)
+            if acks is not None:
+                acks.append((time.time() - sent[g]) * 1000)
+            if not ack.get("ok"):
+                out["refused"].append(ack)
+
+        await asyncio.gather(*(one(g) for g in groups))
+        return sent
+
+    async def deliveries(key_of, sent, bucket):
+        """Wait until every other member of each group has ``key_of(g)``."""
+        deadline = time.time() + DELIVERY_TIMEOUT
+        pending = dict.fromkeys(groups)
+        while pending and time.time() < deadline:
+            for g in list(pending):
+                key, sender = key_of(g)
+                if all(p.got(key) for p in groups[g] if p is not sender):
+                    del pending[g]
+            await asyncio.sleep(0.01)
+        for g, ps in groups.items():
+            key, sender = key_of(g)
+            for p in ps:
+                if p is sender:
+                    continue
+                if key in p.arrivals:
+                    if bucket is not None:
+                        bucket.append((p.arrivals[key] - sent[g]) * 1000)
+                elif key in p.resynced:
+                    out["resynced"] += 1
+                else:
+                    out["lost"] += 1
+
+    sem = asyncio.Semaphore(20)  # connect 20 at a time
+
+    async def setup(p):
+        async with sem:
+            await p.connect()
+            assert (await p.call("codev:join", {"group_id": p.gid}))["ok"]
+            if p.index in (0, 1):
+                role = "porteur" if p.index == 0 else "animateur"
+                assert (await p.call("codev:role", {"role": role}))["ok"]
+
+    t0 = time.time()
+    await asyncio.gather(*(setup(p) for p in phones))
+    out["connect_and_join_s"] = time.time() - t0
+
+    # start every group at once, then step changes (the start is not measured)
+    version = dict.fromkeys(groups, 0)
+    for rnd in range(cfg["rounds"] + 1):
+        await barrier(f"step-{rnd}")
+        act = "start" if rnd == 0 else "next"
+        sent = await fire_all(
+            lambda g, a=act: anim[g].call("codev:timer", {"action": a}),
+            out["step_ack_ms"] if rnd else None,
+        )
+        for g in groups:
+            version[g] += 1
+        await deliveries(
+            lambda g: (("timer", version[g]), anim[g]), sent, out["step_ms"] if rnd else None
+        )
+    # proposals need the "réactions" step (cinq_etapes: 0 sujet, 1 présentation,
+    # 2 clarification, 3 réactions)
+    cur = cfg["rounds"]
+    while cur != 3:
+        act = "next" if cur < 3 else "prev"
+        await barrier(f"to-step-{cur}")
+        sent = await fire_all(lambda g, a=act: anim[g].call("codev:timer", {"action": a}))
+        cur += 1 if act == "next" else -1
+        for g in groups:
+            version[g] += 1
+        await deliveries(lambda g: (("timer", version[g]), anim[g]), sent, None)
+
+    for rnd in range(cfg["rounds"]):
+        authors = {g: ps[2 + rnd % (size - 2)] for g, ps in groups.items()}
+        await barrier(f"proposal-{rnd}")
+
+        async def write(g, rnd=rnd, authors=authors):
+            cid = f"b-{g}-{rnd}"
+            ack = await authors[g].call(
+                "codev:write", {"kind": "proposal", "text": f"prop {g} {rnd}", "client_id": cid}
+            )
+            if ack.get("ok"):
+                out["acked_client_ids"].append(cid)
+            return ack
+
+        sent = await fire_all(write, out["proposal_ack_ms"])
+        await deliveries(
+            lambda g, rnd=rnd, authors=authors: (("item", f"prop {g} {rnd}"), authors[g]),
+            sent,
+            out["proposal_ms"],
+        )
+
+    # timer agreement: calibrate every device, then read the time left "at once"
+    await barrier("calibrate")
+    await asyncio.gather(*(p.calibrate() for p in phones))
+    out["spreads"] = [
+        max(p.remaining_ms() for p in ps) - min(p.remaining_ms() for p in ps)
+        for ps in groups.values()
+    ]
+    # then half the phones of each group leave and come back with a new client
+    await barrier("reconnect")
+    half = [p for ps in groups.values() for p in ps[: len(ps) // 2]]
+    await asyncio.gather(*(p.sio.disconnect() for p in half))
+    out["planned_disconnects"] = len(half)
+
+    async def reconnect(p):
+        async with sem:
+            p.timer = None
+            await p.connect()
+        while p.timer is None:
+            await asyncio.sleep(0.01)
+        await p.calibrate()
+
+    await asyncio.gather(*(reconnect(p) for p in half))
+    out["spreads_after_reconnect"] = [
+        max(p.remaining_ms() for p in ps) - min(p.remaining_ms() for p in ps)
+        for ps in groups.values()
+    ]
+    out["drops"] = sum(p.drops for p in phones)
+    out["duplicated"] = sum(p.duplicates for p in phones)
+    print("RESULT " + json.dumps(out), flush=True)
+    os._exit(0)  # closing hundreds of clients one by one is slow: just leave
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def run_workers(cfgs):
+    """Start one generator per config, relay READY → GO until every RESULT."""
+    workers = []
+    for cfg in cfgs:
+        w = subprocess.Popen(
+            [sys.executable, __file__, "--worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        w.stdin.write(json.dumps(cfg) + "\n")
+        w.stdin.flush()
+        workers.append(w)
+    try:
+        while True:
+            lines = [w.stdout.readline() for w in workers]
+            if all(line.startswith("RESULT ") for line in lines):
+                return [json.loads(line[7:]) for line in lines]
+            phases = {line.strip() for line in lines}
+            if len(phases) != 1 or not lines[0].startswith("READY "):
+                raise RuntimeError(f"generators out of step: {lines!r}")
+            go = time.time() + 0.3
+            for w in workers:
+                w.stdin.write(f"GO {go}\n")
+                w.stdin.flush()
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    if "--worker" in sys.argv:
+        worker(json.loads(sys.stdin.readline()))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--groups", type=int, default=40)
     ap.add_argument("--size", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--procs", type=int, default=2, help="generator processes")
     ap.add_argument("--database", default=None, help="DATABASE_URL (default: temp SQLite)")
     args = ap.parse_args()
+    raise_nofile()
+    load_before = os.getloadavg()
 
-    tmp = Path(tempfile.mkdtemp(prefix="codev-bench-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database or f"sqlite:///{tmp / 'bench.sqlite3'}",
-        "SECRET_KEY": "bench",
-        "WORKSHOP_INSTANCE": str(tmp),
-        "WORKSHOP_RATE_LIMITS": "0",
-    }
-    log = open(tmp / "server.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workshop", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    phones: list[Phone] = []
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        atelier = post(url + "/api/ateliers", {"title": "Bench codev"})
-        code = atelier["code"]
-        fac = Phone(url, {"role": "facilitator", "code": code, "secret": atelier["secret"]})
-        fac.connect()
-        gids = []
-        for g in range(args.groups):
-            ack = fac.call("codev:group:create", {"name": f"Groupe {g + 1}", "max_members": 30})
-            gids.append(ack["data"]["id"])
-        rng = random.Random(7)
-        tokens = []
-        for g in range(args.groups):
-            for i in range(args.size):
-                joined = post(f"{url}/api/ateliers/{code}/participants", {"name": f"P{g}-{i}"})
-                tokens.append((g, i, joined["token"]))
+    import socketio
 
-        def make(t):
-            g, i, token = t
-            p = Phone(
-                url,
-                {"role": "participant", "code": code, "token": token},
-                skew_ms=rng.uniform(-300_000, 300_000),
-            )
-            p.group = g
-            p.index = i
-            p.gid = gids[g]
-            p.connect()
-            assert p.call("codev:join", {"group_id": gids[g]})["ok"]
-            if i == 0:
-                assert p.call("codev:role", {"role": "porteur"})["ok"]
-            elif i == 1:
-                assert p.call("codev:role", {"role": "animateur"})["ok"]
-            return p
-
-        t0 = time.time()
-        with ThreadPoolExecutor(8) as pool:
-            phones = list(pool.map(make, tokens))
-        connect_s = time.time() - t0
-        groups = {g: [p for p in phones if p.group == g] for g in range(args.groups)}
-        anim = {g: ps[1] for g, ps in groups.items()}
-
-        def fire_all(fn):
-            barrier = threading.Barrier(len(groups))
-            sent = {}
-
-            def run(g):
-                barrier.wait()
-                sent[g] = time.time()
-                fn(g)
-
-            threads = [threading.Thread(target=run, args=(g,)) for g in groups]
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            return sent
-
-        # start every group at once, then step changes
-        step_lat = []
-        missed = 0  # deliveries replaced by a reconnect's snapshot
-        version = {g: 0 for g in groups}
-        for rnd in range(args.rounds + 1):
-            action = "start" if rnd == 0 else "next"
-            sent = fire_all(lambda g, a=action: anim[g].call("codev:timer", {"action": a}))
-            for g, ps in groups.items():
-                v = version[g] + 1
-                others = [p for p in ps if p is not anim[g]]
-                ok = wait_until(lambda v=v, others=others: all(p.got(("timer", v)) for p in others))
-                drops = sum(p.drops for p in phones)
-                assert ok, f"group {g} missed timer v{v} ({drops} disconnects)"
-                version[g] = v
-                if rnd > 0:
-                    step_lat += [
-                        (p.arrivals[("timer", v)] - sent[g]) * 1000
-                        for p in others
-                        if ("timer", v) in p.arrivals
-                    ]
-                    missed += sum(("timer", v) not in p.arrivals for p in others)
-            time.sleep(0.2)
-        # we are now at step index args.rounds: make sure it is "réactions" (3) for proposals
-        # (cinq_etapes: 0 sujet, 1 présentation, 2 clarification, 3 réactions)
-        target = 3
-        cur = args.rounds
-        while cur != target:
-            act = "next" if cur < target else "prev"
-            fire_all(lambda g, a=act: anim[g].call("codev:timer", {"action": a}))
-            cur += 1 if act == "next" else -1
-            for g, ps in groups.items():
-                version[g] += 1
-                wait_until(
-                    lambda g=g, ps=ps: all(p.timer and p.timer["version"] >= version[g] for p in ps)
-                )
-
-        prop_lat = []
-        for rnd in range(args.rounds):
-
-            def post_prop(g, rnd=rnd):
-                author = groups[g][2 + rnd % (args.size - 2)]
-                ack = author.call(
-                    "codev:write",
-                    {"kind": "proposal", "text": f"prop {g} {rnd}", "client_id": f"b-{g}-{rnd}"},
-                )
-                assert ack["ok"], ack
-
-            sent = fire_all(post_prop)
-            for g, ps in groups.items():
-                author = groups[g][2 + rnd % (args.size - 2)]
-                key = ("item", f"prop {g} {rnd}")
-                others = [p for p in ps if p is not author]
-                assert wait_until(lambda key=key, others=others: all(p.got(key) for p in others)), (
-                    f"group {g} missed {key}"
-                )
-                prop_lat += [
-                    (p.arrivals[key] - sent[g]) * 1000 for p in others if key in p.arrivals
-                ]
-                missed += sum(key not in p.arrivals for p in others)
-            time.sleep(0.2)
-
-        # timer agreement: calibrate every device, then read the time left "at once"
-        with ThreadPoolExecutor(16) as pool:
-            list(pool.map(lambda p: p.calibrate(), phones))
-        spreads = []
-        for ps in groups.values():
-            values = [p.remaining_ms() for p in ps]
-            spreads.append(max(values) - min(values))
-        # after a reconnect of half the phones of each group
-        for ps in groups.values():
-            for p in ps[: len(ps) // 2]:
-                p.sio.disconnect()
-
-        def reconnect(p):
-            p.sio = socketio.Client(reconnection=False)
-            p.sio.on("codev:timer", p._on_timer)
-            p.sio.on("disconnect", p._on_disconnect)
-            p.sio.on("codev:item", p._on_item)
-            p.sio.on("batch", p._on_batch)
-            p.sio.on(
-                "snapshot",
-                lambda snap, p=p: setattr(
-                    p,
-                    "timer",
-                    next(g for g in snap["codev"]["groups"] if g["id"] == gids[p.group])["timer"],
-                ),
-            )
-            p.timer = None
-            p.connect()
-            assert wait_until(lambda: p.timer is not None)
-            p.calibrate()
-
-        with ThreadPoolExecutor(16) as pool:
-            list(pool.map(reconnect, [p for ps in groups.values() for p in ps[: len(ps) // 2]]))
-        spreads_rc = []
-        for ps in groups.values():
-            values = [p.remaining_ms() for p in ps]
-            spreads_rc.append(max(values) - min(values))
-
-        result = {
-            "clients": len(phones),
-            "groups": args.groups,
-            "connect_and_join_s": round(connect_s, 1),
-            "step_change_fanout": summary("step change → group", step_lat),
-            "proposal_fanout": summary("new proposal → group", prop_lat),
-            "timer_spread_ms": {
-                "max": round(max(spreads), 1),
-                "p50": round(statistics.median(spreads), 1),
-            },
-            "timer_spread_after_reconnect_ms": {
-                "max": round(max(spreads_rc), 1),
-                "p50": round(statistics.median(spreads_rc), 1),
-            },
-            "unplanned_disconnects": sum(p.drops for p in phones) - len(phones) // 2,
-            "deliveries_by_resync_instead_of_event": missed,
-            "loadavg": os.getloadavg(),
-        }
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    finally:
-
-        def close(p):
-            with contextlib.suppress(Exception):
-                p.sio.disconnect()
-
-        with ThreadPoolExecutor(32) as pool:
-            list(pool.map(close, phones))
-        proc.terminate()
+    with tempfile.TemporaryDirectory(prefix="codev-bench-") as d:
+        tmp = Path(d)
+        proc, url = start_server("workshop", free_port(), tmp, database=args.database)
+        fac = socketio.Client()
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            atelier = http_json(url + "/api/ateliers", {"title": "Bench codev"})
+            code = atelier["code"]
+            # a console stays connected, as in a real session
+            fac.connect(
+                url,
+                auth={"role": "facilitator", "code": code, "secret": atelier["secret"]},
+                transports=["websocket"],
+            )
+            gids = [
+                fac.call("codev:group:create", {"name": f"Groupe {g + 1}", "max_members": 30})[
+                    "data"
+                ]["id"]
+                for g in range(args.groups)
+            ]
+            rng = random.Random(7)
+            groups = [
+                (
+                    g,
+                    gids[g],
+                    [
+                        (
+                            http_json(
+                                f"{url}/api/ateliers/{code}/participants", {"name": f"P{g}-{i}"}
+                            )["token"],
+                            rng.uniform(-300_000, 300_000),
+                        )
+                        for i in range(args.size)
+                    ],
+                )
+                for g in range(args.groups)
+            ]
+            cfgs = [
+                {
+                    "url": url,
+                    "code": code,
+                    "size": args.size,
+                    "rounds": args.rounds,
+                    "groups": groups[k :: args.procs],
+                }
+                for k in range(min(args.procs, args.groups))
+            ]
+            outs = run_workers(cfgs)
+            acked = {cid for o in outs for cid in o["acked_client_ids"]}
+            lost_in_db = None
+            if args.database is None:
+                con = sqlite3.connect(tmp / "bench.sqlite3")
+                stored = {r[0] for r in con.execute("SELECT client_id FROM codev_item")}
+                con.close()
+                lost_in_db = len(acked - stored)
+            cat = lambda key: [v for o in outs for v in o[key]]  # noqa: E731
+            result = {
+                "clients": args.groups * args.size,
+                "groups": args.groups,
+                "generator_processes": len(cfgs),
+                "connect_and_join_s": round(max(o["connect_and_join_s"] for o in outs), 1),
+                "step_change_fanout": summary("step change → group", cat("step_ms")),
+                "proposal_fanout": summary("new proposal → group", cat("proposal_ms")),
+                "step_change_ack": summary("step change → animateur's ack", cat("step_ack_ms")),
+                "proposal_ack": summary("new proposal → author's ack", cat("proposal_ack_ms")),
+                "timer_spread_ms": spread(cat("spreads")),
+                "timer_spread_after_reconnect_ms": spread(cat("spreads_after_reconnect")),
+                "unplanned_disconnects": sum(o["drops"] - o["planned_disconnects"] for o in outs),
+                "deliveries_by_resync_instead_of_event": sum(o["resynced"] for o in outs),
+                "deliveries_lost": sum(o["lost"] for o in outs),
+                "deliveries_duplicated": sum(o["duplicated"] for o in outs),
+                "refused": cat("refused")[:5],
+                "refused_n": len(cat("refused")),
+                "proposals_acked": len(acked),
+                "proposals_acked_not_in_db": lost_in_db,
+                "loadavg_before": load_before,
+                "loadavg_after": os.getloadavg(),
+            }
+            print(json.dumps(result, indent=2, ensure_ascii=False))
+        finally:
+            fac.disconnect()
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 if __name__ == "__main__":

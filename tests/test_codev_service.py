@@ -177,6 +177,17 @@ def test_other_atelier_ids_are_refused(app, world):
 
         other = s.scalar(select(Atelier).where(Atelier.title == "Autre"))
         service.get_group(s, other, world["group"])
+    # a member of this atelier's group acting through another atelier
+    nadia = world["people"][0]
+    with db(app).session() as s:
+        service.join(s, _atelier(s, world), world["group"], nadia)
+        service.set_role(s, _atelier(s, world), nadia, "animateur", actor_pid=nadia)
+    with db(app).session() as s, pytest.raises(DomainError, match="codev_not_member"):
+        other = s.scalar(select(Atelier).where(Atelier.title == "Autre"))
+        service.control_timer(s, other, {"action": "start"}, 0, actor_pid=nadia)
+    with db(app).session() as s, pytest.raises(DomainError, match="codev_not_member"):
+        other = s.scalar(select(Atelier).where(Atelier.title == "Autre"))
+        service.write(s, other, nadia, {"kind": "note", "text": "x", "client_id": "n-1"})
 
 
 def test_deleting_the_atelier_deletes_everything(app, world):

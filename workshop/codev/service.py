@@ -5,7 +5,9 @@ Every function takes an open session; the caller commits. Rules come from
 the atelier.
 """
 
-from sqlalchemy import func, select
+import functools
+
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -306,14 +308,38 @@ def set_role(
 # ---------------------------------------------------------------- timer
 
 
+@functools.cache
+def _actor_group_query():
+    # Built once: building a statement and its cache key costs more than
+    # running it (see _check_still_allowed in realtime).
+    return (
+        select(CodevMember.group_id, CodevMember.role, CodevGroup)
+        .join(CodevGroup, CodevGroup.id == CodevMember.group_id)
+        .where(
+            CodevMember.atelier_id == bindparam("aid"),
+            CodevMember.participant_id == bindparam("pid"),
+            CodevGroup.atelier_id == bindparam("aid"),
+        )
+        .with_for_update(of=CodevGroup)
+    )
+
+
 def _actor_group(s: Session, atelier: Atelier, actor_pid, group_id) -> tuple[CodevGroup, str]:
-    """The group a participant acts in, and their role (checks ``group_id``)."""
-    m = membership(s, atelier, actor_pid)
-    if m is None:
+    """The group a participant acts in, and their role (checks ``group_id``).
+
+    One query for the membership and the group (locked for update, as
+    :func:`get_group` does): every action of a member starts here, and under
+    SQLite the actions of all groups wait for one another.
+    """
+    if actor_pid is None:
         raise DomainError("codev_not_member")
-    if group_id is not None and group_id != m.group_id:
+    row = s.execute(_actor_group_query(), {"aid": atelier.id, "pid": actor_pid}).first()
+    if row is None:
+        raise DomainError("codev_not_member")
+    member_gid, role, group = row
+    if group_id is not None and group_id != member_gid:
         raise DomainError("codev_not_in_group")
-    return get_group(s, atelier, m.group_id, lock=True), m.role
+    return group, role
 
 
 def control_timer(
@@ -367,10 +393,13 @@ def _client_id(value) -> str | None:
 def find_by_client_id(s: Session, atelier: Atelier, client_id: str | None):
     if client_id is None:
         return None
-    return s.scalar(
-        select(CodevItem).where(
-            CodevItem.atelier_id == atelier.id, CodevItem.client_id == client_id
-        )
+    return s.scalar(_client_id_query(), {"aid": atelier.id, "cid": client_id})
+
+
+@functools.cache
+def _client_id_query():
+    return select(CodevItem).where(
+        CodevItem.atelier_id == bindparam("aid"), CodevItem.client_id == bindparam("cid")
     )
 
 
