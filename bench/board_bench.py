@@ -274,7 +274,11 @@ def async_worker(cfg):
         return handler
 
     async def connect(idx, auth, is_projector=False):
-        sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
+        # --deflate: offer permessage-deflate, as browsers do.
+        extra = {"compress": 15} if cfg.get("deflate") else {}
+        sio = socketio.AsyncClient(
+            reconnection=True, reconnection_delay=0.5, websocket_extra_options=extra
+        )
         handler = on_note(idx, is_projector)
         sio.on("board:note", handler)
 
@@ -427,7 +431,9 @@ def _bursts(chunks, total):
     return out
 
 
-def start_workers(chunks, url, projector, prompt_id, client, *, notes, window, bursts, settle):
+def start_workers(
+    chunks, url, projector, prompt_id, client, *, notes, window, bursts, settle, deflate=False
+):
     """One generator process per chunk of phones; returns once all are READY."""
     workers = []
     for k, (chunk, burst) in enumerate(zip(chunks, bursts, strict=True)):
@@ -442,6 +448,7 @@ def start_workers(chunks, url, projector, prompt_id, client, *, notes, window, b
             "settle": settle[0],
             "settle_after": settle[1],
             "client": client,
+            "deflate": deflate,
         }
         w = subprocess.Popen(
             [sys.executable, __file__, "--worker"],
@@ -500,6 +507,7 @@ def run_one(kind, n, args, tmp):
             window=args.window,
             bursts=_bursts(chunks, args.burst),
             settle=(60, 3),
+            deflate=args.deflate,
         )
         rss1 = rss_kb(proc.pid)
         results = {}
@@ -683,6 +691,11 @@ def main():
         default="async",
         help="load generator: asyncio clients (default) or threaded python-socketio clients",
     )
+    parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="phones offer permessage-deflate, as browsers do (asyncio generator only)",
+    )
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     raise_nofile()
@@ -705,6 +718,7 @@ def main():
                     pair["workshop"]["steady"]["fan_p99"] / pair[bare]["steady"]["fan_p99"], 2
                 )
     info["load_after"] = os.getloadavg()
+    info["deflate"] = args.deflate
     if args.markdown:
         print(json.dumps(info))
         print(markdown(rows))
