@@ -238,6 +238,7 @@ def render_figure(
         margin / W,
         1 - 30 / H,
         title,
+        parse_math=False,
         fontsize=17,
         fontweight="bold",
         color="#222222",
@@ -341,24 +342,24 @@ def render_figure(
     if notes:
         handles.append(("Repères", notes, 1))
     x = margin
-    for name, hs, ncol in handles:
-        leg = fig.legend(
-            handles=hs,
-            loc="upper left",
-            bbox_to_anchor=(x / W, (margin + legend_h - 4) / H),
-            ncol=min(ncol, len(hs)),
-            frameon=False,
-            fontsize=7.5,
-            title=name,
-            title_fontsize=8,
-            alignment="left",
-            handlelength=2.2,
-            columnspacing=1.2,
-            borderaxespad=0.0,
-            borderpad=0.0,
-        )
-        leg.get_title().set_fontweight("bold")
-        with text_settings():
+    with text_settings():
+        for name, hs, ncol in handles:
+            leg = fig.legend(
+                handles=hs,
+                loc="upper left",
+                bbox_to_anchor=(x / W, (margin + legend_h - 4) / H),
+                ncol=min(ncol, len(hs)),
+                frameon=False,
+                fontsize=7.5,
+                title=name,
+                title_fontsize=8,
+                alignment="left",
+                handlelength=2.2,
+                columnspacing=1.2,
+                borderaxespad=0.0,
+                borderpad=0.0,
+            )
+            leg.get_title().set_fontweight("bold")
             x += leg.get_window_extent(renderer).width * 72 / fig.dpi + 26
     day = _parse_date(date if date is not None else m.date)
     if source:
@@ -374,7 +375,15 @@ def render_figure(
         f"{_plural(m.n_links, 'lien')}"
     )
     parts.append(f"données du {day.strftime('%d/%m/%Y')}")
-    fig.text(margin / W, 10 / H, " · ".join(parts), fontsize=7, color="#666666", va="bottom")
+    fig.text(
+        margin / W,
+        10 / H,
+        " · ".join(parts),
+        parse_math=False,
+        fontsize=7,
+        color="#666666",
+        va="bottom",
+    )
     return fig
 
 
@@ -570,6 +579,7 @@ def _draw_cards(ax, m: ActorMap, lay: MapLayout, colours, highlight: set) -> Non
             card.x,
             card.y,
             "\n".join(card.lines),
+            parse_math=False,  # names are plain text ("$" is no formula)
             ha="center",
             va="center",
             multialignment="center",
@@ -608,6 +618,7 @@ def _draw_dots(ax, m: ActorMap, lay: MapLayout, colours) -> None:
             x,
             y,
             "\n".join(lines),
+            parse_math=False,
             ha="center",
             va="center",
             fontsize=lay.fontsize,
