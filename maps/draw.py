@@ -25,12 +25,12 @@ import os
 from pathlib import Path
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
+from .glyphs import MapCanvasAgg
 from .layout import CARD_PAD, MapLayout, network_layout, stage_layout, text_settings
 from .model import LINK_KINDS, ActorMap
 from .routing import route_stage_links
@@ -216,7 +216,7 @@ def render_figure(
     colour_by = colour_by or ("kind" if layout == "stages" else "stage")
     fw, fh = PAPER_SIZES[paper]
     fig = Figure(figsize=(fw, fh), dpi=dpi)
-    FigureCanvasAgg(fig)
+    MapCanvasAgg(fig)
     W, H = fw * 72, fh * 72
     margin = 24.0
     legend_h = 76.0 if paper == "a3" else 66.0
@@ -666,8 +666,8 @@ def _save_png(fig: Figure, target) -> None:
     from PIL import Image
 
     canvas = fig.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(fig)
+    if not isinstance(canvas, MapCanvasAgg):
+        canvas = MapCanvasAgg(fig)
     canvas.draw()
     size = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
