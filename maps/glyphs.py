@@ -22,6 +22,7 @@ Only raster output changes: SVG keeps real text and PDF keeps real
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import numpy as np
@@ -38,7 +39,11 @@ _LOCK = threading.Lock()
 _GLYPHS: dict = {}
 #: Path of each line of text already drawn (string and font → vertices, codes).
 _LINES: dict = {}
+#: Width, height and descent of each line of text already measured.
+_METRICS: dict = {}
 _MAX_LINES = 20000
+#: Ascent, descent and line gap (in ems) of each font.
+_HEIGHTS: dict = {}
 
 
 def text_path(s: str, prop) -> tuple[np.ndarray, np.ndarray]:
@@ -73,6 +78,77 @@ def text_path(s: str, prop) -> tuple[np.ndarray, np.ndarray]:
     return result
 
 
+def text_metrics(s: str, prop) -> tuple[float, float, float]:
+    """Width, height and descent of ``s`` (one line) at ``TextToPath.FONT_SCALE``
+    points, unhinted: what ``TextToPath`` (the SVG renderer's measure) gives,
+    kept for the whole process.
+
+    matplotlib shapes a string again for every measure of every renderer
+    (about 15 µs per character): the same labels are measured once per
+    format, and the three formats of a map share this cache.
+
+    >>> from matplotlib.font_manager import FontProperties
+    >>> w, h, d = text_metrics("Tubà", FontProperties(size=7))
+    >>> 150 < w < 250 and 50 < h < 120 and 0 <= d < 30
+    True
+    """
+    key = (s, _font_key(prop))
+    hit = _METRICS.get(key)
+    if hit is None:
+        from matplotlib.ft2font import LoadFlags
+
+        font = _TEXT2PATH._get_font(prop)  # at FONT_SCALE points, 72 dpi
+        font.set_text(s, 0.0, flags=LoadFlags.NO_HINTING)
+        w, h = font.get_width_height()
+        hit = (w / 64.0, h / 64.0, font.get_descent() / 64.0)
+        if len(_METRICS) >= _MAX_LINES:
+            _METRICS.clear()
+        _METRICS[key] = hit
+    return hit
+
+
+class _CachedMetrics:
+    """Renderer mixin: plain text measured through :func:`text_metrics`."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        w, h, d = text_metrics(s, prop)
+        k = self.points_to_pixels(prop.get_size_in_points()) / TextToPath.FONT_SCALE
+        return w * k, h * k, d * k
+
+    def _get_font_height_metrics(self, prop):
+        # asked by Text._get_layout (matplotlib >= 3.11) for every text drawn;
+        # the same values it reads from the font tables otherwise
+        ems = _height_metrics(_font_key(prop), prop)
+        if ems is None:
+            return None, None, None
+        size = self.points_to_pixels(prop.get_size_in_points())
+        return tuple(v * size for v in ems)
+
+
+def _height_metrics(key, prop):
+    """Ascent, descent and line gap of the font of ``prop``, in ems."""
+    hit = _HEIGHTS.get(key, False)
+    if hit is not False:
+        return hit
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    hit = None
+    for table_name, gap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is not None:
+            em = font.get_sfnt_table("head")["unitsPerEm"]
+            hit = (table[ascent_key] / em, -table[descent_key] / em, table[gap_key] / em)
+            break
+    _HEIGHTS[key] = hit
+    return hit
+
+
 def _font_key(prop) -> tuple:
     """What selects the font of ``prop``, but its size (outlines are scaled)."""
     return (
@@ -85,7 +161,7 @@ def _font_key(prop) -> tuple:
     )
 
 
-class MapRendererAgg(RendererAgg):
+class MapRendererAgg(_CachedMetrics, RendererAgg):
     """Agg renderer that fills each line of plain text as one path of glyph outlines."""
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
@@ -112,7 +188,59 @@ def _has_features(mtext) -> bool:
 
 
 class MapCanvasAgg(FigureCanvasAgg):
-    """Agg canvas drawing with :class:`MapRendererAgg`."""
+    """Agg canvas drawing with :class:`MapRendererAgg`; SVG and PDF files are
+    written by renderers that share the measures of :func:`text_metrics`.
+    """
+
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_unused):
+        # as FigureCanvasSVG.print_svg, with a renderer measuring through the cache
+        import codecs
+
+        from matplotlib import cbook
+        from matplotlib.backends.backend_mixed import MixedModeRenderer
+
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            w, h = width * 72, height * 72
+            renderer = MixedModeRenderer(
+                self.figure,
+                width,
+                height,
+                dpi,
+                _svg_renderer()(w, h, fh, image_dpi=dpi, metadata=metadata),
+                bbox_inches_restore=bbox_inches_restore,
+            )
+            self.figure.draw(renderer)
+            renderer.finalize()
+
+    def print_pdf(self, filename, *, bbox_inches_restore=None, metadata=None, **_unused):
+        # as FigureCanvasPdf.print_pdf (single page), same renderer change
+        from matplotlib.backends.backend_mixed import MixedModeRenderer
+        from matplotlib.backends.backend_pdf import PdfFile
+
+        dpi = self.figure.dpi
+        self.figure.dpi = 72  # there are 72 pdf points to an inch
+        width, height = self.figure.get_size_inches()
+        file = PdfFile(filename, metadata=metadata)
+        try:
+            file.newPage(width, height)
+            renderer = MixedModeRenderer(
+                self.figure,
+                width,
+                height,
+                dpi,
+                _pdf_renderer()(file, dpi, height, width),
+                bbox_inches_restore=bbox_inches_restore,
+            )
+            self.figure.draw(renderer)
+            renderer.finalize()
+            file.finalize()
+        finally:
+            file.close()
 
     def get_renderer(self):
         w, h = self.get_width_height(physical=True)
@@ -121,3 +249,26 @@ class MapCanvasAgg(FigureCanvasAgg):
             self.renderer = MapRendererAgg(w, h, self.figure.dpi)
             self._lastKey = key
         return self.renderer
+
+
+@functools.cache
+def _svg_renderer():
+    """SVG renderer measuring through :func:`text_metrics`."""
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    class MapRendererSVG(_CachedMetrics, RendererSVG):
+        pass
+
+    return MapRendererSVG
+
+
+@functools.cache
+def _pdf_renderer():
+    """PDF renderer measuring through :func:`text_metrics` (imported on first
+    use: the PDF backend takes a tenth of a second to import)."""
+    from matplotlib.backends.backend_pdf import RendererPdf
+
+    class MapRendererPdf(_CachedMetrics, RendererPdf):
+        pass
+
+    return MapRendererPdf
