@@ -399,11 +399,11 @@ def export_many(
 #: processes: building a figure, saving it to each image format, writing
 #: each data file, and what a process pays once, on its first file of a
 #: kind (imports, fonts).
-_FIGURE_COST = 0.17
-_IMAGE_COSTS = {"png": 0.25, "pdf": 0.22, "svg": 0.12}
-_DATA_COSTS = {"gexf": 0.01, "graphml": 0.01, "json": 0.005, "kumu": 0.03, "workbook": 0.03}
+_FIGURE_COST = 0.15
+_IMAGE_COSTS = {"png": 0.30, "pdf": 0.25, "svg": 0.07}
+_DATA_COSTS = {"gexf": 0.01, "graphml": 0.01, "json": 0.005, "kumu": 0.02, "workbook": 0.02}
 _DATA_COST = 0.05  # csv
-_FIRST_COSTS = {"png": 0.05, "pdf": 0.12, "svg": 0.03, "kumu": 0.09, "workbook": 0.09}
+_FIRST_COSTS = {"png": 0.06, "pdf": 0.13, "svg": 0.02, "kumu": 0.08, "workbook": 0.08}
 _FIRST_GROUP = {"kumu": "xlsx", "workbook": "xlsx"}
 
 

@@ -35,6 +35,7 @@ __all__ = ["MapCanvasAgg", "MapRendererAgg", "text_path"]
 
 _TEXT2PATH = TextToPath()
 _LOCK = threading.Lock()
+_LOCAL = threading.local()
 #: Outline of each glyph already seen (at TextToPath.FONT_SCALE points).
 _GLYPHS: dict = {}
 #: Path of each line of text already drawn (string and font → vertices, codes).
@@ -44,6 +45,47 @@ _METRICS: dict = {}
 _MAX_LINES = 20000
 #: Ascent, descent and line gap (in ems) of each font.
 _HEIGHTS: dict = {}
+
+
+def _shaped(s: str, prop):
+    """The glyphs of ``s`` (one line) in font ``prop`` at ``FONT_SCALE`` points:
+    ``(font, char, glyph_index, x, y, prev_kern)`` for each, or None when this
+    matplotlib cannot tell (before 3.11).
+
+    Shaping costs about 15 µs per character: it is done once per line of text
+    and thread, for the PNG and the PDF of a map (fonts belong to a thread).
+    """
+    cache = getattr(_LOCAL, "shapes", None)
+    if cache is None:
+        cache = _LOCAL.shapes = {}
+    key = (s, _font_key(prop))
+    hit = cache.get(key)
+    if hit is None:
+        font = _TEXT2PATH._get_font(prop)  # at FONT_SCALE points, 72 dpi
+        if not hasattr(font, "_layout"):
+            return None
+        from matplotlib.ft2font import LoadFlags
+
+        hit = tuple(
+            (it.ft_object, it.char, it.glyph_index, it.x, it.y, it.prev_kern)
+            for it in font._layout(s, LoadFlags.NO_HINTING)
+        )
+        if len(cache) >= _MAX_LINES:
+            cache.clear()
+        cache[key] = hit
+    return hit
+
+
+def _glyph_outline(font, glyph_index: int):
+    key = (font.fname, font.face_index, glyph_index)
+    hit = _GLYPHS.get(key)
+    if hit is None:
+        from matplotlib.ft2font import LoadFlags
+
+        font.load_glyph(glyph_index, flags=LoadFlags.NO_HINTING)
+        verts, codes = font.get_path()
+        hit = _GLYPHS[key] = (np.asarray(verts, float), np.asarray(codes, Path.code_type))
+    return hit
 
 
 def text_path(s: str, prop) -> tuple[np.ndarray, np.ndarray]:
@@ -59,22 +101,25 @@ def text_path(s: str, prop) -> tuple[np.ndarray, np.ndarray]:
     hit = _LINES.get(key)
     if hit is not None:
         return hit
-    font = _TEXT2PATH._get_font(prop)  # one FT2Font per thread, at FONT_SCALE
-    with _LOCK:
-        info, new, _rects = _TEXT2PATH.get_glyphs_with_font(
-            font, s, glyph_map=_GLYPHS, return_new_glyphs_only=True
-        )
-        _GLYPHS.update(new)
-        glyphs = [(_GLYPHS[gid], x, y) for gid, x, y, _scale in info]
-    verts = [v + (x, y) for (v, _c), x, y in glyphs if len(v)]
-    codes = [c for (v, c), _x, _y in glyphs if len(v)]
-    if verts:
-        result = (np.concatenate(verts), np.concatenate(codes).astype(Path.code_type))
+    glyphs = _shaped(s, prop)
+    if glyphs is None:  # older matplotlib
+        result = _TEXT2PATH.get_text_path(prop, s)
+        result = (np.asarray(result[0], float), np.asarray(result[1], Path.code_type))
     else:
-        result = (np.zeros((0, 2)), np.zeros(0, Path.code_type))
-    if len(_LINES) >= _MAX_LINES:
-        _LINES.clear()
-    _LINES[key] = result
+        verts, codes = [], []
+        for font, _char, index, x, y, _kern in glyphs:
+            v, c = _glyph_outline(font, index)
+            if len(v):
+                verts.append(v + (x, y))
+                codes.append(c)
+        if verts:
+            result = (np.concatenate(verts), np.concatenate(codes))
+        else:
+            result = (np.zeros((0, 2)), np.zeros(0, Path.code_type))
+    with _LOCK:
+        if len(_LINES) >= _MAX_LINES:
+            _LINES.clear()
+        _LINES[key] = result
     return result
 
 
@@ -266,9 +311,80 @@ def _svg_renderer():
 def _pdf_renderer():
     """PDF renderer measuring through :func:`text_metrics` (imported on first
     use: the PDF backend takes a tenth of a second to import)."""
-    from matplotlib.backends.backend_pdf import RendererPdf
+    import itertools
+    import math
+
+    import matplotlib as mpl
+    from matplotlib.backends.backend_pdf import Op, RendererPdf
+    from matplotlib.font_manager import FontPath
 
     class MapRendererPdf(_CachedMetrics, RendererPdf):
-        pass
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            # RendererPdf.draw_text of matplotlib 3.11 for TrueType fonts,
+            # with the glyphs shaped once per process (see _shaped) rather
+            # than once per format; anything else is left to matplotlib.
+            glyphs = None
+            if not (
+                ismath
+                or gc.get_url() is not None
+                or _has_features(mtext)
+                or mpl.rcParams["pdf.use14corefonts"]
+                or not hasattr(self.file, "_character_tracker")
+                or not hasattr(self.file._character_tracker, "track_glyph")
+            ):
+                glyphs = _shaped(s, prop)
+            if glyphs is None:
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            self.check_gc(gc, gc._rgb)
+            fontsize = prop.get_size_in_points()
+            k = fontsize / TextToPath.FONT_SCALE
+            fonttype = mpl.rcParams["pdf.fonttype"]
+            output = self.file.output
+
+            def output_singlebyte_chunk(kerns_or_chars):
+                if not kerns_or_chars:
+                    return
+                output(
+                    [
+                        (-1000 * next(group) / fontsize)
+                        if tp is float
+                        else self._encode_glyphs(group, fonttype)
+                        for tp, group in itertools.groupby(kerns_or_chars, type)
+                    ],
+                    Op.showkern,
+                )
+                kerns_or_chars.clear()
+
+            output(Op.gsave)
+            a = math.radians(angle)
+            output(math.cos(a), math.sin(a), -math.sin(a), math.cos(a), x, y, Op.concat_matrix)
+            chunk = []
+            prev_font = None
+            prev_start_x = 0
+            output(Op.begin_text)
+            tracker = self.file._character_tracker
+            for font, char, index, gx, gy, kern in glyphs:
+                gx, gy, kern = gx * k, gy * k, kern * k
+                subset, charcode = tracker.track_glyph(font, char, index)
+                if (font, subset) != prev_font:
+                    output_singlebyte_chunk(chunk)
+                    name = self.file.fontName(FontPath(font.fname, font.face_index), subset)
+                    output(name, fontsize, Op.selectfont)
+                    self._setup_textpos(gx, 0, 0, prev_start_x, 0, 0)
+                    prev_font = (font, subset)
+                    prev_start_x = gx
+                if gy:
+                    output_singlebyte_chunk(chunk)
+                    output(gy, Op.textrise)
+                if kern:
+                    chunk.append(float(kern))
+                chunk.append(charcode)
+                if gy:
+                    output_singlebyte_chunk(chunk)
+                    output(0, Op.textrise)
+            output_singlebyte_chunk(chunk)
+            output(Op.end_text)
+            output(Op.grestore)
+            return None
 
     return MapRendererPdf
