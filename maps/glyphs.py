@@ -265,6 +265,8 @@ class MapCanvasAgg(FigureCanvasAgg):
     def print_pdf(self, filename, *, bbox_inches_restore=None, metadata=None, **_unused):
         # as FigureCanvasPdf.print_pdf (single page), same renderer change
         from matplotlib.backends.backend_mixed import MixedModeRenderer
+
+        renderer_class = _pdf_renderer()  # before the backend's first import
         from matplotlib.backends.backend_pdf import PdfFile
 
         dpi = self.figure.dpi
@@ -278,7 +280,7 @@ class MapCanvasAgg(FigureCanvasAgg):
                 width,
                 height,
                 dpi,
-                _pdf_renderer()(file, dpi, height, width),
+                renderer_class(file, dpi, height, width),
                 bbox_inches_restore=bbox_inches_restore,
             )
             self.figure.draw(renderer)
@@ -307,10 +309,39 @@ def _svg_renderer():
     return MapRendererSVG
 
 
+def _defer_font_subsetting() -> None:
+    """Make ``fontTools.subset`` load on first use rather than with the PDF backend.
+
+    matplotlib's PDF backend imports it (0.1 s, most of the backend's import
+    time) but only uses it to embed TrueType (Type 42) fonts; maps embeds
+    Type 3 fonts. The standard lazy loader of importlib runs the module on
+    the first access to one of its attributes, so other users see no change.
+    """
+    import importlib.util
+    import sys
+
+    if "fontTools.subset" in sys.modules:
+        return
+    try:
+        import fontTools
+
+        spec = importlib.util.find_spec("fontTools.subset")
+    except ImportError:  # pragma: no cover - matplotlib requires fontTools
+        return
+    if spec is None or spec.loader is None:  # pragma: no cover
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fontTools.subset"] = module
+    fontTools.subset = module  # so that "from fontTools import subset" does not load it
+    spec.loader.exec_module(module)
+
+
 @functools.cache
 def _pdf_renderer():
     """PDF renderer measuring through :func:`text_metrics` (imported on first
     use: the PDF backend takes a tenth of a second to import)."""
+    _defer_font_subsetting()
     import itertools
     import math
 
