@@ -652,28 +652,58 @@ def _save(fig: Figure, target, fmt: str) -> None:
             _save_png(fig, target)
 
 
-#: zlib level of PNG files: 3 is about twice as fast as the default 6, for
-#: files about 8 % larger.
+#: zlib level of PNG files (3: about as fast as 1, files a little smaller).
 PNG_COMPRESS_LEVEL = 3
 
 
 def _save_png(fig: Figure, target) -> None:
     """Rasterise ``fig`` with Agg and write an opaque (RGB) PNG, without metadata.
 
-    The page is opaque, so the alpha channel is dropped: the file is smaller
-    and faster to compress than ``savefig``'s RGBA output.
+    The page is opaque, so the alpha channel is dropped. Rows are stored
+    without PNG filter: on a map (flat colours, text, thin lines), the
+    adaptive filtering of Pillow makes files larger (637 KB instead of
+    557 KB on a 50-actor map) and takes twice as long as deflate itself.
     """
-    from PIL import Image
-
     canvas = fig.canvas
     if not isinstance(canvas, MapCanvasAgg):
         canvas = MapCanvasAgg(fig)
     canvas.draw()
-    size = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    dpi = round(fig.dpi)
-    image.convert("RGB").save(
-        target, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(dpi, dpi)
+    w, h = canvas.get_width_height(physical=True)
+    rgba = np.asarray(canvas.buffer_rgba()).reshape(h, w, 4)
+    rows = np.zeros((h, 1 + 3 * w), np.uint8)  # filter byte 0 (none), then RGB
+    rows[:, 1:].reshape(h, w, 3)[...] = rgba[:, :, :3]
+    data = png_bytes(rows.tobytes(), w, h, fig.dpi)
+    if hasattr(target, "write"):
+        target.write(data)
+    else:
+        Path(target).write_bytes(data)
+
+
+def png_bytes(raw: bytes, width: int, height: int, dpi: float) -> bytes:
+    """An 8-bit RGB PNG file from ``raw`` scanlines (each one its filter byte
+    then its pixels), with the resolution ``dpi``.
+
+    >>> data = png_bytes(bytes([0, 255, 0, 0]), 1, 1, 72)
+    >>> from PIL import Image
+    >>> Image.open(io.BytesIO(data)).getpixel((0, 0)), data[:4]
+    ((255, 0, 0), b'\x89PNG')
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(body, zlib.crc32(kind))
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    ppm = int(dpi / 0.0254 + 0.5)  # pixels per metre
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
+            chunk(b"IDAT", zlib.compress(raw, PNG_COMPRESS_LEVEL)),
+            chunk(b"IEND", b""),
+        )
     )
 
 
