@@ -396,14 +396,16 @@ def export_many(
 
 
 #: Processor time (seconds, 50-actor map) used to share the work between two
-#: processes: building a figure, saving it to each image format, writing
-#: each data file, and what a process pays once, on its first file of a
-#: kind (imports, fonts).
-_FIGURE_COST = 0.15
-_IMAGE_COSTS = {"png": 0.30, "pdf": 0.25, "svg": 0.07}
-_DATA_COSTS = {"gexf": 0.01, "graphml": 0.01, "json": 0.005, "kumu": 0.02, "workbook": 0.02}
+#: processes: building a figure; what a process pays once per figure it saves
+#: (shaping and measuring its text, cached for its other formats); saving it
+#: to each image format; writing each data file; and what a process pays once,
+#: on its first file of a kind (imports).
+_FIGURE_COST = 0.20
+_FIGURE_TEXT_COST = 0.08
+_IMAGE_COSTS = {"png": 0.22, "pdf": 0.14, "svg": 0.08}
+_DATA_COSTS = {"gexf": 0.01, "graphml": 0.02, "json": 0.005, "kumu": 0.03, "workbook": 0.03}
 _DATA_COST = 0.05  # csv
-_FIRST_COSTS = {"png": 0.06, "pdf": 0.13, "svg": 0.02, "kumu": 0.08, "workbook": 0.08}
+_FIRST_COSTS = {"png": 0.02, "pdf": 0.04, "svg": 0.01, "kumu": 0.11, "workbook": 0.11}
 _FIRST_GROUP = {"kumu": "xlsx", "workbook": "xlsx"}
 
 
@@ -455,9 +457,9 @@ def _side_cost(jobs, side, figures_before) -> float:
         if fmt in _IMAGE_COSTS:
             cost += _IMAGE_COSTS[fmt]
             key = _figure_key(opts)
-            if key not in figures_before and key not in figures:
+            if key not in figures:
                 figures.add(key)
-                cost += _FIGURE_COST
+                cost += _FIGURE_TEXT_COST + (0.0 if key in figures_before else _FIGURE_COST)
         else:
             cost += _DATA_COSTS.get(fmt, _DATA_COST)
         first = _FIRST_GROUP.get(fmt, fmt)
