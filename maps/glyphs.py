@@ -1,15 +1,22 @@
-"""Faster raster text: labels drawn by Agg as filled glyph outlines.
+"""Faster text for the three image formats of a map.
 
-matplotlib's Agg renderer draws text one glyph at a time, each glyph being
-positioned, rasterised by FreeType and composited from Python: about 2,000
-glyphs for a 50-actor map, a large part of the time of a PNG. Here each line
-of text is one path made of the glyph outlines (kept once per glyph in a
-cache shared by all drawings of the process), filled by Agg in a single call.
-Both are exact anti-aliased rasterisers of the same unhinted outlines: the
-text looks the same (differences of a few levels of grey on glyph edges).
+matplotlib shapes every line of text again (HarfBuzz, about 15 µs per
+character) each time it measures or draws it, in every format; its Agg
+renderer then draws one glyph at a time from Python. For a 50-actor map
+(about 2,000 glyphs) that was most of the time of an export. Here:
 
-Only raster output changes: SVG keeps real text and PDF keeps real
-(selectable) text. Mathtext, TeX and rotated text keep matplotlib's drawing.
+- line metrics are kept for the process and shared by the PNG, SVG and PDF
+  renderers (:func:`text_metrics`: the values of matplotlib's SVG measure);
+- lines are shaped once per process and thread (:func:`_shaped`);
+- PNG: each line is one path made of the glyph outlines (kept once per
+  glyph), filled by Agg in a single call. Both are exact anti-aliased
+  rasterisers of the same unhinted outlines: the text looks the same
+  (differences of a few levels of grey on glyph edges);
+- SVG keeps real text; PDF keeps real, selectable text (Type 3 fonts), written
+  from the shaped glyphs.
+
+Mathtext, TeX, rotated text and text with font features keep matplotlib's
+own drawing.
 
 >>> from matplotlib.figure import Figure
 >>> fig = Figure(figsize=(1, 1), dpi=50)
