@@ -384,19 +384,29 @@ def export_many(
     if workers is None:
         workers = 2 if n_images >= 2 and _can_fork() else 1
     if workers >= 2 and len(jobs) >= 2:
-        mine, theirs = _split_jobs(jobs)
-        _run_forked(m, mine, theirs)
+        before, mine, theirs = _plan_jobs(jobs)
+        figures = {}
+        for key in before:  # built once, before forking: both processes get them
+            opts = next(o for _, fmt, o in jobs if fmt in _IMAGE_COSTS and _figure_key(o) == key)
+            figures[key] = _render(m, opts)
+        _run_forked(m, mine, theirs, figures)
     else:
         _run_jobs(m, jobs)
     return [fmt for _, fmt, _ in jobs]
 
 
-#: Relative costs used to share the work between two processes (measured on
-#: a 50-actor map: building a figure and rendering a PNG or a PDF cost about
-#: the same; an SVG half as much; data files little).
-_IMAGE_COSTS = {"png": 3.0, "pdf": 3.0, "svg": 1.5}
-_FIGURE_COST = 2.0
-_DATA_COST = 0.5
+#: Processor time (seconds, 50-actor map) used to share the work between two
+#: processes: building a figure; what a process pays once per figure it saves
+#: (shaping and measuring its text, cached for its other formats); saving it
+#: to each image format; writing each data file; and what a process pays once,
+#: on its first file of a kind (imports).
+_FIGURE_COST = 0.20
+_FIGURE_TEXT_COST = 0.08
+_IMAGE_COSTS = {"png": 0.22, "pdf": 0.14, "svg": 0.08}
+_DATA_COSTS = {"gexf": 0.01, "graphml": 0.02, "json": 0.005, "kumu": 0.03, "workbook": 0.03}
+_DATA_COST = 0.05  # csv
+_FIRST_COSTS = {"png": 0.02, "pdf": 0.04, "svg": 0.01, "kumu": 0.11, "workbook": 0.11}
+_FIRST_GROUP = {"kumu": "xlsx", "workbook": "xlsx"}
 
 
 def _figure_key(opts: dict) -> tuple:
@@ -405,22 +415,26 @@ def _figure_key(opts: dict) -> tuple:
     )
 
 
-def _run_jobs(m: ActorMap, jobs) -> None:
-    figures: dict[tuple, object] = {}
+def _run_jobs(m: ActorMap, jobs, figures: dict | None = None) -> None:
+    figures = {} if figures is None else figures
     for path, fmt, opts in jobs:
         if fmt not in _IMAGE_COSTS:
             export(m, path, format=fmt)
             continue
         key = _figure_key(opts)
         if key not in figures:
-            from .draw import render_figure  # matplotlib, only when drawing
-
-            figures[key] = render_figure(m, **opts)
+            figures[key] = _render(m, opts)
         from .draw import figure_bytes
 
         data = figure_bytes(figures[key], fmt)
         with atomic_output(path) as tmp:
             tmp.write_bytes(data)
+
+
+def _render(m: ActorMap, opts: dict):
+    from .draw import render_figure  # matplotlib, only when drawing
+
+    return render_figure(m, **opts)
 
 
 def _can_fork() -> bool:
@@ -434,39 +448,74 @@ def _can_fork() -> bool:
     )
 
 
-def _split_jobs(jobs):
-    """Two lists of jobs of about the same cost, a figure's cost counted in
-    each list that draws it (all splits are tried for up to 14 files)."""
+def _side_cost(jobs, side, figures_before) -> float:
+    """Estimated time of one process running the jobs ``side``."""
+    cost = 0.0
+    figures, firsts = set(), set()
+    for i in side:
+        _, fmt, opts = jobs[i]
+        if fmt in _IMAGE_COSTS:
+            cost += _IMAGE_COSTS[fmt]
+            key = _figure_key(opts)
+            if key not in figures:
+                figures.add(key)
+                cost += _FIGURE_TEXT_COST + (0.0 if key in figures_before else _FIGURE_COST)
+        else:
+            cost += _DATA_COSTS.get(fmt, _DATA_COST)
+        first = _FIRST_GROUP.get(fmt, fmt)
+        if first not in firsts:
+            firsts.add(first)
+            cost += _FIRST_COSTS.get(fmt, 0.0)
+    return cost
+
+
+def _plan_jobs(jobs):
+    """Share ``jobs`` between this process and a forked child.
+
+    Returns ``(before, mine, theirs)``: ``before`` lists the figure keys to
+    build before forking (both processes then have them), ``mine`` and
+    ``theirs`` the jobs of each process. Every split of the images (up to 12)
+    and every choice of figures built first (up to 4 figures) is tried; data
+    files then go, largest first, to the least loaded process. The plan kept
+    is the one that should finish first.
+    """
     import itertools
 
-    costs = [_IMAGE_COSTS.get(fmt, _DATA_COST) for _, fmt, _ in jobs]
-    keys = [_figure_key(o) if fmt in _IMAGE_COSTS else None for _, fmt, o in jobs]
-
-    def load(side):
-        figs = {keys[i] for i in side if keys[i] is not None}
-        return sum(costs[i] for i in side) + _FIGURE_COST * len(figs)
-
-    n = len(jobs)
-    if n <= 14:
-        best = None
-        for mask in itertools.product((0, 1), repeat=n - 1):  # job 0 stays here
-            sides = ([0], [])
-            for i, bit in enumerate(mask, start=1):
-                sides[bit].append(i)
-            span = max(load(sides[0]), load(sides[1]))
-            if best is None or span < best[0]:
-                best = (span, sides)
-        sides = best[1]
-    else:  # alternate the figures, then the data files
+    images = [i for i, (_, fmt, _) in enumerate(jobs) if fmt in _IMAGE_COSTS]
+    data = [i for i, (_, fmt, _) in enumerate(jobs) if fmt not in _IMAGE_COSTS]
+    data.sort(key=lambda i: -_DATA_COSTS.get(jobs[i][1], _DATA_COST))
+    keys = list(dict.fromkeys(_figure_key(jobs[i][2]) for i in images))
+    if len(images) > 12 or len(keys) > 4:  # alternate the figures, then the data files
         sides = ([], [])
-        figs = list(dict.fromkeys(k for k in keys if k is not None))
-        for i in range(n):
-            side = figs.index(keys[i]) % 2 if keys[i] is not None else i % 2
+        for i, (_, fmt, opts) in enumerate(jobs):
+            side = keys.index(_figure_key(opts)) % 2 if fmt in _IMAGE_COSTS else i % 2
             sides[side].append(i)
-    return [[jobs[i] for i in side] for side in sides]
+        return [], [jobs[i] for i in sides[0]], [jobs[i] for i in sides[1]]
+    best = None
+    for n_before in range(len(keys) + 1):
+        for before in itertools.combinations(keys, n_before):
+            head = _FIGURE_COST * len(before)
+            masks = itertools.product((0, 1), repeat=max(0, len(images) - 1))
+            for mask in masks:  # the first image stays here
+                sides = (images[:1], [])
+                for i, bit in zip(images[1:], mask, strict=True):
+                    sides[bit].append(i)
+                for i in data:
+                    costs = [_side_cost(jobs, side + [i], before) for side in sides]
+                    sides[costs.index(min(costs))].append(i)
+                span = head + max(_side_cost(jobs, side, before) for side in sides)
+                if best is None or span < best[0] - 1e-9:
+                    best = (span, list(before), sides)
+    _, before, (mine, theirs) = best
+    return before, [jobs[i] for i in sorted(mine)], [jobs[i] for i in sorted(theirs)]
 
 
-def _run_forked(m: ActorMap, mine, theirs) -> None:
+def _split_jobs(jobs):
+    """The jobs of this process and of the forked child (see :func:`_plan_jobs`)."""
+    return _plan_jobs(jobs)[1:]
+
+
+def _run_forked(m: ActorMap, mine, theirs, figures: dict | None = None) -> None:
     """Run ``theirs`` in a forked child while this process runs ``mine``."""
     import pickle
     import traceback
@@ -477,7 +526,7 @@ def _run_forked(m: ActorMap, mine, theirs) -> None:
         status = 0
         try:
             os.close(read_fd)
-            _run_jobs(m, theirs)
+            _run_jobs(m, theirs, figures)
         except BaseException as exc:  # report it to the parent
             status = 1
             try:
@@ -489,7 +538,7 @@ def _run_forked(m: ActorMap, mine, theirs) -> None:
         os._exit(status)
     os.close(write_fd)
     try:
-        _run_jobs(m, mine)
+        _run_jobs(m, mine, figures)
     finally:
         with os.fdopen(read_fd, "rb") as fh:
             payload = fh.read()

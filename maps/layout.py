@@ -153,15 +153,44 @@ def text_settings(extra: dict | None = None):
 
 
 @functools.lru_cache(maxsize=1)
-def _renderer():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _font_10pt():
+    """The default font at 10 points and :data:`_MEASURE_DPI`, with its line metrics.
 
-    # measured at a high resolution: at 72 dpi glyph advances are rounded to
-    # whole pixels, which overestimates small text by up to 10 %
-    fig = Figure(figsize=(2, 2), dpi=_MEASURE_DPI)
-    canvas = FigureCanvasAgg(fig)
-    return fig, canvas.get_renderer()
+    Returns ``(font_paths, min_ascent, min_descent, line_gap)``, in pixels for
+    the metrics: those matplotlib's text layout takes from the font tables.
+    """
+    from matplotlib.font_manager import FontProperties, fontManager, get_font
+
+    paths = tuple(fontManager._find_fonts_by_props(FontProperties(size=10.0)))
+    font = get_font(paths)
+    for table_name, gap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is not None:
+            scale = 10.0 * _MEASURE_DPI / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+            return (
+                paths,
+                table[ascent_key] * scale,
+                -table[descent_key] * scale,
+                table[gap_key] * scale,
+            )
+    raise RuntimeError("police sans tables de métriques")  # pragma: no cover
+
+
+@functools.lru_cache(maxsize=50000)
+def _line_10pt(line: str) -> tuple[float, float, float]:
+    """Width, height and descent in pixels of one line at 10 points, unhinted."""
+    from matplotlib.font_manager import get_font
+    from matplotlib.ft2font import LoadFlags
+
+    font = get_font(list(_font_10pt()[0]))  # one FT2Font per thread
+    font.clear()
+    font.set_size(10.0, _MEASURE_DPI)
+    font.set_text(line, 0.0, flags=LoadFlags.NO_HINTING)
+    w, h = font.get_width_height()
+    return w / 64.0, h / 64.0, font.get_descent() / 64.0
 
 
 def measure_text(text: str, fontsize: float) -> tuple[float, float]:
@@ -179,14 +208,22 @@ def measure_text(text: str, fontsize: float) -> tuple[float, float]:
 
 @functools.lru_cache(maxsize=50000)
 def _measure_10pt(text: str) -> tuple[float, float]:
-    from matplotlib.text import Text
-
-    fig, renderer = _renderer()
-    t = Text(0, 0, text, fontsize=10.0, figure=fig)
-    with text_settings():
-        bb = t.get_window_extent(renderer)
+    # The same arithmetic as matplotlib's text layout (Text._get_layout) for
+    # unrotated, unhinted text in the default font, without building a Text
+    # or changing settings: measuring is on the hot path of every layout.
+    if not text:  # as Text.get_window_extent
+        return 0.0, 0.0
+    _paths, min_ascent, min_descent, line_gap = _font_10pt()
+    lines = text.split("\n")
+    if len(lines) == 1:
+        line_gap = 0.0
+    width = height = 0.0
+    for line in lines:
+        w, h, d = _line_10pt(line) if line else (0.0, 0.0, 0.0)
+        width = max(width, w)
+        height += max(h - d, min_ascent) + max(d, min_descent) + line_gap
     scale = 72.0 / _MEASURE_DPI
-    return float(bb.width * scale), float(bb.height * scale)
+    return float(width * scale), float(height * scale)
 
 
 def wrap_label(text: str, max_width: float, fontsize: float, max_lines: int = 4) -> list[str]:
