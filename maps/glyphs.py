@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import threading
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.path import Path
@@ -39,6 +40,12 @@ from matplotlib.textpath import TextToPath
 from matplotlib.transforms import Affine2D
 
 __all__ = ["MapCanvasAgg", "MapRendererAgg", "text_path"]
+
+#: The faster text drawing copies and uses parts of matplotlib 3.11 that are
+#: not public (``FT2Font._layout``, the PDF renderer's text drawing and its
+#: character tracker): any other version draws text with matplotlib's own
+#: code, as before (tested by forcing it).
+FAST = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) == (3, 11)
 
 _TEXT2PATH = TextToPath()
 _LOCK = threading.Lock()
@@ -62,6 +69,8 @@ def _shaped(s: str, prop):
     Shaping costs about 15 µs per character: it is done once per line of text
     and thread, for the PNG and the PDF of a map (fonts belong to a thread).
     """
+    if not FAST:
+        return None
     cache = getattr(_LOCAL, "shapes", None)
     if cache is None:
         cache = _LOCAL.shapes = {}

@@ -266,3 +266,34 @@ def test_cli_export_several_outputs(tmp_path, demo_dir):
     assert "Source : atelier de Mulhouse" in svg and "13/06/2024" in svg
     res = CliRunner().invoke(map_cli, ["export", str(demo_dir), "--out", str(tmp_path / "x.doc")])
     assert res.exit_code == 2 and not (tmp_path / "x.doc").exists()
+
+
+def test_text_without_the_fast_path_is_the_same_text(tmp_path, mulhouse, monkeypatch):
+    """Another matplotlib than 3.11 draws text with matplotlib's own code: the
+    same text, selectable in the PDF, and the same picture to the eye."""
+    import io
+
+    import numpy as np
+    import pypdf
+    from PIL import Image
+
+    from maps import glyphs
+
+    def export(name):
+        for cache in (glyphs._LINES, glyphs._METRICS):
+            cache.clear()
+        glyphs._LOCAL.__dict__.clear()
+        outs = [tmp_path / f"{name}.{ext}" for ext in ("png", "pdf", "svg")]
+        for out in outs:
+            maps.export(mulhouse, out, date="2024-01-01")
+        pdf = pypdf.PdfReader(io.BytesIO(outs[1].read_bytes())).pages[0].extract_text()
+        png = np.asarray(Image.open(outs[0]).convert("L"), dtype=float)
+        return png, pdf, outs[2].read_text(encoding="utf-8")
+
+    fast = export("fast")
+    monkeypatch.setattr(glyphs, "FAST", False)
+    plain = export("plain")
+    assert plain[1] == fast[1] and "Carré des associations" in plain[1]
+    assert plain[0].shape == fast[0].shape
+    assert np.abs(plain[0] - fast[0]).mean() < 1.0  # levels of grey, out of 255
+    assert "Carré des associations" in plain[2]
