@@ -2,7 +2,8 @@
 compared with a bare python-socketio broadcast server.
 
     python bench/board_bench.py [--sizes 50 300 1000] [--notes 2] [--window 20]
-                                [--burst 300] [--per-proc 200] [--markdown]
+                                [--burst 300] [--per-proc 200] [--deflate]
+                                [--markdown]
 
 For each N, the real server (``python -m workshop serve`` on a temporary
 SQLite database) is started in its own process, with an atelier and one open
@@ -17,8 +18,11 @@ one note at the same instant.
 Measured: ack latency; fan-out latency to the projector and to every phone
 (p50, p95, p99; and per note, the time until the last receiver got it); notes
 lost (acknowledged but not in the database, or never acknowledged) and
-duplicated (database rows, deliveries); server RSS per connection. The same
-load is then run against ``bench/bare_server.py`` and the p99 ratio reported.
+duplicated (database rows, deliveries); server RSS per connection; CPU
+seconds used during each phase by the server and by the generators (on one
+machine they share the cores). ``--deflate``: the phones offer
+permessage-deflate, as browsers do. The same load is then run against
+``bench/bare_server.py`` and the p99 ratio reported.
 """
 
 import argparse
@@ -65,6 +69,13 @@ def http_json(url, data=None):
     )
     with urllib.request.urlopen(req, timeout=30) as res:
         return json.loads(res.read())
+
+
+def cpu_s(pid):
+    """User + system CPU seconds used so far by process ``pid``."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kb(pid):
@@ -175,6 +186,7 @@ def worker(cfg):
     print("READY", flush=True)
     line = sys.stdin.readline().split()
     start, phase, expected = float(line[1]), line[2], int(line[3])
+    cpu0 = time.process_time()
     prompt_id = cfg["prompt_id"]
     schedule = []
     phones = [sio for i, sio in clients if i is not None]
@@ -229,6 +241,7 @@ def worker(cfg):
     with lock:
         dup_deliveries = sum(1 for d in deliveries.values() for c in d.values() if c > 1)
         result = {
+            "cpu_s": time.process_time() - cpu0,
             "sent": list(sent),
             "acked": list(acked),
             "refused": refused[:5],
@@ -313,6 +326,7 @@ def async_worker(cfg):
         print("READY", flush=True)
         line = (await loop.run_in_executor(None, sys.stdin.readline)).split()
         start, phase, expected = float(line[1]), line[2], int(line[3])
+        cpu0 = time.process_time()
         phones = [sio for i, sio in clients if i is not None]
         schedule = []
         if phase == "steady":
@@ -360,6 +374,7 @@ def async_worker(cfg):
         await asyncio.sleep(cfg["settle_after"])
         dup = sum(1 for d in deliveries.values() for c in d.values() if c > 1)
         result = {
+            "cpu_s": time.process_time() - cpu0,
             "sent": list(sent),
             "acked": list(acked),
             "refused": refused[:5],
@@ -515,6 +530,7 @@ def run_one(kind, n, args, tmp):
             if phase == "burst" and n < args.burst:
                 continue
             go = time.time() + 1.0
+            server_cpu0 = cpu_s(proc.pid)
             expected = n * args.notes if phase == "steady" else args.burst
             for w in workers:
                 w.stdin.write(f"GO {go} {phase} {expected}\n")
@@ -528,6 +544,10 @@ def run_one(kind, n, args, tmp):
                     if line.startswith("RESULT "):
                         outs.append(json.loads(line[7:]))
                         break
+            wall = time.time() - go
+            for o in outs:  # the server's CPU and the phase's wall time, for summarise
+                o["server_cpu_s"] = cpu_s(proc.pid) - server_cpu0
+                o["wall_s"] = wall
             results[phase] = outs
             if phase == "steady" and n >= args.burst:
                 # workers exit after one phase: start fresh ones for the burst
@@ -620,6 +640,11 @@ def summarise(kind, n, results, db_counts, rss0, rss1, rss2):
         else:
             stats["lost"] = 0
             stats["duplicated"] = 0
+        # CPU seconds used during the phase (from GO to the last result): the
+        # server's, and the load generators' (on the same machine, they compete)
+        stats["server_cpu_s"] = round(max(o.get("server_cpu_s", 0.0) for o in outs), 2)
+        stats["generators_cpu_s"] = round(sum(o.get("cpu_s", 0.0) for o in outs), 2)
+        stats["wall_s"] = round(max(o.get("wall_s", 0.0) for o in outs), 2)
         out[phase] = stats
     return out
 
@@ -670,6 +695,19 @@ def markdown(rows):
                 f"| {r['kind']} | {r['n']} | {b['notes']} | {b['acked']} | {b['lost']} | {b['ack_max']} | "
                 f"{b['proj_max']} | {b['last_p99']} / {b['last_max']} |"
             )
+    lines += [
+        "",
+        "| server | N | phase | wall s | server CPU s | generators CPU s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        for phase in ("steady", "burst"):
+            if phase in r:
+                p = r[phase]
+                lines.append(
+                    f"| {r['kind']} | {r['n']} | {phase} | {p['wall_s']} | "
+                    f"{p['server_cpu_s']} | {p['generators_cpu_s']} |"
+                )
     return "\n".join(lines)
 
 
