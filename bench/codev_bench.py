@@ -46,7 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from board_bench import free_port, http_json, raise_nofile, start_server
+from board_bench import free_port, http_json, quiet_gc, raise_nofile, start_server
 
 DELIVERY_TIMEOUT = 30.0  # seconds before an undelivered event counts as lost
 
@@ -215,6 +215,7 @@ async def _worker(cfg):
     }
 
     async def barrier(name):
+        quiet_gc()
         print(f"READY {name}", flush=True)
         line = (await loop.run_in_executor(None, sys.stdin.readline)).split()
         if not line or line[0] != "GO":

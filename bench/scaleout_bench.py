@@ -35,6 +35,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from board_bench import quiet_gc
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -105,7 +107,7 @@ def title_recorder(got, delays, lock):
             if seq not in got:
                 got.add(seq)
                 with lock:
-                    delays.append(now - float(sent))
+                    delays.append((int(seq), now - float(sent)))
 
     return on_atelier
 
@@ -114,7 +116,7 @@ def generator(jobs, expected, ready, go, results):
     """Connect the phones of ``jobs`` [(url, auth, atelier code)], record delays."""
     import socketio
 
-    delays: list[float] = []
+    delays: list = []  # (message number, delay)
     seen: dict[str, set] = {}
     lock = threading.Lock()
     clients = []
@@ -140,6 +142,7 @@ def generator(jobs, expected, ready, go, results):
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(make, jobs))
     connected = sum(1 for c in clients if c.connected)
+    quiet_gc()
     ready.put(connected)
     go.wait()
     deadline = time.time() + expected["duration"] + 20
@@ -163,7 +166,7 @@ def generator_async(jobs, expected, ready, go, results):
     import socketio
 
     async def run():
-        delays: list[float] = []
+        delays: list = []  # (message number, delay)
         clients = []
         limit = asyncio.Semaphore(32)
 
@@ -193,6 +196,8 @@ def generator_async(jobs, expected, ready, go, results):
 
         await asyncio.gather(*(make(j) for j in jobs))
         connected = sum(1 for c in clients if c.connected)
+        quiet_gc()
+        quiet_gc()
         ready.put(connected)
         await asyncio.get_running_loop().run_in_executor(None, go.wait)
         deadline = time.time() + expected["duration"] + 20
@@ -309,7 +314,13 @@ def main():
             g.join(60)
         for sio in facs:
             sio.disconnect()
-        delays = [d for o in out for d in o["delays"]]
+        by_seq: dict = {}
+        for o in out:
+            for seq, d in o["delays"]:
+                by_seq.setdefault(seq, []).append(d)
+        delays = [d for seq in sorted(by_seq) for d in by_seq[seq]]
+        # the same without the first message, sent to freshly started processes
+        warm = [d for seq in sorted(by_seq) if seq > 0 for d in by_seq[seq]]
         expected_total = sum(o["expected"] for o in out)
         report = {
             "processes": args.processes,
@@ -328,6 +339,15 @@ def main():
                 "p95": round(percentile(delays, 95) * 1000, 1),
                 "p99": round(percentile(delays, 99) * 1000, 1),
                 "max": round(max(delays) * 1000, 1) if delays else None,
+            },
+            "fanout_after_first_ms": {
+                "p50": round(statistics.median(warm) * 1000, 1) if warm else None,
+                "p95": round(percentile(warm, 95) * 1000, 1),
+                "p99": round(percentile(warm, 99) * 1000, 1),
+                "max": round(max(warm) * 1000, 1) if warm else None,
+            },
+            "slowest_per_message_ms": {
+                seq: round(max(v) * 1000, 1) for seq, v in sorted(by_seq.items())
             },
             "failed_sends": failed_sends,
             "ack_ms_p99": round(percentile(acks, 99) * 1000, 1),

@@ -61,3 +61,26 @@ def test_the_gevent_handler_sets_no_delay(monkeypatch):
     h.socket = "the connection"
     h.handle()
     assert seen == [("no delay", "the connection"), "the connection"]
+
+
+def test_the_server_process_tunes_the_cycle_collector():
+    """Fewer full collections (they stop every connection), start-up objects
+    left out of them; checked in a fresh interpreter, not this test process."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc; from workshop import cli; cli._tune_gc(); "
+        "print(gc.get_threshold() == cli.GC_THRESHOLDS, gc.get_freeze_count() > 10_000)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
+
+
+def test_serve_and_demo_tune_the_collector_before_serving(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cli, "_tune_gc", lambda: calls.append("gc"))
+    monkeypatch.setattr("workshop.extensions.socketio.run", lambda *a, **k: calls.append("run"))
+    cli._run(object(), "127.0.0.1", 0)
+    assert calls == ["gc", "run"]
