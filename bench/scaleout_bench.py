@@ -13,7 +13,10 @@ Load: each atelier's facilitator sends ``atelier:update`` (a title change,
 broadcast to every phone, the projector and the console of that atelier)
 ``--messages`` times, every ``--interval`` seconds. The title carries the send
 time; each phone records the delay until it receives it (fan-out latency).
-Reports p50/p95/p99/max and how many deliveries were lost.
+Reports p50/p95/p99/max (also without the first message, sent to freshly
+started processes), the slowest delivery of each message, and how many
+deliveries were lost. Generators quiet their garbage collector once connected
+(``board_bench.quiet_gc``): its pauses would be counted as latency.
 
 Needs Redis on 127.0.0.1:6379 and PostgreSQL (``--postgres``).
 """
