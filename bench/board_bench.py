@@ -463,6 +463,19 @@ def _bursts(chunks, total):
     return out
 
 
+def spawn_worker(script, cfg):
+    """``script --worker`` in a new process, given ``cfg`` (JSON) on its stdin."""
+    w = subprocess.Popen(
+        [sys.executable, script, "--worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    w.stdin.write(json.dumps(cfg) + "\n")
+    w.stdin.flush()
+    return w
+
+
 def start_workers(
     chunks, url, projector, prompt_id, client, *, notes, window, bursts, settle, deflate=False
 ):
@@ -482,15 +495,7 @@ def start_workers(
             "client": client,
             "deflate": deflate,
         }
-        w = subprocess.Popen(
-            [sys.executable, __file__, "--worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        w.stdin.write(json.dumps(cfg) + "\n")
-        w.stdin.flush()
-        workers.append(w)
+        workers.append(spawn_worker(__file__, cfg))
     for w in workers:
         line = w.stdout.readline()
         if not line.startswith("READY"):

@@ -46,7 +46,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from board_bench import free_port, http_json, quiet_gc, raise_nofile, start_server
+from board_bench import (
+    free_port,
+    http_json,
+    quiet_gc,
+    raise_nofile,
+    spawn_worker,
+    start_server,
+)
 
 DELIVERY_TIMEOUT = 30.0  # seconds before an undelivered event counts as lost
 
@@ -358,17 +365,7 @@ async def _worker(cfg):
 
 def run_workers(cfgs):
     """Start one generator per config, relay READY → GO until every RESULT."""
-    workers = []
-    for cfg in cfgs:
-        w = subprocess.Popen(
-            [sys.executable, __file__, "--worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        w.stdin.write(json.dumps(cfg) + "\n")
-        w.stdin.flush()
-        workers.append(w)
+    workers = [spawn_worker(__file__, cfg) for cfg in cfgs]
     try:
         while True:
             lines = [w.stdout.readline() for w in workers]

@@ -13,8 +13,7 @@ Load: each atelier's facilitator sends ``atelier:update`` (a title change,
 broadcast to every phone, the projector and the console of that atelier)
 ``--messages`` times, every ``--interval`` seconds. The title carries the send
 time; each phone records the delay until it receives it (fan-out latency).
-Reports p50/p95/p99/max (also without the first message, sent to freshly
-started processes), the slowest delivery of each message, and how many
+Reports p50/p95/p99/max, the slowest delivery of each message, and how many
 deliveries were lost. Generators quiet their garbage collector once connected
 (``board_bench.quiet_gc``): its pauses would be counted as latency.
 
@@ -322,8 +321,6 @@ def main():
             for seq, d in o["delays"]:
                 by_seq.setdefault(seq, []).append(d)
         delays = [d for seq in sorted(by_seq) for d in by_seq[seq]]
-        # the same without the first message, sent to freshly started processes
-        warm = [d for seq in sorted(by_seq) if seq > 0 for d in by_seq[seq]]
         expected_total = sum(o["expected"] for o in out)
         report = {
             "processes": args.processes,
@@ -342,12 +339,6 @@ def main():
                 "p95": round(percentile(delays, 95) * 1000, 1),
                 "p99": round(percentile(delays, 99) * 1000, 1),
                 "max": round(max(delays) * 1000, 1) if delays else None,
-            },
-            "fanout_after_first_ms": {
-                "p50": round(statistics.median(warm) * 1000, 1) if warm else None,
-                "p95": round(percentile(warm, 95) * 1000, 1),
-                "p99": round(percentile(warm, 99) * 1000, 1),
-                "max": round(max(warm) * 1000, 1) if warm else None,
             },
             "slowest_per_message_ms": {
                 seq: round(max(v) * 1000, 1) for seq, v in sorted(by_seq.items())

@@ -510,11 +510,6 @@ def _plan_jobs(jobs):
     return before, [jobs[i] for i in sorted(mine)], [jobs[i] for i in sorted(theirs)]
 
 
-def _split_jobs(jobs):
-    """The jobs of this process and of the forked child (see :func:`_plan_jobs`)."""
-    return _plan_jobs(jobs)[1:]
-
-
 def _run_forked(m: ActorMap, mine, theirs, figures: dict | None = None) -> None:
     """Run ``theirs`` in a forked child while this process runs ``mine``."""
     import pickle

@@ -232,14 +232,15 @@ def test_export_many_same_bytes_as_export(tmp_path, mulhouse, workers):
 
 
 def test_export_many_reports_a_failure_in_the_forked_child(tmp_path, mulhouse):
-    from maps.export import _DRAWING_OPTIONS, _split_jobs
+    from maps.export import _DRAWING_OPTIONS, _plan_jobs
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     targets = [tmp_path / "ok.svg", (blocker / "net.png", {"layout": "network"})]
     opts = dict.fromkeys(_DRAWING_OPTIONS)
     jobs = [(None, "svg", {**opts, "layout": "stages"}), (None, "png", {**opts, "layout": "n"})]
-    assert _split_jobs(jobs)[1][0][1] == "png"  # the failing file is the child's
+    theirs = _plan_jobs(jobs)[2]
+    assert theirs[0][1] == "png"  # the failing file is the child's
     with pytest.raises(OSError):
         maps.export_many(mulhouse, targets, workers=2)
     assert not (blocker.parent / "net.png").exists()

@@ -289,9 +289,17 @@ def insert_note_once(session: Session, values: dict):
         _INSERT_NOTE_STATEMENTS[conn.dialect.name] = stmt
     row = conn.execute(stmt, values).first()
     if row is not None:
-        session.info[BOARD_WRITTEN] = True
-        _upsert_revision(conn, values["atelier_id"])
+        _board_changed(session, [values["atelier_id"]])
     return row
+
+
+def _board_changed(session: Session, atelier_ids) -> None:
+    """Mark the session as having written a board, and raise each atelier's
+    revision in its transaction."""
+    session.info[BOARD_WRITTEN] = True
+    conn = session.connection()
+    for atelier_id in atelier_ids:
+        _upsert_revision(conn, atelier_id)
 
 
 def _upsert_revision(conn, atelier_id: int) -> None:
@@ -318,9 +326,5 @@ def _raise_board_revision(session: Session, _flush_context) -> None:
     """Every flush that touches a board raises its atelier's revision, in the
     same transaction: committed together, or rolled back together."""
     changed = _changed_ateliers(session)
-    if not changed:
-        return
-    session.info[BOARD_WRITTEN] = True
-    conn = session.connection()
-    for atelier_id in sorted(changed):
-        _upsert_revision(conn, atelier_id)
+    if changed:
+        _board_changed(session, sorted(changed))
