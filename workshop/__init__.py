@@ -27,6 +27,7 @@ from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
 from .i18n import select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from .realtime import install_gate
+from .wsdeflate import install as install_shared_deflate
 
 __version__ = "0.1.0"
 log = logging.getLogger("workshop")
@@ -125,6 +126,8 @@ def create_app(config: dict | None = None) -> Flask:
         serializer=Packet,
     )
     install_gate(socketio.server, app)
+    # Browsers' WebSocket compression: once per message, not per socket.
+    install_shared_deflate()
     app.extensions["workshop_broadcaster"] = Broadcaster(
         _emit_to_rooms,
         app.config.get("BROADCAST_WINDOW_MS", 50) / 1000,
