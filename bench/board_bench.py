@@ -93,6 +93,32 @@ def quiet_gc() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def loop_name() -> str:
+    """The event loop of the load generators: uvloop when it is installed
+    (``pip install -e ".[bench]"``), whose loop costs the generator less
+    processor for the same clients; ``WORKSHOP_BENCH_LOOP=asyncio`` keeps
+    the standard one (to compare)."""
+    if os.environ.get("WORKSHOP_BENCH_LOOP", "uvloop") == "uvloop":
+        try:
+            import uvloop  # noqa: F401
+        except ImportError:
+            return "asyncio"
+        return "uvloop"
+    return "asyncio"
+
+
+def run_loop(coro) -> None:
+    """Run a load generator's coroutine on :func:`loop_name`'s loop."""
+    if loop_name() == "uvloop":
+        import uvloop
+
+        uvloop.run(coro)
+    else:
+        import asyncio
+
+        asyncio.run(coro)
+
+
 def rss_kb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -406,7 +432,7 @@ def async_worker(cfg):
         print("RESULT " + json.dumps(result), flush=True)
         os._exit(0)
 
-    asyncio.run(main())
+    run_loop(main())
 
 
 # ---------------------------------------------------------------- orchestration
@@ -688,6 +714,7 @@ def machine():
         "cpu": cpu,
         "ram_gb": mem_gb,
         "python": platform.python_version(),
+        "generator_loop": loop_name(),
         "load_before": os.getloadavg(),
     }
 

@@ -49,13 +49,18 @@ from pathlib import Path
 from board_bench import (
     free_port,
     http_json,
+    loop_name,
     quiet_gc,
     raise_nofile,
+    run_loop,
     spawn_worker,
     start_server,
 )
 
 DELIVERY_TIMEOUT = 30.0  # seconds before an undelivered event counts as lost
+# The generator's WebSocket options: with --deflate, phones offer
+# permessage-deflate as browsers do.
+WS_OPTIONS: dict = {}
 
 
 def pct(values, p):
@@ -104,7 +109,9 @@ class Phone:
         import socketio
 
         # phones reconnect by themselves and resync from the snapshot
-        sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.2)
+        sio = socketio.AsyncClient(
+            reconnection=True, reconnection_delay=0.2, websocket_extra_options=WS_OPTIONS
+        )
         sio.on("snapshot", self.on_snapshot)
         sio.on("batch", self.on_batch)
         sio.on("disconnect", self.on_disconnect)
@@ -195,7 +202,9 @@ class Phone:
 def worker(cfg):
     """Run the scenario for this process's groups; READY/GO with the coordinator."""
     raise_nofile()
-    asyncio.run(_worker(cfg))
+    if cfg.get("deflate"):
+        WS_OPTIONS["compress"] = 15
+    run_loop(_worker(cfg))
 
 
 async def _worker(cfg):
@@ -394,6 +403,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--procs", type=int, default=2, help="generator processes")
     ap.add_argument("--database", default=None, help="DATABASE_URL (default: temp SQLite)")
+    ap.add_argument(
+        "--deflate", action="store_true", help="phones offer permessage-deflate, as browsers do"
+    )
     args = ap.parse_args()
     raise_nofile()
     load_before = os.getloadavg()
@@ -443,6 +455,7 @@ def main():
                     "size": args.size,
                     "rounds": args.rounds,
                     "groups": groups[k :: args.procs],
+                    "deflate": args.deflate,
                 }
                 for k in range(min(args.procs, args.groups))
             ]
@@ -457,6 +470,8 @@ def main():
             cat = lambda key: [v for o in outs for v in o[key]]  # noqa: E731
             result = {
                 "clients": args.groups * args.size,
+                "generator_loop": loop_name(),
+                "deflate": args.deflate,
                 "groups": args.groups,
                 "generator_processes": len(cfgs),
                 "connect_and_join_s": round(max(o["connect_and_join_s"] for o in outs), 1),

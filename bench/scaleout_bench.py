@@ -37,7 +37,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from board_bench import quiet_gc
+from board_bench import loop_name, quiet_gc, run_loop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -211,7 +211,7 @@ def generator_async(jobs, expected, ready, go, results):
             with contextlib.suppress(Exception):
                 await c.disconnect()
 
-    asyncio.run(run())
+    run_loop(run())
 
 
 def percentile(values, p):
@@ -349,6 +349,7 @@ def main():
             "machine": {
                 "nproc": os.cpu_count(),
                 "python": platform.python_version(),
+                "generator_loop": loop_name(),
             },
         }
         print(json.dumps(report, indent=1))
