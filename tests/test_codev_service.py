@@ -304,3 +304,40 @@ def test_pages_render_the_codev_partials(app, client):
         assert r.status_code == 200, url
         assert marker in r.data and b'id="codev-i18n"' in r.data
         assert b"style=" not in r.data.split(b'id="codev-i18n"')[0][-3000:]
+
+
+def test_same_client_id_arriving_twice_at_once_is_stored_once(app, world, monkeypatch):
+    """Two copies of one item racing (a resend while the first is being
+    stored): the second sees no item by its client_id, then its insert finds
+    the first one's row and returns that one."""
+    nadia, karim, lea, emilie = world["people"]
+    with db(app).session() as s:
+        a = _atelier(s, world)
+        for pid in world["people"]:
+            service.join(s, a, world["group"], pid)
+        service.set_role(s, a, nadia, "porteur", actor_pid=nadia)
+        service.set_role(s, a, emilie, "animateur", actor_pid=emilie)
+        service.control_timer(s, a, {"action": "start"}, 1_000, actor_pid=emilie)
+        for at in (2_000, 3_000):
+            service.control_timer(s, a, {"action": "next"}, at, actor_pid=emilie)
+    payload = {"kind": "question", "text": "Combien de jeunes ?", "client_id": "race-1"}
+    with db(app).session() as s:
+        _, _, first, created = service.write(s, _atelier(s, world), karim, payload)
+        assert created and first.text == "Combien de jeunes ?"
+    lookups = []
+    real_find = service.find_by_client_id
+
+    def find_late(s, atelier, client_id):  # the first lookup misses the other copy
+        lookups.append(client_id)
+        return None if len(lookups) == 1 else real_find(s, atelier, client_id)
+
+    monkeypatch.setattr(service, "find_by_client_id", find_late)
+    with db(app).session() as s:
+        _, _, again, created = service.write(s, _atelier(s, world), karim, dict(payload, text="b"))
+        assert not created and again.id == first.id and again.text == "Combien de jeunes ?"
+    lookups.clear()
+    with db(app).session() as s, pytest.raises(DomainError, match="invalid_payload"):
+        service.write(s, _atelier(s, world), lea, dict(payload, text="c"))  # not Léa's item
+    with db(app).session() as s:
+        stored = s.scalars(select(CodevItem).where(CodevItem.client_id == "race-1")).all()
+        assert [i.text for i in stored] == ["Combien de jeunes ?"]

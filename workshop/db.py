@@ -46,6 +46,41 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def dialect_insert(conn):
+    """The ``insert`` construct of the connection's dialect (SQLite or
+    PostgreSQL, the two supported databases), which has ``ON CONFLICT``."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+_INSERT_ONCE: dict = {}
+
+
+def insert_once(session: Session, table, unique_columns: tuple[str, ...], values: dict):
+    """Insert a row unless one with the same ``unique_columns`` exists: the
+    new row (every column, read like the mapped object), or None.
+
+    One statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``), built once
+    per table and dialect, without the ORM's unit of work or a savepoint: for
+    the writes every phone makes, stored exactly once by their client id
+    (measured in docs/PERFORMANCE.md).
+    """
+    conn = session.connection()
+    key = (table.name, unique_columns, conn.dialect.name)
+    stmt = _INSERT_ONCE.get(key)
+    if stmt is None:
+        stmt = (
+            dialect_insert(conn)(table)
+            .on_conflict_do_nothing(index_elements=[table.c[c] for c in unique_columns])
+            .returning(*table.columns)
+        )
+        _INSERT_ONCE[key] = stmt
+    return conn.execute(stmt, values).first()
+
+
 class Database:
     """An engine and its session factory."""
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..db import Base
+from ..db import Base, dialect_insert, insert_once
 from ..models import utcnow
 
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -257,37 +257,17 @@ def _changed_ateliers(session: Session) -> set[int]:
 
 
 _REVISION_STATEMENTS: dict = {}
-_INSERT_NOTE_STATEMENTS: dict = {}
-
-
-def _dialect_insert(conn):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def insert_note_once(session: Session, values: dict):
     """Insert a note unless its ``(atelier_id, client_id)`` is already
     stored: the new row (every column, read like a ``BoardNote``), or None.
 
-    One statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``), without
-    the ORM's unit of work or a savepoint: this runs for every note sent
-    (measured in docs/PERFORMANCE.md). The board's revision is raised in the
-    same transaction, as :func:`_raise_board_revision` does for ORM changes.
+    One statement (:func:`workshop.db.insert_once`): this runs for every
+    note sent. The board's revision is raised in the same transaction, as
+    :func:`_raise_board_revision` does for ORM changes.
     """
-    conn = session.connection()
-    stmt = _INSERT_NOTE_STATEMENTS.get(conn.dialect.name)
-    if stmt is None:
-        table = BoardNote.__table__
-        stmt = (
-            _dialect_insert(conn)(table)
-            .on_conflict_do_nothing(index_elements=[table.c.atelier_id, table.c.client_id])
-            .returning(*table.columns)
-        )
-        _INSERT_NOTE_STATEMENTS[conn.dialect.name] = stmt
-    row = conn.execute(stmt, values).first()
+    row = insert_once(session, BoardNote.__table__, ("atelier_id", "client_id"), values)
     if row is not None:
         _board_changed(session, [values["atelier_id"]])
     return row
@@ -311,7 +291,7 @@ def _upsert_revision(conn, atelier_id: int) -> None:
     if upsert is None:
         table = BoardRevision.__table__
         upsert = (
-            _dialect_insert(conn)(table)
+            dialect_insert(conn)(table)
             .values(atelier_id=bindparam("aid"), rev=1)
             .on_conflict_do_update(
                 index_elements=[table.c.atelier_id], set_={"rev": table.c.rev + 1}

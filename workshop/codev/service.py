@@ -11,9 +11,10 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..db import insert_once
 from ..domain import codev as rules
 from ..domain.errors import DomainError
-from ..models import Atelier, Participant
+from ..models import Atelier, Participant, utcnow
 from .models import CodevGroup, CodevItem, CodevMember
 
 CLIENT_ID_MAX = 64
@@ -409,8 +410,9 @@ def write(
     """A member writes: ``kind`` in subject, contract, action_plan (texts of the
     group) or question, proposal, note, learning (new items).
 
-    Returns ``(group, kind, stored, created)``; ``stored`` is the item or the
-    group's texts. A repeated ``client_id`` returns the stored item unchanged.
+    Returns ``(group, kind, stored, created)``; ``stored`` is the item (a
+    new one as a row read like a ``CodevItem``) or the group's texts. A
+    repeated ``client_id`` returns the stored item unchanged.
     """
     kind = payload.get("kind")
     if kind not in rules.GROUP_TEXT_ACTIONS + rules.ITEM_ACTIONS:
@@ -427,25 +429,31 @@ def write(
     if kind in rules.GROUP_TEXT_ACTIONS:
         setattr(g, kind, text)
         return g, kind, texts_dict(g), True
-    item = CodevItem(
-        atelier_id=atelier.id,
-        group_id=g.id,
-        participant_id=actor_pid,
-        kind=kind,
-        text=text,
-        retained=False,
-        step_index=g.step_index,
-        client_id=client_id,
+    # One statement, no savepoint: every question and proposal of a session
+    # comes through here, 40 groups at once (docs/PERFORMANCE.md).
+    row = insert_once(
+        s,
+        CodevItem.__table__,
+        ("atelier_id", "client_id"),
+        {
+            "atelier_id": atelier.id,
+            "group_id": g.id,
+            "participant_id": actor_pid,
+            "kind": kind,
+            "text": text,
+            "answer": None,
+            "retained": False,
+            "step_index": g.step_index,
+            "client_id": client_id,
+            "created_at": utcnow(),
+        },
     )
-    try:
-        with s.begin_nested():
-            s.add(item)
-    except IntegrityError:
+    if row is None:  # the same client_id arrived twice at once: keep the first
         existing = find_by_client_id(s, atelier, client_id)
-        if existing is None:  # pragma: no cover
-            raise
+        if existing.participant_id != actor_pid:
+            raise DomainError("invalid_payload")
         return g, kind, existing, False
-    return g, kind, item, True
+    return g, kind, row, True
 
 
 def _own_item(s: Session, atelier: Atelier, actor_pid: int, payload: dict, kind: str):
