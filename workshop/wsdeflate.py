@@ -14,9 +14,13 @@ instead of 80; docs/PERFORMANCE.md).
 own (§7.1.1.1; browsers must support it): each message is compressed from a
 fresh state, so the compressed bytes of a message depend on that message
 alone, and a broadcast compressed for the first socket is reused, as is, for
-all the others (a small shared cache keyed by the message's bytes). It also
-declares ``client_no_context_takeover``, so that no connection keeps a
-decompressor between the phone's (rare, small) messages either. Messages
+all the others (a small shared cache keyed by the message's bytes). It does
+*not* declare ``client_no_context_takeover``, although the RFC allows it and
+it would save each connection its decompressor (about 40 KiB once the phone
+has sent a compressed message): Safari, since iOS 15 and macOS 12, does not
+honour it and its connections then fail with a protocol error (reported to
+uWebSockets, whose "shared compressor" mode this is; its fix was a
+decompressor per connection, as here). Messages
 under :data:`MIN_SIZE` bytes go uncompressed, which the RFC allows for any
 message (RSV1 clear): compressing an ack or a ping saves nothing on the
 air.
@@ -90,12 +94,12 @@ def clear_cache() -> None:
 
 
 class SharedDeflate(PerMessageDeflate):
-    """wsproto's ``PerMessageDeflate`` without context takeover on either
-    side, whose whole messages are compressed once for every socket (see the
+    """wsproto's ``PerMessageDeflate`` without the server's context takeover,
+    whose whole messages are compressed once for every socket (see the
     module's docstring)."""
 
     def __init__(self) -> None:
-        super().__init__(client_no_context_takeover=True, server_no_context_takeover=True)
+        super().__init__(server_no_context_takeover=True)
 
     def frame_outbound(self, proto, opcode, rsv, data, fin):
         # A whole message in one frame (how the server sends everything):
