@@ -592,9 +592,9 @@ def run_one(kind, n, args, tmp):
                     if line.startswith("RESULT "):
                         outs.append(json.loads(line[7:]))
                         break
-            wall = time.time() - go
+            wall, server_cpu = time.time() - go, cpu_s(proc.pid) - server_cpu0
             for o in outs:  # the server's CPU and the phase's wall time, for summarise
-                o["server_cpu_s"] = cpu_s(proc.pid) - server_cpu0
+                o["server_cpu_s"] = server_cpu
                 o["wall_s"] = wall
             results[phase] = outs
             if phase == "steady" and n >= args.burst:

@@ -199,7 +199,6 @@ def generator_async(jobs, expected, ready, go, results):
         await asyncio.gather(*(make(j) for j in jobs))
         connected = sum(1 for c in clients if c.connected)
         quiet_gc()
-        quiet_gc()
         ready.put(connected)
         await asyncio.get_running_loop().run_in_executor(None, go.wait)
         deadline = time.time() + expected["duration"] + 20

@@ -50,14 +50,20 @@ def _atelier(s, world):
     return atelier_service.get_atelier(s, world["code"])
 
 
+def _everyone_joins(s, a, world):
+    """All four join the group; Nadia is porteur, Emilie animateur."""
+    nadia, _, _, emilie = world["people"]
+    for pid in world["people"]:
+        service.join(s, a, world["group"], pid)
+    service.set_role(s, a, nadia, "porteur", actor_pid=nadia)
+    service.set_role(s, a, emilie, "animateur", actor_pid=emilie)
+
+
 def test_session_rules_through_the_service(app, world):
     nadia, karim, lea, emilie = world["people"]
     with db(app).session() as s:
         a = _atelier(s, world)
-        for pid in world["people"]:
-            service.join(s, a, world["group"], pid)
-        service.set_role(s, a, nadia, "porteur", actor_pid=nadia)
-        service.set_role(s, a, emilie, "animateur", actor_pid=emilie)
+        _everyone_joins(s, a, world)
     with db(app).session() as s, pytest.raises(DomainError, match="codev_porteur_taken"):
         service.set_role(s, _atelier(s, world), karim, "porteur", actor_pid=karim)
     with db(app).session() as s, pytest.raises(DomainError, match="codev_role_by_animateur"):
@@ -313,10 +319,7 @@ def test_same_client_id_arriving_twice_at_once_is_stored_once(app, world, monkey
     nadia, karim, lea, emilie = world["people"]
     with db(app).session() as s:
         a = _atelier(s, world)
-        for pid in world["people"]:
-            service.join(s, a, world["group"], pid)
-        service.set_role(s, a, nadia, "porteur", actor_pid=nadia)
-        service.set_role(s, a, emilie, "animateur", actor_pid=emilie)
+        _everyone_joins(s, a, world)
         service.control_timer(s, a, {"action": "start"}, 1_000, actor_pid=emilie)
         for at in (2_000, 3_000):
             service.control_timer(s, a, {"action": "next"}, at, actor_pid=emilie)

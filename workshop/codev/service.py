@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..db import insert_once
 from ..domain import codev as rules
 from ..domain.errors import DomainError
-from ..models import Atelier, Participant, utcnow
+from ..models import Atelier, Participant
 from .models import CodevGroup, CodevItem, CodevMember
 
 CLIENT_ID_MAX = 64
@@ -441,11 +441,9 @@ def write(
             "participant_id": actor_pid,
             "kind": kind,
             "text": text,
-            "answer": None,
             "retained": False,
             "step_index": g.step_index,
             "client_id": client_id,
-            "created_at": utcnow(),
         },
     )
     if row is None:  # the same client_id arrived twice at once: keep the first
