@@ -13,6 +13,19 @@ from .i18n import N_ as _l
 MESSAGES = {
     "internal": _l("Une erreur inattendue est survenue. Réessayez dans un instant."),
     "invalid_payload": _l("La demande est mal formée. Rechargez l’application si cela persiste."),
+    # Variants of invalid_payload naming the field (``reason`` in the error's parameters).
+    "invalid_payload.unexpected": _l(
+        "La demande contient un champ inattendu (« %(field)s »). Rechargez l’application si cela persiste."
+    ),
+    "invalid_payload.missing": _l("Il manque le champ « %(field)s » dans la demande."),
+    "invalid_payload.type": _l("Le champ « %(field)s » n’a pas la forme attendue."),
+    "invalid_payload.range": _l(
+        "Le champ « %(field)s » doit être compris entre %(min)s et %(max)s."
+    ),
+    "invalid_payload.choice": _l("La valeur du champ « %(field)s » n’est pas proposée."),
+    "invalid_payload.length": _l(
+        "Le champ « %(field)s » doit contenir entre %(min)s et %(max)s éléments."
+    ),
     "payload_too_large": _l("La demande est trop volumineuse."),
     "unknown_event": _l("Action inconnue. Mettez l’application à jour en rechargeant la page."),
     "not_connected": _l("Vous n’êtes pas connecté à l’atelier. Reconnexion en cours…"),
@@ -100,4 +113,11 @@ def error_payload(err: DomainError | str, locale: str | None = None, **params) -
         code_out, code = code, "internal"
     else:
         code_out = code
-    return {"ok": False, "error": code_out, "message": message_for(code, params, locale)}
+    message_code = code
+    variant = f"{code}.{params.get('reason')}"
+    if "reason" in params and variant in MESSAGES:
+        message_code = variant
+    out = {"ok": False, "error": code_out, "message": message_for(message_code, params, locale)}
+    if isinstance(params.get("field"), str):
+        out["field"] = params["field"]
+    return out
