@@ -243,7 +243,7 @@
     if (!members.length) { ul.append(el("li", { class: "empty", text: T.nobody })); return; }
     members.forEach((m) => {
       const li = el("li", { "data-member": m.participant_id, class: "codev-member role-" + m.role }, [
-        el("span", { class: "codev-member-name", text: m.name || "?" }),
+        el("span", { class: "codev-member-name", text: m.name || W.i18n.anonymous + " #" + m.participant_id }),
         el("span", { class: "pill codev-role-pill", text: T.roles[m.role] || m.role }),
       ]);
       if (extra) extra(li, m);

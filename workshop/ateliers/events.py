@@ -222,8 +222,8 @@ def _disconnect_participant_sockets(participant_id: int):
 register_messages(
     {
         "console_revoked": N_(
-            "Le lien de cette console a été changé : il ne fonctionne plus. "
-            "Demandez le nouveau lien à la personne qui l’a changé."
+            "Le lien de cette console a été changé : il ne fonctionne plus. Demandez le "
+            "nouveau lien à la personne qui l’a changé."
         )
     }
 )

@@ -236,13 +236,14 @@ def document(data: dict) -> list[tuple]:
     if data["codev"]:
         blocks.append(("h2", "Co-développement"))
         for g in data["codev"]:
-            title = f"Groupe {g['group']}"
+            name = g["group"]
+            title = name if name.casefold().startswith("groupe") else f"Groupe {name}"
             if g.get("room") and g["room"] not in g["group"]:
                 title += f" ({g['room']})"
             blocks.append(("h3", title))
             meta = [("Méthode", g.get("method") or "")]
             if g.get("porteur"):
-                meta.append(("Porteur", g["porteur"]))
+                meta.append(("Porteur ou porteuse", g["porteur"]))
             meta.append(("Membres", str(g["members"])))
             blocks.append(("meta", meta))
             blocks.append(("p", "Sujet : " + (g.get("subject") or "(non renseigné)")))
@@ -296,7 +297,7 @@ def document(data: dict) -> list[tuple]:
                 blocks.append(("h3", p["title"] or "(sans titre)"))
                 meta = []
                 for label, key in (
-                    ("Porteur", "actor"),
+                    ("Structure porteuse", "actor"),
                     ("Descriptif", "description"),
                     ("Résultats", "results"),
                     ("Freins", "obstacles"),
