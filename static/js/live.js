@@ -14,6 +14,7 @@
   const code = body.dataset.code;
   const i18n = JSON.parse(document.getElementById("i18n").textContent);
   const tokenKey = "workshop:token:" + code;
+  const noticeKey = "workshop:notice:" + code; // read by the join page
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) {
@@ -96,7 +97,10 @@
     const data = err && err.data;
     if (data && data.error) {
       if (data.error === "bad_token" && role === "participant") {
+        // Removed, or a stale token: back to the join page, which says why.
         try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ }
+        try { sessionStorage.setItem(noticeKey, data.message || ""); } catch (e) { /* ignore */ }
+        socket.io.reconnection(false);
         window.location.replace("/j/" + code);
         return;
       }
