@@ -36,7 +36,16 @@ from .model import LINK_KINDS, ActorMap
 from .routing import route_stage_links
 from .stages import STAGE_COLORS, STAGE_LABELS, STAGES
 
-__all__ = ["render_figure", "draw_map", "figure_bytes", "PAPER_SIZES", "LINK_STYLES"]
+__all__ = [
+    "render_figure",
+    "draw_map",
+    "figure_bytes",
+    "kind_colours",
+    "KIND_ORDER",
+    "KIND_COLOURS",
+    "PAPER_SIZES",
+    "LINK_STYLES",
+]
 
 #: Paper sizes (landscape), in inches.
 PAPER_SIZES: dict[str, tuple[float, float]] = {
@@ -57,16 +66,40 @@ LINK_STYLES: dict[str, dict] = {
 }
 _OTHER_LINK_COLORS = ("#8D6E63", "#00838F", "#AD1457", "#558B2F", "#4E342E", "#37474F")
 
-_KIND_FILLS = (
-    ("#FDE3C8", "#B35C00"),
-    ("#D6E6F5", "#1F5A8C"),
-    ("#DCEFD8", "#2E7D32"),
-    ("#EEDCEB", "#7B3F76"),
-    ("#FFF1C2", "#8A6D00"),
-    ("#D5ECEE", "#00696F"),
-    ("#F7D5D5", "#A12C2C"),
-    ("#E4E4E4", "#555555"),
+#: Actor types in the fixed order of the legends. Each type keeps its colour
+#: (fill, edge) whatever the map holds, so that colours never change while
+#: the room watches and are the same in every export.
+KIND_ORDER: tuple[str, ...] = (
+    "association",
+    "collectivite",
+    "reseau",
+    "fondation",
+    "financeur",
+    "service_public",
+    "entreprise",
+    "autre",
 )
+KIND_COLOURS: dict[str, tuple[str, str]] = {
+    "association": ("#FDE3C8", "#B35C00"),
+    "collectivite": ("#D6E6F5", "#1F5A8C"),
+    "reseau": ("#DCEFD8", "#2E7D32"),
+    "fondation": ("#EEDCEB", "#7B3F76"),
+    "financeur": ("#FFF1C2", "#8A6D00"),
+    "service_public": ("#D5ECEE", "#00696F"),
+    "entreprise": ("#F7D5D5", "#A12C2C"),
+    "autre": ("#EADFD6", "#6D4C41"),
+    "": ("#E4E4E4", "#555555"),
+}
+#: Colours of free-text types, chosen by the type's name (a stable hash).
+_FREE_KIND_COLOURS = (
+    ("#E3E8C8", "#5B6B00"),
+    ("#DAD6F2", "#3F3A8C"),
+    ("#F5DDE9", "#8C2D5C"),
+    ("#D2EBE3", "#2F6B55"),
+    ("#F2E2C9", "#7A5200"),
+    ("#DCE3EA", "#3D5366"),
+)
+_KIND_LEGEND_MAX = 9
 _KIND_LABELS = {
     "collectivite": "Collectivité",
     "reseau": "Réseau",
@@ -131,15 +164,33 @@ def _parse_date(date) -> datetime.date:
     return datetime.date.fromisoformat(str(date))
 
 
+def kind_colours(kind: str) -> tuple[str, str]:
+    """Fill and edge colours of an actor type: fixed for the types of
+    :data:`KIND_ORDER`, chosen by name for the others (never by frequency).
+
+    >>> kind_colours("association"), kind_colours("")
+    (('#FDE3C8', '#B35C00'), ('#E4E4E4', '#555555'))
+    >>> kind_colours("syndicat") == kind_colours("syndicat")
+    True
+    """
+    import zlib
+
+    kind = kind or ""
+    if kind in KIND_COLOURS:
+        return KIND_COLOURS[kind]
+    return _FREE_KIND_COLOURS[zlib.crc32(kind.encode("utf-8")) % len(_FREE_KIND_COLOURS)]
+
+
 def _kind_palette(m: ActorMap) -> tuple[dict[str, tuple[str, str]], list[str]]:
-    counts: dict[str, int] = {}
-    for _, kind in m.graph.nodes(data="kind"):
-        counts[kind or ""] = counts.get(kind or "", 0) + 1
-    kinds = sorted(counts, key=lambda k: (k == "", -counts[k], k))
-    palette = {}
-    for i, k in enumerate(kinds):
-        palette[k] = _KIND_FILLS[min(i, len(_KIND_FILLS) - 1)] if k else _KIND_FILLS[-1]
-    shown = kinds[: len(_KIND_FILLS) - 1] + (["…"] if len(kinds) >= len(_KIND_FILLS) else [])
+    """Colours of the types present on ``m`` and the types listed in the legend
+    (the fixed order first, then the other types alphabetically, "" last)."""
+    present = {kind or "" for _, kind in m.graph.nodes(data="kind")}
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    kinds = sorted(present, key=lambda k: (k == "", rank.get(k, len(rank)), k))
+    palette = {k: kind_colours(k) for k in kinds}
+    shown = kinds
+    if len(kinds) > _KIND_LEGEND_MAX:
+        shown = kinds[: _KIND_LEGEND_MAX - 1] + ["…"]
     return palette, shown
 
 
@@ -261,6 +312,8 @@ def render_figure(
 
     if layout == "stages":
         _draw_columns(ax, lay)
+    elif lay.band:
+        _draw_loose_band(ax, lay)
     link_kinds = _draw_links(ax, m, lay, highlight)
     if lay.mode == "cards":
         _draw_cards(ax, m, lay, colours, highlight)
@@ -273,8 +326,8 @@ def render_figure(
     if colour_by == "kind":
         kind_handles = [
             Patch(
-                facecolor=palette.get(k, _KIND_FILLS[-1])[0],
-                edgecolor=palette.get(k, _KIND_FILLS[-1])[1],
+                facecolor=palette.get(k, KIND_COLOURS[""])[0],
+                edgecolor=palette.get(k, KIND_COLOURS[""])[1],
                 label=_kind_label(k) if k != "…" else "autres types",
             )
             for k in kinds_shown
@@ -364,8 +417,10 @@ def render_figure(
     day = _parse_date(date if date is not None else m.date)
     if source:
         parts = [f"Source : {source}"]
-    elif m.source:
+    elif m.source and m.source_files:
         parts = [f"Source : fichiers « {m.source} »"]
+    elif m.source:
+        parts = [f"Source : {m.source}"]
     else:
         parts = ["Source : données saisies"]
     from .analysis import _plural
@@ -460,6 +515,33 @@ def _draw_columns(ax, lay: MapLayout) -> None:
             color="#555555",
             zorder=1,
         )
+
+
+def _draw_loose_band(ax, lay: MapLayout) -> None:
+    """The band of the network layout holding the actors without any link."""
+    b0, b1 = lay.band
+    ax.add_artist(
+        Rectangle(
+            (3, b0),
+            lay.width - 6,
+            b1 - b0,
+            facecolor="#9E9E9E",
+            alpha=0.10,
+            edgecolor="none",
+            zorder=0,
+        )
+    )
+    ax.text(
+        10,
+        b1 - 7,
+        "Sans lien avec les autres acteurs",
+        ha="left",
+        va="center",
+        fontsize=8,
+        style="italic",
+        color="#555555",
+        zorder=1,
+    )
 
 
 def _draw_links(ax, m: ActorMap, lay: MapLayout, highlight: set) -> list[str]:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from flask import current_app, request
 from sqlalchemy import bindparam, select
 
+from .domain import declared  # noqa: F401  (every event's declaration)
+from .domain.contracts import CONTRACTS
 from .domain.errors import DomainError
 from .domain.ratelimit import RateLimiter
 from .extensions import MAX_SOCKET_MESSAGE, socketio
@@ -179,16 +181,35 @@ def _payload_size(payload) -> int:
         return MAX_SOCKET_MESSAGE + 1
 
 
-def event(name: str, *, roles=("facilitator",), writes: bool = True, doc: str = ""):
-    """Register a client event handler ``fn(ctx, payload) -> ack data``.
+def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
+    """Register a client event handler ``fn(ctx, args) -> ack data``.
 
-    ``roles``: who may send it. ``writes``: whether it changes anything (a
-    participant's writes are refused once the atelier is closed, and are rate
-    limited).
+    The event's declaration (``workshop.domain.contracts.declare``) gives who
+    may send it, whether it writes (a participant's writes are refused once
+    the atelier is closed, and are rate limited) and its fields: the handler
+    receives ``args``, the payload checked and typed
+    (:class:`~workshop.domain.contracts.Payload`). Unknown fields, wrong
+    types, missing fields, out-of-range numbers and oversized strings are
+    refused before the handler runs, with nothing changed.
+
+    An event without declaration (``roles``/``writes`` given here) receives
+    the raw payload dict: kept only while events move to declarations.
     """
+    contract = CONTRACTS.get(name)
+    if contract is not None:
+        roles, writes = contract.roles, contract.writes
+        doc = doc or contract.doc
+    else:
+        roles = tuple(roles or ("facilitator",))
+        writes = True if writes is None else writes
 
     def decorator(fn):
-        EVENTS[name] = {"roles": tuple(roles), "writes": writes, "doc": doc or fn.__doc__}
+        EVENTS[name] = {
+            "roles": tuple(roles),
+            "writes": writes,
+            "doc": doc or fn.__doc__,
+            "contract": contract,
+        }
 
         def handler(payload=None, *extra):
             identity = IDENTITIES.get(request.sid)
@@ -205,6 +226,8 @@ def event(name: str, *, roles=("facilitator",), writes: bool = True, doc: str = 
                     raise DomainError("invalid_payload")
                 if _payload_size(payload) > MAX_SOCKET_MESSAGE:
                     raise DomainError("payload_too_large")
+                if contract is not None:
+                    payload = contract.parse(payload)
                 if (
                     writes
                     and identity.role == "participant"

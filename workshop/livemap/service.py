@@ -664,7 +664,7 @@ def build_actor_map(s: Session, atelier: Atelier) -> maps.ActorMap | None:
         links or None,
         projects or None,
         lenient=True,
-        source=atelier.title,
+        source=f"atelier «\u00a0{atelier.title}\u00a0», saisie en direct",
         date=atelier.date,
     )
 
