@@ -239,6 +239,14 @@
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,
     hideBanner: hideBanner,
+    /* "1 vote", "2 votes": forms = {one, other} from ngettext, "{n}" the count;
+     * the plural category follows the page's language (French: 0 and 1 are singular). */
+    plural(n, forms) {
+      let cat = "other";
+      try { cat = new Intl.PluralRules(document.documentElement.lang || "fr").select(n); } catch (e) { cat = n === 1 ? "one" : "other"; }
+      const text = (cat === "one" ? forms.one : forms.other) || forms.other || "";
+      return text.replace("{n}", String(n));
+    },
     clearToken() { try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ } },
     el(tag, attrs, children) {
       const node = document.createElement(tag);
