@@ -229,7 +229,7 @@
         showErr(document.getElementById("codev-error"), ack);
         if (!ack.ok) window.alert(ack.message);
       });
-      const meta = [g.room, g.member_count + " " + T.members, closed ? T.closed : full ? T.full : null].filter(Boolean).join(" · ");
+      const meta = [g.room, W.plural(g.member_count, T.members), closed ? T.closed : full ? T.full : null].filter(Boolean).join(" · ");
       list.append(el("li", { class: "codev-choice " + colourClass(g) }, [
         el("span", { class: "codev-swatch" }),
         el("span", { class: "codev-choice-name" }, [el("strong", { text: g.name }), el("br"), el("small", { text: meta })]),
@@ -447,7 +447,7 @@
     const box = document.getElementById("codev-pending");
     if (!box) return;
     const n = W.outbox.items().filter((it) => it.event.startsWith("codev:")).length;
-    box.textContent = n + " " + T.pending;
+    box.textContent = W.plural(n, T.pending);
     box.hidden = n === 0;
   }
   if (role === "participant") {

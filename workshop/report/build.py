@@ -177,8 +177,17 @@ def gather(s, atelier, *, names: bool = False) -> dict:
 # ---------------------------------------------------------------- document
 
 
+def _count(n: int, word: str) -> str:
+    """French count: 0 and 1 take the singular.
+
+    >>> _count(1, "acteur"), _count(0, "lien"), _count(2, "vote")
+    ('1 acteur', '0 lien', '2 votes')
+    """
+    return f"{n} {word}" + ("s" if n > 1 else "")
+
+
 def _votes(n: int) -> str:
-    return f"{n} vote" + ("s" if n > 1 else "")
+    return _count(n, "vote")
 
 
 def document(data: dict) -> list[tuple]:
@@ -272,8 +281,8 @@ def document(data: dict) -> list[tuple]:
                 "p",
                 f"Les partenaires ont présenté leurs structures en portrait croisé ; "
                 f"les notes ont été classées selon les trois étapes de la stratégie d'impact "
-                f"collectif. La carte compte {m['actors']} acteurs, {m['contributions']} "
-                f"contributions et {m['links']} liens.",
+                f"collectif. La carte compte {_count(m['actors'], 'acteur')}, "
+                f"{_count(m['contributions'], 'contribution')} et {_count(m['links'], 'lien')}.",
             )
         )
         blocks.append(
