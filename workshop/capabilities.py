@@ -17,6 +17,7 @@ MODULES = [
     "workshop.codev",
     "workshop.gdpr",
     "workshop.livemap",
+    "workshop.deroule",
     "workshop.report",
 ]
 

@@ -9,6 +9,7 @@ MODEL_MODULES = [
     "workshop.poll.models",
     "workshop.codev.models",
     "workshop.livemap.models",
+    "workshop.deroule.models",
 ]
 
 
