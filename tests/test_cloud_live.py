@@ -298,3 +298,42 @@ def test_bad_ballots_change_nothing(live_server):
     assert views["scale"]["results"]["mean"] == 7
     assert views["single"]["results"]["options"][0]["count"] == 1
     assert views["multiple"]["results"]["options"][0]["count"] == 1
+
+
+def test_cloud_and_poll_as_activities_of_the_deroule(live_server):
+    a = live_server.create_atelier()
+    fac = live_server.facilitator(a)
+    proj = live_server.projector(a)
+    phone = live_server.participant(a)
+    ack = fac.call(
+        "deroule:activity:create",
+        {
+            "type": "cloud",
+            "title": "Ouverture",
+            "settings": {"question": "Un mot pour dire la coopération ?", "max_answers": 1},
+        },
+    )
+    assert ack["ok"], ack
+    ack = fac.call(
+        "deroule:activity:create",
+        {
+            "type": "poll",
+            "title": "Sondage",
+            "settings": {"question": "On y va ?", "kind": "multiple", "options": ["a", "b", "c"]},
+        },
+    )
+    assert ack["ok"], ack
+    cloud = fac.wait_event("cloud:activity", lambda d: d["question"].startswith("Un mot"))
+    assert cloud["status"] == "closed" and cloud["max_answers"] == 1
+    assert answer(phone, cloud["id"], "entraide")["error"] == "cloud_closed"
+    assert fac.call("deroule:next")["ok"]
+    proj.wait_event("cloud:activity", lambda d: d["id"] == cloud["id"] and d["status"] == "open")
+    assert answer(phone, cloud["id"], "entraide")["ok"]
+    assert answer(phone, cloud["id"], "partage")["error"] == "cloud_answer_limit"
+    view = last_view(proj, cloud["id"], lambda v: v["answers"] == 1 and v["activity"]["on_screen"])
+    assert words_of(view) == {"entraide": 1}
+    assert fac.call("deroule:next")["ok"]
+    created = fac.wait_event("poll:view", lambda v: v["poll"]["question"] == "On y va ?")
+    pview = last_poll_view(phone, created["poll"]["id"], lambda v: v["poll"]["status"] == "open")
+    assert pview["poll"]["on_screen"] and pview["poll"]["max_choices"] == 2
+    assert vote(phone, pview["poll"]["id"], choices=[1, 3])["ok"]

@@ -37,7 +37,9 @@ register_messages(
 def _setup(app):
     from ..ateliers.events import SCENES
     from . import events
+    from .activities import register
 
+    register()  # its activity type in the déroulé
     SCENES.add("cloud")
     app.extensions["cloud_publisher"] = events.make_publisher(app)
 

@@ -33,7 +33,9 @@ register_messages(
 def _setup(app):
     from ..ateliers.events import SCENES
     from . import events
+    from .activities import register
 
+    register()  # its activity type in the déroulé
     SCENES.add("poll")
     app.extensions["poll_publisher"] = events.make_publisher(app)
 
