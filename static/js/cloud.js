@@ -14,7 +14,7 @@
   const T = JSON.parse(node.textContent);
   const el = W.el;
   const role = W.role;
-  const fmt = (s, p) => s.replace(/%\((\w+)\)s/g, (_, k) => String(p[k]));
+  const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => String(p[k]));
 
   const store = { acts: new Map(), views: new Map(), mine: [], loaded: false };
 

@@ -13,7 +13,7 @@
   const T = JSON.parse(node.textContent);
   const el = W.el;
   const role = W.role;
-  const fmt = (s, p) => s.replace(/%\((\w+)\)s/g, (_, k) => String(p[k]));
+  const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => String(p[k]));
   const decimal = (x) => String(x).replace(".", ",");
 
   const store = { views: new Map(), mine: new Map() };
