@@ -15,10 +15,9 @@ from flask import (
 
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
-from ..extensions import socketio
 from ..i18n import N_
 from ..messages import error_payload, message_for, register_messages
-from ..realtime import room
+from ..realtime import broadcast, room
 from ..web import check_csrf, friendly_error
 from . import data, retention
 
@@ -135,10 +134,15 @@ def delete(code, secret):
     db().erase_traces()  # no copy left in SQLite's write-ahead log
     log.info("atelier %s deleted by its facilitator: %s", atelier_code, counts)
     # Every open page of the atelier stops and says why.
-    socketio.emit(
-        "removed",
-        {"message": message_for("atelier_deleted", locale=locale)},
-        to=room(atelier_id, "all"),
+    broadcast(
+        atelier_id,
+        [
+            (
+                "removed",
+                {"message": message_for("atelier_deleted", locale=locale)},
+                (room(atelier_id, "all"),),
+            )
+        ],
     )
     if as_json:
         return jsonify({"ok": True, "deleted": counts})
