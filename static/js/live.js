@@ -73,6 +73,15 @@
     },
   });
 
+  /* Connection banner: "offline" (the phone says it has no network) keeps its
+   * reassuring sentence until the network is back; otherwise "reconnecting"
+   * says what is happening and what to do (nothing: keep the page open). */
+  let offline = navigator.onLine === false;
+  function showConnectionBanner() {
+    if (offline) showBanner(i18n.offline, "warn offline");
+    else showBanner(i18n.reconnecting_long || i18n.reconnecting, "warn");
+  }
+
   function setConnected(ok) {
     const dot = document.getElementById("conn-dot");
     if (dot) dot.classList.toggle("on", ok);
@@ -87,11 +96,14 @@
   });
   socket.on("disconnect", (reason) => {
     setConnected(false);
-    if (reason !== "io client disconnect") showBanner(i18n.reconnecting, "warn");
+    if (reason !== "io client disconnect") showConnectionBanner();
   });
-  socket.io.on("reconnect_attempt", () => showBanner(i18n.reconnecting, "warn"));
-  window.addEventListener("offline", () => showBanner(i18n.offline, "warn"));
-  window.addEventListener("online", () => { if (!socket.connected) socket.connect(); });
+  socket.io.on("reconnect_attempt", showConnectionBanner);
+  window.addEventListener("offline", () => { offline = true; showConnectionBanner(); });
+  window.addEventListener("online", () => {
+    offline = false;
+    if (!socket.connected) { showConnectionBanner(); socket.connect(); }
+  });
 
   socket.on("connect_error", (err) => {
     const data = err && err.data;
@@ -110,7 +122,7 @@
       }
       return;
     }
-    showBanner(i18n.reconnecting, "warn");
+    showConnectionBanner();
   });
 
   socket.on("snapshot", (snap) => {
@@ -239,6 +251,10 @@
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,
     hideBanner: hideBanner,
+    /* "Sujet : …" in French, "Topic: …" in English. */
+    labelled(label, value) {
+      return (i18n.label_value || "{label}: {value}").replace("{label}", () => label).replace("{value}", () => value);
+    },
     /* "1 vote", "2 votes": forms = {one, other} from ngettext, "{n}" the count;
      * the plural category follows the page's language (French: 0 and 1 are singular). */
     plural(n, forms) {
