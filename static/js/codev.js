@@ -10,7 +10,7 @@
   const W = window.Workshop;
   const i18nEl = document.getElementById("codev-i18n");
   if (!W || !i18nEl) return;
-  const T = JSON.parse(i18nEl.textContent);
+  const T = W.texts("codev-i18n"); // updated in place when the language changes
   const el = W.el;
   const role = W.role;
 

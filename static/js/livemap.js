@@ -6,7 +6,7 @@
   if (!W) return;
   const i18nEl = document.getElementById("livemap-i18n");
   if (!i18nEl) return;
-  const T = JSON.parse(i18nEl.textContent);
+  const T = W.texts("livemap-i18n"); // updated in place when the language changes
   const el = W.el;
   function countsText(actors, contributions, links) {
     return [W.plural(actors, T.n_actors), W.plural(contributions, T.n_contributions), W.plural(links, T.n_links)].join(" · ");

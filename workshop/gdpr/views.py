@@ -13,6 +13,7 @@ from flask import (
     request,
 )
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
 from ..i18n import N_
@@ -95,7 +96,9 @@ def export_json(code, secret):
         json.dumps(body, ensure_ascii=False, indent=1),
         mimetype="application/json",
         headers={
-            "Content-Disposition": f'attachment; filename="atelier-{atelier_code}-donnees.json"',
+            "Content-Disposition": documents.content_disposition(
+                documents.export_filename("atelier", atelier_code, "donnees", ext="json")
+            ),
             "Cache-Control": "no-store",
         },
     )
