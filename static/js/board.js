@@ -9,7 +9,7 @@
   const W = window.Workshop;
   const i18nNode = document.getElementById("board-i18n");
   if (!W || !i18nNode) return;
-  const T = JSON.parse(i18nNode.textContent);
+  const T = W.texts("board-i18n"); // updated in place when the language changes
   const el = W.el;
   const role = W.role;
 

@@ -12,7 +12,18 @@
   const body = document.body;
   const role = body.dataset.role;
   const code = body.dataset.code;
-  const i18n = JSON.parse(document.getElementById("i18n").textContent);
+  /* Texts of the page, from its JSON blocks, as objects that stay the same:
+   * when the atelier's language changes they are refilled in place, so each
+   * module's `T` speaks the new language at its next render. */
+  const textBlocks = {};
+  function texts(id) {
+    if (!textBlocks[id]) {
+      const node = document.getElementById(id);
+      textBlocks[id] = node ? JSON.parse(node.textContent) : {};
+    }
+    return textBlocks[id];
+  }
+  const i18n = texts("i18n");
   const tokenKey = "workshop:token:" + code;
   const noticeKey = "workshop:notice:" + code; // read by the join page
 
@@ -150,6 +161,68 @@
     }
   });
 
+  /* ---------------- the atelier's language changed: every open page follows,
+   * without a reload (drafts, scroll and the outbox stay as they are). The
+   * page is fetched again in the new language; its JSON text blocks refill
+   * the objects the modules read, its static texts replace the old ones
+   * (same place in the page), then a fresh snapshot re-renders the rest. */
+  let wantedLocale = null;
+  let switching = false;
+
+  function sameTextPlaces(fresh, old) {
+    ["placeholder", "aria-label", "title", "alt"].forEach((attr) => {
+      if (fresh.hasAttribute(attr) && old.hasAttribute(attr)) old.setAttribute(attr, fresh.getAttribute(attr));
+    });
+    if (fresh.tagName === "SCRIPT" || fresh.tagName === "STYLE") return;
+    const a = fresh.childNodes;
+    const b = old.childNodes;
+    for (let i = 0; i < a.length && i < b.length; i++) {
+      if (a[i].nodeType === 3 && b[i].nodeType === 3) {
+        if (a[i].data.trim() && a[i].data !== b[i].data) b[i].data = a[i].data;
+      } else if (a[i].nodeType === 1 && b[i].nodeType === 1 && a[i].tagName === b[i].tagName) {
+        sameTextPlaces(a[i], b[i]);
+      }
+    }
+  }
+
+  async function switchLocale() {
+    if (switching || !wantedLocale || wantedLocale === document.documentElement.lang) return;
+    switching = true;
+    try {
+      const res = await fetch(window.location.pathname + window.location.search, { credentials: "same-origin" });
+      if (!res.ok) return;
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const lang = doc.documentElement.lang;
+      if (lang !== wantedLocale) return;
+      doc.querySelectorAll('script[type="application/json"][id]').forEach((node) => {
+        const mine = document.getElementById(node.id);
+        if (!mine) return;
+        mine.textContent = node.textContent;
+        const block = textBlocks[node.id];
+        if (block) {
+          Object.keys(block).forEach((k) => delete block[k]);
+          Object.assign(block, JSON.parse(node.textContent));
+        }
+      });
+      sameTextPlaces(doc.body, document.body);
+      document.title = doc.title;
+      document.documentElement.lang = lang;
+      // a fresh snapshot, rendered by every module in the new language
+      socket.disconnect();
+      socket.connect();
+    } catch (e) {
+      /* offline: tried again at the next snapshot */
+    } finally {
+      switching = false;
+    }
+  }
+  (handlers.atelier = handlers.atelier || []).push((a) => {
+    if (a && a.locale) { wantedLocale = a.locale; switchLocale(); }
+  });
+  snapshotHandlers.push((snap) => {
+    if (snap && snap.atelier && snap.atelier.locale) { wantedLocale = snap.atelier.locale; switchLocale(); }
+  });
+
   socket.on("removed", (data) => {
     if (role === "participant") {
       try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ }
@@ -240,6 +313,7 @@
     role: role,
     code: code,
     i18n: i18n,
+    texts: texts,
     socket: socket,
     call: call,
     outbox: outbox,
