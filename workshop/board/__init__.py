@@ -46,7 +46,10 @@ register_messages(
 
 def _setup(app):
     from ..ateliers.events import SCENES
-    from . import events  # noqa: F401  (registers the socket events)
+    from . import (
+        events,  # noqa: F401  (registers the socket events)
+        suggest_events,  # noqa: F401  (grouping suggestions)
+    )
 
     SCENES.add("board")
 
@@ -64,7 +67,7 @@ CAPABILITY = Capability(
     console_template="board/console.html",
     projection_template="board/projection.html",
     participant_template="board/participant.html",
-    scripts=["js/board.js"],
+    scripts=["js/board.js", "js/board-suggest.js"],
     styles=["css/board.css"],
     setup=_setup,
     demo=_demo,
