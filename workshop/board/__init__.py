@@ -68,7 +68,7 @@ CAPABILITY = Capability(
     projection_template="board/projection.html",
     participant_template="board/participant.html",
     scripts=["js/board.js", "js/board-suggest.js"],
-    styles=["css/board.css"],
+    styles=["css/board.css", "css/board-suggest.css"],
     setup=_setup,
     demo=_demo,
 )
