@@ -50,6 +50,15 @@ def _no_delay(sock) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+def _was_websocket(environ) -> bool:
+    """Whether this request was a WebSocket upgrade.
+
+    >>> _was_websocket({"HTTP_UPGRADE": "WebSocket"}), _was_websocket({})
+    (True, False)
+    """
+    return environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+
+
 def _handler_options() -> dict:
     from .extensions import ASYNC_MODE
 
@@ -60,6 +69,17 @@ def _handler_options() -> dict:
             def handle(self):
                 _no_delay(self.socket)
                 return super().handle()
+
+            def handle_one_response(self):
+                super().handle_one_response()
+                if _was_websocket(self.environ):
+                    # The WebSocket has ended (its close handshake done on
+                    # the socket the WebSocket library took over): the TCP
+                    # connection ends with it (RFC 6455 §7.1.1). Kept open,
+                    # it was read as a new HTTP request, from the client's
+                    # last frames ("Invalid HTTP method: '\\x88\\x82…'" in
+                    # the log), and the client waited 3 s for its close.
+                    self.close_connection = True
 
         return {"handler_class": Handler}
     from werkzeug.serving import WSGIRequestHandler
