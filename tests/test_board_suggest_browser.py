@@ -37,7 +37,7 @@ def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     atelier = server.create_atelier(title="Bénévolat")
     fac = server.facilitator(atelier)
     assert fac.call("atelier:scene", {"scene": "board"})["ok"]
-    prompt = new_prompt(fac, "Qu’est-ce qui freine le bénévolat ?")
+    prompt = new_prompt(fac, "Qu’est-ce qui freine le bénévolat ?")
     awa = server.participant(atelier, "Awa")
     for text in NOTES:
         assert post(awa, prompt["id"], text)["ok"]
@@ -69,6 +69,13 @@ def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
 
     reunion = groups.nth(names.index("Réunion"))
     reunion.scroll_into_view_if_needed()
+    # Nothing cut or too small in the panel.
+    small = console.evaluate(
+        """() => [...document.querySelectorAll('#board-suggest *')]
+            .filter((n) => n.offsetParent && n.childNodes.length && [...n.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim()))
+            .filter((n) => parseFloat(getComputedStyle(n).fontSize) < 13).map((n) => n.textContent)"""
+    )
+    assert not small, small
     console.screenshot(path=str(SCREENSHOTS / "board-suggest-console-1366.png"))
     reunion.locator(".suggest-name").fill("Les réunions")
     # Move one note out, locally: it joins « Post-it sans groupe ».
@@ -82,13 +89,14 @@ def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     )
     reunion.get_by_role("button", name="Accepter").click()
     expect(console.locator("#board-suggest-undo")).to_contain_text(
-        "2 post-it rangés dans « Les réunions »."
+        "2 post-it rangés dans « Les réunions »."
     )
     # The projector shows the accepted category, with the two notes only.
     expect(proj.locator(".wall-cat", has_text="Les réunions")).to_be_visible()
     group = proj.locator(".wall-group", has=proj.locator(".wall-cat", has_text="Les réunions"))
     expect(group.locator(".wall-note")).to_have_count(2)
     expect(proj.locator(".wall-cat", has_text="Local")).to_have_count(0)
+    proj.screenshot(path=str(SCREENSHOTS / "board-suggest-projector-accepted.png"))
     # Reject another group: nothing is sent.
     local = console.locator(".suggest-group[data-group]").filter(
         has=console.locator("input[value='Local']")
@@ -102,7 +110,6 @@ def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     console.get_by_role("button", name="Annuler cette acceptation").click()
     expect(console.locator("#board-suggest-status")).to_contain_text("Acceptation annulée")
     expect(proj.locator(".wall-cat", has_text="Les réunions")).to_have_count(0)
-    proj.screenshot(path=str(SCREENSHOTS / "board-suggest-projector-after-undo.png"))
     assert not console_errors and not proj_errors, (console_errors, proj_errors)
     console_ctx.close()
     proj_ctx.close()
@@ -112,7 +119,7 @@ def test_too_few_notes_message_in_console(browser, live_server_sqlite):
     server = live_server_sqlite
     atelier = server.create_atelier()
     fac = server.facilitator(atelier)
-    prompt = new_prompt(fac, "Une idée ?")
+    prompt = new_prompt(fac, "Une idée ?")
     awa = server.participant(atelier, "Awa")
     for text in ["Local", "Temps"]:
         post(awa, prompt["id"], text)
@@ -124,5 +131,29 @@ def test_too_few_notes_message_in_console(browser, live_server_sqlite):
         "Trop peu de post-it à regrouper"
     )
     expect(console.locator("#board-suggest-panel")).to_be_hidden()
+    assert not errors, errors
+    ctx.close()
+
+
+def test_panel_fits_a_1024_console(browser, live_server_sqlite):
+    server = live_server_sqlite
+    atelier = server.create_atelier()
+    fac = server.facilitator(atelier)
+    prompt = new_prompt(fac, "Une idée ?")
+    awa = server.participant(atelier, "Awa")
+    for text in NOTES:
+        post(awa, prompt["id"], text)
+    ctx, console, errors = _open(
+        browser,
+        {"viewport": {"width": 1024, "height": 768}, "locale": "fr-FR"},
+        f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}",
+    )
+    console.get_by_role("button", name="Suggérer des regroupements").click()
+    expect(console.locator(".suggest-group[data-group]").first).to_be_visible()
+    width = console.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 1024, width
+    for box in console.locator(".suggest-group").all():
+        b = box.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 1024, b
     assert not errors, errors
     ctx.close()

@@ -68,7 +68,7 @@ def test_suggest_accept_undo(live_server):
     res = ack["data"]
     assert res["accepted"][0]["title"] == "Les réunions" and res["accepted"][0]["created"]
     assert res["moved"] == ids[2:4] and not res["stale"]
-    assert res["message"] == "2 post-it rangés dans « Les réunions »."
+    assert res["message"] == "2 post-it rangés dans « Les réunions »."
     cat_id = res["accepted"][0]["category_id"]
     got = proj.wait_event("board:categories", lambda d: d["prompt_id"] == prompt["id"])
     assert [c["title"] for c in got["categories"]] == ["Les réunions"]
@@ -139,7 +139,7 @@ def test_existing_category_deleted_meanwhile(live_server):
     ack = fac.call("board:suggest:accept", {"prompt_id": prompt["id"], "groups": [payload]})
     assert ack["ok"] and not ack["data"]["accepted"]
     assert ack["data"]["message"] == (
-        "« Local » n’a pas été appliqué : la catégorie choisie n’existe plus."
+        "« Local » n’a pas été appliqué : la catégorie choisie n’existe plus."
     )
 
 
@@ -148,13 +148,13 @@ def test_bad_input_gives_clear_messages(live_server):
     data = _suggest(fac, prompt["id"])
     assert data["notice"] == "too_few" and data["groups"] == []
     assert data["message"].startswith("Trop peu de post-it à regrouper")
-    emoji = new_prompt(fac, "Votre humeur ?")
+    emoji = new_prompt(fac, "Votre humeur ?")
     for t in ["🙂", "🙂", "👍👍", "?!", "..."]:
         post(awa, emoji["id"], t)
     data = _suggest(fac, emoji["id"])
     assert data["notice"] == "no_words" and "émojis" in data["message"]
     assert len(data["duplicates"]) == 1
-    same = new_prompt(fac, "Même chose ?")
+    same = new_prompt(fac, "Même chose ?")
     for _ in range(5):
         post(awa, same["id"], "Manque de temps")
     data = _suggest(fac, same["id"])

@@ -139,9 +139,9 @@
     if (d) li.append(el("span", { class: "suggest-drift", text: d === "gone" ? T.gone : T.changed }));
     if (groupKey !== null) {
       li.append(button("✕", "", () => moveNote(n, groupKey, null),
-        { "aria-label": T.remove + " : « " + n.text.slice(0, 60) + " »", title: T.remove, "data-action": "suggest-remove" }));
+        { "aria-label": T.remove + " : « " + n.text.slice(0, 60) + " »", title: T.remove, "data-action": "suggest-remove" }));
     } else if (state.groups.length) {
-      const sel = el("select", { class: "suggest-add", "aria-label": T.add_to + " « " + n.text.slice(0, 60) + " »" }, [
+      const sel = el("select", { class: "suggest-add", "aria-label": T.add_to + " « " + n.text.slice(0, 60) + " »" }, [
         el("option", { value: "", text: T.add_to }),
         ...state.groups.map((g) => el("option", { value: String(g.key), text: g.title })),
       ]);
@@ -167,7 +167,10 @@
       if (g.categoryId) { g.title = board().store.cats.get(g.categoryId).title; name.value = g.title; }
     });
     card.append(el("div", { class: "suggest-target-row" }, [el("label", { for: targetId, text: T.target }), target]));
-    if (g.keywords.length) card.append(el("p", { class: "hint", text: T.keywords + " " + g.keywords.join(", ") }));
+    // The key words, when the title no longer says them (renamed, or an existing category).
+    const kw = el("p", { class: "hint suggest-keywords", text: T.keywords + " " + g.keywords.join(", "), hidden: g.title === g.label });
+    name.addEventListener("input", () => { kw.hidden = g.title === g.label; });
+    card.append(kw);
     const ul = el("ul", { class: "suggest-notes" });
     g.notes.forEach((n) => ul.append(noteItem(n, g.key)));
     if (!g.notes.length) ul.append(el("li", { class: "hint", text: T.empty_group }));
@@ -211,8 +214,8 @@
       const ul = el("ul", { class: "suggest-notes" });
       dups.forEach((p) => {
         const li = el("li", { class: "suggest-dup" }, [
-          el("span", { class: "suggest-note-text", text: "« " + p.kept.text + " »" }),
-          el("span", { class: "suggest-note-text", text: "« " + p.duplicate.text + " »" }),
+          el("span", { class: "suggest-note-text", text: "« " + p.kept.text + " »" }),
+          el("span", { class: "suggest-note-text", text: "« " + p.duplicate.text + " »" }),
         ]);
         li.append(button(T.merge, "", async () => {
           const ack = await W.call("board:note:merge", { note_id: p.duplicate.id, into_id: p.kept.id });

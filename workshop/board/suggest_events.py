@@ -22,24 +22,24 @@ from .models import BoardNote
 register_messages(
     {
         "suggest_too_few": N_(
-            "Trop peu de post-it à regrouper : il en faut au moins %(min)s sans catégorie."
+            "Trop peu de post-it à regrouper : il en faut au moins %(min)s sans catégorie."
         ),
         "suggest_no_words": N_(
-            "Ces post-it ne contiennent pas de mots (seulement des émojis ou de la ponctuation) : rien à regrouper."
+            "Ces post-it ne contiennent pas de mots (seulement des émojis ou de la ponctuation) : rien à regrouper."
         ),
         "suggest_no_groups": N_(
-            "Aucun rapprochement évident entre ces post-it : rangez-les à la main, ou réessayez quand il y en aura davantage."
+            "Aucun rapprochement évident entre ces post-it : rangez-les à la main, ou réessayez quand il y en aura davantage."
         ),
         "suggest_too_many": N_(
-            "Trop de post-it pour une suggestion (%(max)s au plus) : rangez-en une partie d’abord."
+            "Trop de post-it pour une suggestion (%(max)s au plus) : rangez-en une partie d’abord."
         ),
         "suggest_category_gone": N_(
-            "« %(title)s » n’a pas été appliqué : la catégorie choisie n’existe plus."
+            "« %(title)s » n’a pas été appliqué : la catégorie choisie n’existe plus."
         ),
         "suggest_no_note_left": N_(
-            "« %(title)s » n’a pas été appliqué : tous ses post-it ont changé depuis la suggestion."
+            "« %(title)s » n’a pas été appliqué : tous ses post-it ont changé depuis la suggestion."
         ),
-        "suggest_group_refused": N_("« %(title)s » n’a pas été appliqué : %(why)s"),
+        "suggest_group_refused": N_("« %(title)s » n’a pas été appliqué : %(why)s"),
     }
 )
 
@@ -59,8 +59,8 @@ def _suggest_message(result: dict, locale: str) -> str:
     with force_locale(locale):
         groups, alone = len(result["groups"]), len(result["unplaced"])
         text = ngettext(
-            "%(num)d groupe suggéré : rien ne change sur le mur tant que vous ne l’acceptez pas.",
-            "%(num)d groupes suggérés : rien ne change sur le mur tant que vous ne les acceptez pas.",
+            "%(num)d groupe suggéré : rien ne change sur le mur tant que vous ne l’acceptez pas.",
+            "%(num)d groupes suggérés : rien ne change sur le mur tant que vous ne les acceptez pas.",
             groups,
         )
         if alone:
@@ -74,8 +74,8 @@ def _suggest_message(result: dict, locale: str) -> str:
 
 def _stale_sentence(count: int) -> str:
     return ngettext(
-        "%(num)d post-it a changé depuis la suggestion (modifié, supprimé ou déplacé) : il reste où il est.",
-        "%(num)d post-it ont changé depuis la suggestion (modifiés, supprimés ou déplacés) : ils restent où ils sont.",
+        "%(num)d post-it a changé depuis la suggestion (modifié, supprimé ou déplacé) : il reste où il est.",
+        "%(num)d post-it ont changé depuis la suggestion (modifiés, supprimés ou déplacés) : ils restent où ils sont.",
         count,
     )
 
@@ -86,8 +86,8 @@ def _accept_message(result: dict, locale: str) -> str:
         for a in result["accepted"]:
             parts.append(
                 ngettext(
-                    "%(num)d post-it rangé dans « %(title)s ».",
-                    "%(num)d post-it rangés dans « %(title)s ».",
+                    "%(num)d post-it rangé dans « %(title)s ».",
+                    "%(num)d post-it rangés dans « %(title)s ».",
                     len(a["note_ids"]),
                     title=a["title"],
                 )
@@ -112,15 +112,15 @@ def _accept_message(result: dict, locale: str) -> str:
 def _undo_message(result: dict, locale: str) -> str:
     with force_locale(locale):
         text = ngettext(
-            "Acceptation annulée : %(num)d post-it remis dans « Sans catégorie ».",
-            "Acceptation annulée : %(num)d post-it remis dans « Sans catégorie ».",
+            "Acceptation annulée : %(num)d post-it remis dans « Sans catégorie ».",
+            "Acceptation annulée : %(num)d post-it remis dans « Sans catégorie ».",
             len(result["moved"]),
         )
         if result["stale"]:
             text += " " + _stale_sentence(len(result["stale"]))
         if result["kept_categories"]:
             text += " " + gettext(
-                "Une catégorie créée a été gardée : d’autres post-it y ont été rangés depuis."
+                "Une catégorie créée a été gardée : d’autres post-it y ont été rangés depuis."
             )
         return text
 
