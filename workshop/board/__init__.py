@@ -50,6 +50,9 @@ def _setup(app):
         events,  # noqa: F401  (registers the socket events)
         suggest_events,  # noqa: F401  (grouping suggestions)
     )
+    from .activities import register
+
+    register()  # its activity types in the déroulé
 
     SCENES.add("board")
 

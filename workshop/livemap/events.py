@@ -16,7 +16,7 @@ def projector_view(s, atelier) -> dict:
     view = service.public_view(s, atelier)
     st = service.get_settings(s, atelier)
     m = service.build_actor_map(s, atelier)
-    view["analysis"] = render.analysis(atelier.id, st.version, m)
+    view["analysis"] = render.analysis(atelier.id, st.version, m, atelier.locale)
     key = None
     if st.highlight_id:
         key = next((a["key"] for a in view["actors"] if a["id"] == st.highlight_id), None)
