@@ -10,7 +10,7 @@
   const W = window.Workshop;
   const i18nEl = document.getElementById("codev-i18n");
   if (!W || !i18nEl) return;
-  const T = JSON.parse(i18nEl.textContent);
+  const T = W.texts("codev-i18n"); // updated in place when the language changes
   const el = W.el;
   const role = W.role;
 
@@ -297,7 +297,7 @@
     if (finished && myRole === "porteur") can = ["retain", "action_plan"];
     const cando = document.getElementById("codev-cando");
     if (running || finished) {
-      cando.textContent = can.length ? T.you_can + " " + can.map((a) => T.actions[a]).join(" ; ")
+      cando.textContent = can.length ? T.you_can + " " + can.map((a) => T.actions[a]).join(" · ")
         : (step && step.porteur_listens && myRole === "porteur" ? T.porteur_listens : T.you_listen);
     } else cando.textContent = "";
     document.body.dataset.codevStep = running && step ? step.key : t.status;
@@ -607,8 +607,8 @@
     }
     const qs = det.items.filter((i) => i.kind === "question").length;
     const ps = det.items.filter((i) => i.kind === "proposal").length;
-    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: T.subject + " : " + det.texts.subject }));
-    body.push(el("p", { class: "hint", text: T.questions + " : " + qs + " · " + T.proposals + " : " + ps }));
+    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: W.labelled(T.subject, det.texts.subject) }));
+    body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
     const base = document.getElementById("codev-console").dataset.consoleBase + "/" + g.id + "/summary.";
     const close = el("button", { type: "button", class: "btn small", text: g.closed ? T.reopen : T.close });
     close.addEventListener("click", async () => showErr(errBox, await W.call("codev:group:update", { group_id: g.id, closed: !g.closed })));
@@ -679,7 +679,7 @@
     document.getElementById("codev-focus-step-of").textContent = running && tpl ? fmt(T.step_of, { n: g.timer.step_index + 1, total: tpl.steps.length }) : "";
     document.getElementById("codev-focus-step").textContent = running && step ? step.name : T.status[g.timer.status];
     document.getElementById("codev-focus-instruction").textContent = running && step ? step.instruction : "";
-    document.getElementById("codev-focus-subject").textContent = det.texts && det.texts.subject ? T.subject + " : " + det.texts.subject : "";
+    document.getElementById("codev-focus-subject").textContent = det.texts && det.texts.subject ? W.labelled(T.subject, det.texts.subject) : "";
     document.getElementById("codev-focus-timer").dataset.group = g.id;
     // what the step allows to show: questions in clarification, proposals from the proposal step on
     let kind = null;

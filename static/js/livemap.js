@@ -6,7 +6,7 @@
   if (!W) return;
   const i18nEl = document.getElementById("livemap-i18n");
   if (!i18nEl) return;
-  const T = JSON.parse(i18nEl.textContent);
+  const T = W.texts("livemap-i18n"); // updated in place when the language changes
   const el = W.el;
   function countsText(actors, contributions, links) {
     return [W.plural(actors, T.n_actors), W.plural(contributions, T.n_contributions), W.plural(links, T.n_links)].join(" · ");
@@ -77,7 +77,7 @@
       const rows = [];
       const state = (item) => (item.status === "validated" ? T.on_map : T.pending);
       mine.actors.forEach((a) => rows.push([a.name, state(a), "actor", a.id]));
-      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + (T.stage_short[c.stage] || c.stage) + " : " + c.text, state(c), "contribution", c.id]));
+      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + W.labelled(T.stage_short[c.stage] || c.stage, c.text), state(c), "contribution", c.id]));
       mine.links.forEach((l) => rows.push([(names.get(l.source_id) || "?") + " → " + (names.get(l.target_id) || "?") + " (" + linkLabel(l.kind) + ")", state(l), "link", l.id]));
       W.outbox.items().filter((it) => it.event.startsWith("livemap:")).forEach((it) => {
         const p = it.payload;
@@ -426,7 +426,7 @@
       box.replaceChildren(
         el("h2", { text: T.coverage }), bars,
         el("h2", { text: T.broken }), list(a.broken),
-        el("h2", { text: T.suggestions }), list(a.suggestions.map((s) => s.source + " ↔ " + s.target + " : " + s.reason)),
+        el("h2", { text: T.suggestions }), list(a.suggestions.map((s) => W.labelled(s.source + " ↔ " + s.target, s.reason))),
         el("div", { class: "lm-paras" }, a.paragraphs.map((p) => el("p", { text: p }))),
       );
     }
