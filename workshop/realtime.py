@@ -181,8 +181,8 @@ def _payload_size(payload) -> int:
         return MAX_SOCKET_MESSAGE + 1
 
 
-def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
-    """Register a client event handler ``fn(ctx, args) -> ack data``.
+def event(name: str):
+    """Register the handler ``fn(ctx, args) -> ack data`` of a declared client event.
 
     The event's declaration (``workshop.domain.contracts.declare``) gives who
     may send it, whether it writes (a participant's writes are refused once
@@ -192,22 +192,19 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
     types, missing fields, out-of-range numbers and oversized strings are
     refused before the handler runs, with nothing changed.
 
-    An event without declaration (``roles``/``writes`` given here) receives
-    the raw payload dict: kept only while events move to declarations.
+    Every event is declared (``workshop/domain/declared/``): registering a
+    handler for an undeclared name is a programming error.
     """
     contract = CONTRACTS.get(name)
-    if contract is not None:
-        roles, writes = contract.roles, contract.writes
-        doc = doc or contract.doc
-    else:
-        roles = tuple(roles or ("facilitator",))
-        writes = True if writes is None else writes
+    if contract is None:
+        raise LookupError(f"event {name!r} has no declaration in workshop/domain/declared/")
+    roles, writes = contract.roles, contract.writes
 
     def decorator(fn):
         EVENTS[name] = {
-            "roles": tuple(roles),
+            "roles": roles,
             "writes": writes,
-            "doc": doc or fn.__doc__,
+            "doc": contract.doc or fn.__doc__,
             "contract": contract,
         }
 
@@ -226,8 +223,7 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
                     raise DomainError("invalid_payload")
                 if _payload_size(payload) > MAX_SOCKET_MESSAGE:
                     raise DomainError("payload_too_large")
-                if contract is not None:
-                    payload = contract.parse(payload)
+                args = contract.parse(payload)
                 if (
                     writes
                     and identity.role == "participant"
@@ -245,7 +241,7 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
                         # queued writers must not use up the pool.
                         s.commit()
                     with db.write_lock() if writes else nullcontext():
-                        result = fn(ctx, payload)
+                        result = fn(ctx, args)
                         s.commit()
                 ctx.flush()
                 return {"ok": True, "data": result}

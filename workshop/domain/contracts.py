@@ -42,6 +42,21 @@ from dataclasses import dataclass, field
 
 from .errors import DomainError
 
+
+class _Unchanged:
+    """The default of a service's keyword argument that an update leaves as
+    it is (the client did not send the field): ``None`` may be a value."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "UNCHANGED"
+
+    def __bool__(self):
+        return False
+
+
+UNCHANGED = _Unchanged()
 MISSING = object()
 ID_MAX = 2**53
 # The one rule for the ids that phones make for what they send (a UUID, or
@@ -126,18 +141,29 @@ class Id(Field):
 
 
 class Int(Field):
-    """An integer within ``low..high`` (not a boolean, not a float)."""
+    """An integer within ``low..high`` (not a boolean, not a float).
+
+    ``code``: the error code of a value out of range (with ``min`` and
+    ``max``), when the capability has a message of its own for it.
+
+    >>> Int(1, 20, code="invalid_dots").check(21, "dots")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: invalid_dots
+    """
 
     kind = "entier"
 
-    def __init__(self, low: int, high: int, **kw):
+    def __init__(self, low: int, high: int, *, code: str | None = None, **kw):
         super().__init__(**kw)
-        self.low, self.high = low, high
+        self.low, self.high, self.code = low, high, code
 
     def check(self, value, name):
         if not _is_int(value):
             _refuse(name, "type")
         if not self.low <= value <= self.high:
+            if self.code:
+                raise DomainError(self.code, field=name, min=self.low, max=self.high)
             _refuse(name, "range", min=self.low, max=self.high)
         return value
 
@@ -176,20 +202,35 @@ class Str(Field):
     Cleaning (trimming, empty texts, control characters) stays with the
     domain rule of each text, which knows its own message; this only bounds
     the shape. ``pattern``: a regular expression the whole string must match.
+    ``too_long``: the error code of a string over ``max_length`` (default
+    ``text_too_long``, with ``max``).
+
+    >>> Str(5).check("x" * 6, "title")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: text_too_long
     """
 
     kind = "texte"
 
-    def __init__(self, max_length: int, *, pattern: str | None = None, **kw):
+    def __init__(
+        self,
+        max_length: int,
+        *,
+        pattern: str | None = None,
+        too_long: str = "text_too_long",
+        **kw,
+    ):
         super().__init__(**kw)
         self.max_length = max_length
         self.pattern = re.compile(pattern) if pattern else None
+        self.too_long = too_long
 
     def check(self, value, name):
         if not isinstance(value, str):
             _refuse(name, "type")
         if len(value) > self.max_length:
-            raise DomainError("text_too_long", field=name, max=self.max_length, length=len(value))
+            raise DomainError(self.too_long, field=name, max=self.max_length, length=len(value))
         if _has_surrogate(value):
             raise DomainError("text_control_chars", field=name)
         if self.pattern is not None and not self.pattern.fullmatch(value):
