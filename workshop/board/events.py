@@ -122,7 +122,9 @@ def note_create(ctx, args):
     # Keep the prompt referenced: the session only holds loaded rows weakly,
     # and fetching it again after the insert would cost one more query.
     prompt = ctx.session.get(BoardPrompt, args.prompt_id)
-    note, created = service.create_note(ctx.session, ctx.atelier, participant, prompt=prompt, **args)
+    note, created = service.create_note(
+        ctx.session, ctx.atelier, participant, prompt=prompt, **args
+    )
     count = service.merged_count(ctx.session, note) if not created else 0
     if created:
         if prompt is None or prompt.id != note.prompt_id:

@@ -188,9 +188,7 @@ def rename_category(s: Session, atelier: Atelier, category_id: int, title: str) 
     return cat
 
 
-def delete_category(
-    s: Session, atelier: Atelier, category_id: int
-) -> tuple[int, list[BoardNote]]:
+def delete_category(s: Session, atelier: Atelier, category_id: int) -> tuple[int, list[BoardNote]]:
     """Delete a category; its notes go back to "uncategorised"."""
     cat = get_category(s, atelier, category_id)
     notes = list(s.scalars(select(BoardNote).where(BoardNote.category_id == cat.id)))

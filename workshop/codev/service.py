@@ -474,9 +474,7 @@ def control_timer(
 
 def find_by_client_id(s: Session, atelier: Atelier, client_id: str, actor_pid: int):
     """The item stored with this client id (by this participant), or None."""
-    return find_once(
-        s, CodevItem.__table__, atelier.id, client_id, {"participant_id": actor_pid}
-    )
+    return find_once(s, CodevItem.__table__, atelier.id, client_id, {"participant_id": actor_pid})
 
 
 def write(
