@@ -13,7 +13,7 @@ Figures are independent objects: rendering is safe in a threaded server.
 ... )
 >>> fig = render_figure(m, title="Essai", date="2024-03-01")
 >>> [t.get_text() for t in fig.texts][:2]
-['Essai', "Cartographie des acteurs par étape de la stratégie d'impact collectif"]
+['Essai', 'Cartographie des acteurs par étape de la stratégie d’impact collectif']
 """
 
 from __future__ import annotations
@@ -31,12 +31,23 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
 from .glyphs import MapCanvasAgg
+from .i18n import check_lang, ntr, stage_label, tr
+from .i18n import kind_label as _i18n_kind_label
 from .layout import CARD_PAD, MapLayout, network_layout, stage_layout, text_settings
 from .model import LINK_KINDS, ActorMap
 from .routing import route_stage_links
-from .stages import STAGE_COLORS, STAGE_LABELS, STAGES
+from .stages import STAGE_COLORS, STAGES
 
-__all__ = ["render_figure", "draw_map", "figure_bytes", "PAPER_SIZES", "LINK_STYLES"]
+__all__ = [
+    "render_figure",
+    "draw_map",
+    "figure_bytes",
+    "kind_colours",
+    "KIND_ORDER",
+    "KIND_COLOURS",
+    "PAPER_SIZES",
+    "LINK_STYLES",
+]
 
 #: Paper sizes (landscape), in inches.
 PAPER_SIZES: dict[str, tuple[float, float]] = {
@@ -57,27 +68,40 @@ LINK_STYLES: dict[str, dict] = {
 }
 _OTHER_LINK_COLORS = ("#8D6E63", "#00838F", "#AD1457", "#558B2F", "#4E342E", "#37474F")
 
-_KIND_FILLS = (
-    ("#FDE3C8", "#B35C00"),
-    ("#D6E6F5", "#1F5A8C"),
-    ("#DCEFD8", "#2E7D32"),
-    ("#EEDCEB", "#7B3F76"),
-    ("#FFF1C2", "#8A6D00"),
-    ("#D5ECEE", "#00696F"),
-    ("#F7D5D5", "#A12C2C"),
-    ("#E4E4E4", "#555555"),
+#: Actor types in the fixed order of the legends. Each type keeps its colour
+#: (fill, edge) whatever the map holds, so that colours never change while
+#: the room watches and are the same in every export.
+KIND_ORDER: tuple[str, ...] = (
+    "association",
+    "collectivite",
+    "reseau",
+    "fondation",
+    "financeur",
+    "service_public",
+    "entreprise",
+    "autre",
 )
-_KIND_LABELS = {
-    "collectivite": "Collectivité",
-    "reseau": "Réseau",
-    "association": "Association",
-    "fondation": "Fondation",
-    "financeur": "Financeur",
-    "service_public": "Service public",
-    "entreprise": "Entreprise",
-    "autre": "Autre",
-    "": "Type non renseigné",
+KIND_COLOURS: dict[str, tuple[str, str]] = {
+    "association": ("#FDE3C8", "#B35C00"),
+    "collectivite": ("#D6E6F5", "#1F5A8C"),
+    "reseau": ("#DCEFD8", "#2E7D32"),
+    "fondation": ("#EEDCEB", "#7B3F76"),
+    "financeur": ("#FFF1C2", "#8A6D00"),
+    "service_public": ("#D5ECEE", "#00696F"),
+    "entreprise": ("#F7D5D5", "#A12C2C"),
+    "autre": ("#EADFD6", "#6D4C41"),
+    "": ("#E4E4E4", "#555555"),
 }
+#: Colours of free-text types, chosen by the type's name (a stable hash).
+_FREE_KIND_COLOURS = (
+    ("#E3E8C8", "#5B6B00"),
+    ("#DAD6F2", "#3F3A8C"),
+    ("#F5DDE9", "#8C2D5C"),
+    ("#D2EBE3", "#2F6B55"),
+    ("#F2E2C9", "#7A5200"),
+    ("#DCE3EA", "#3D5366"),
+)
+_KIND_LEGEND_MAX = 9
 _STAGE_FILLS = {
     "declencher": ("#FBDDB0", "#B86E00"),
     "organiser": ("#C5DDF0", "#005A8C"),
@@ -101,8 +125,8 @@ def _pretty_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _kind_label(kind: str) -> str:
-    return _KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+def _kind_label(kind: str, lang: str = "fr") -> str:
+    return _i18n_kind_label(kind, lang)
 
 
 def _link_style(kind: str, others: list[str]) -> dict:
@@ -117,8 +141,8 @@ def _link_style(kind: str, others: list[str]) -> dict:
     }
 
 
-def _link_label(kind: str) -> str:
-    return LINK_KINDS.get(kind, kind or "non précisé")
+def _link_label(kind: str, lang: str = "fr") -> str:
+    return tr(LINK_KINDS[kind], lang) if kind in LINK_KINDS else kind or tr("non précisé", lang)
 
 
 def _parse_date(date) -> datetime.date:
@@ -131,15 +155,33 @@ def _parse_date(date) -> datetime.date:
     return datetime.date.fromisoformat(str(date))
 
 
+def kind_colours(kind: str) -> tuple[str, str]:
+    """Fill and edge colours of an actor type: fixed for the types of
+    :data:`KIND_ORDER`, chosen by name for the others (never by frequency).
+
+    >>> kind_colours("association"), kind_colours("")
+    (('#FDE3C8', '#B35C00'), ('#E4E4E4', '#555555'))
+    >>> kind_colours("syndicat") == kind_colours("syndicat")
+    True
+    """
+    import zlib
+
+    kind = kind or ""
+    if kind in KIND_COLOURS:
+        return KIND_COLOURS[kind]
+    return _FREE_KIND_COLOURS[zlib.crc32(kind.encode("utf-8")) % len(_FREE_KIND_COLOURS)]
+
+
 def _kind_palette(m: ActorMap) -> tuple[dict[str, tuple[str, str]], list[str]]:
-    counts: dict[str, int] = {}
-    for _, kind in m.graph.nodes(data="kind"):
-        counts[kind or ""] = counts.get(kind or "", 0) + 1
-    kinds = sorted(counts, key=lambda k: (k == "", -counts[k], k))
-    palette = {}
-    for i, k in enumerate(kinds):
-        palette[k] = _KIND_FILLS[min(i, len(_KIND_FILLS) - 1)] if k else _KIND_FILLS[-1]
-    shown = kinds[: len(_KIND_FILLS) - 1] + (["…"] if len(kinds) >= len(_KIND_FILLS) else [])
+    """Colours of the types present on ``m`` and the types listed in the legend
+    (the fixed order first, then the other types alphabetically, "" last)."""
+    present = {kind or "" for _, kind in m.graph.nodes(data="kind")}
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    kinds = sorted(present, key=lambda k: (k == "", rank.get(k, len(rank)), k))
+    palette = {k: kind_colours(k) for k in kinds}
+    shown = kinds
+    if len(kinds) > _KIND_LEGEND_MAX:
+        shown = kinds[: _KIND_LEGEND_MAX - 1] + ["…"]
     return palette, shown
 
 
@@ -177,6 +219,7 @@ def render_figure(
     highlight: list[str] | None = None,
     dpi: float = 200,
     source: str | None = None,
+    lang: str = "fr",
 ) -> Figure:
     """Draw ``m`` on a new print-ready figure.
 
@@ -204,6 +247,9 @@ def render_figure(
     source : str, optional
         Where the data come from, for the caption (e.g. "atelier de
         Mulhouse, juin 2024"); defaults to the name of the input files.
+    lang : {"fr", "en"}
+        Language of the subtitle, column headers, legends and caption (see
+        :mod:`maps.i18n`); the title, when given, is used as is.
 
     Returns
     -------
@@ -213,6 +259,7 @@ def render_figure(
         raise ValueError(f"disposition inconnue : {layout!r} (stages ou network)")
     if paper not in PAPER_SIZES:
         raise ValueError(f"format de papier inconnu : {paper!r} (a4, a3 ou screen)")
+    check_lang(lang)
     colour_by = colour_by or ("kind" if layout == "stages" else "stage")
     fw, fh = PAPER_SIZES[paper]
     fig = Figure(figsize=(fw, fh), dpi=dpi)
@@ -229,10 +276,14 @@ def render_figure(
     if layout == "stages":
         lay = stage_layout(m, area[2], area[3], max_labels=60 if paper == "a3" else 40)
     else:
-        lay = network_layout(m, area[2], area[3], seed=seed, max_labels=60 if paper == "a3" else 40)
+        lay = network_layout(
+            m, area[2], area[3], seed=seed, max_labels=60 if paper == "a3" else 40, lang=lang
+        )
 
     title = title or (
-        "Cartographie des acteurs" + (f" : {_pretty_name(m.source)}" if m.source else "")
+        tr("Cartographie des acteurs\u00a0: {name}", lang, name=_pretty_name(m.source))
+        if m.source
+        else tr("Cartographie des acteurs", lang)
     )
     fig.text(
         margin / W,
@@ -244,10 +295,11 @@ def render_figure(
         color="#222222",
         va="baseline",
     )
-    subtitle = (
-        "Cartographie des acteurs par étape de la stratégie d'impact collectif"
+    subtitle = tr(
+        "Cartographie des acteurs par étape de la stratégie d’impact collectif"
         if layout == "stages"
-        else "Réseau des coopérations entre acteurs (disposition par forces)"
+        else "Réseau des coopérations entre acteurs (disposition par forces)",
+        lang,
     )
     fig.text(margin / W, 1 - 47 / H, subtitle, fontsize=10, color="#555555", va="baseline")
 
@@ -260,7 +312,9 @@ def render_figure(
         return _STAGE_FILLS[_stage_category(m, actor, stage, layout)]
 
     if layout == "stages":
-        _draw_columns(ax, lay)
+        _draw_columns(ax, lay, lang)
+    elif lay.band:
+        _draw_loose_band(ax, lay, lang)
     link_kinds = _draw_links(ax, m, lay, highlight)
     if lay.mode == "cards":
         _draw_cards(ax, m, lay, colours, highlight)
@@ -273,22 +327,24 @@ def render_figure(
     if colour_by == "kind":
         kind_handles = [
             Patch(
-                facecolor=palette.get(k, _KIND_FILLS[-1])[0],
-                edgecolor=palette.get(k, _KIND_FILLS[-1])[1],
-                label=_kind_label(k) if k != "…" else "autres types",
+                facecolor=palette.get(k, KIND_COLOURS[""])[0],
+                edgecolor=palette.get(k, KIND_COLOURS[""])[1],
+                label=_kind_label(k, lang) if k != "…" else tr("autres types", lang),
             )
             for k in kinds_shown
         ]
-        handles.append(("Types d'acteurs", kind_handles, 4 if len(kind_handles) > 6 else 3))
+        handles.append(
+            (tr("Types d’acteurs", lang), kind_handles, 4 if len(kind_handles) > 6 else 3)
+        )
     else:
         cats = list(STAGES) + (["multi"] if layout == "network" else []) + [None]
-        labels = {s: STAGE_LABELS[s].split(" la ")[0].split(" l'")[0] for s in STAGES}
-        labels.update({"multi": _MULTI_LABEL, None: _NOSTAGE_LABEL})
+        labels = {s: stage_label(s, lang, "short") for s in STAGES}
+        labels.update({"multi": tr(_MULTI_LABEL, lang), None: tr(_NOSTAGE_LABEL, lang)})
         stage_handles = [
             Patch(facecolor=_STAGE_FILLS[c][0], edgecolor=_STAGE_FILLS[c][1], label=labels[c])
             for c in cats
         ]
-        handles.append(("Étapes", stage_handles, 3))
+        handles.append((tr("Étapes", lang), stage_handles, 3))
     others = sorted(k for k in link_kinds if k not in LINK_STYLES)
     link_handles = [
         Line2D(
@@ -300,12 +356,12 @@ def render_figure(
             marker=">" if _link_style(k, others)["arrow"] and lay.mode == "cards" else None,
             markersize=4,
             markevery=[1],
-            label=_link_label(k),
+            label=_link_label(k, lang),
         )
         for k in sorted(link_kinds, key=lambda k: (k not in LINK_STYLES, k))
     ]
     if link_handles:
-        handles.append(("Liens", link_handles, 3))
+        handles.append((tr("Liens", lang), link_handles, 3))
     notes = []
     if (
         layout == "stages"
@@ -319,7 +375,7 @@ def render_figure(
                 color="#C8C8C8",
                 lw=5,
                 solid_capstyle="round",
-                label="même acteur présent à plusieurs étapes",
+                label=tr("même acteur présent à plusieurs étapes", lang),
             )
         )
     if lay.mode == "dots":
@@ -331,16 +387,25 @@ def render_figure(
                 marker="o",
                 color="#888888",
                 markersize=3,
-                label=f"seuls les {len(lay.labels)} acteurs les plus reliés sont "
-                f"nommés (sur {m.n_actors})",
+                label=tr(
+                    "seuls les {shown} acteurs les plus reliés sont nommés (sur {total})",
+                    lang,
+                    shown=len(lay.labels),
+                    total=m.n_actors,
+                ),
             )
         )
     if highlight:
         notes.append(
-            Patch(facecolor="white", edgecolor="#D62728", lw=2, label="chaîne mise en évidence")
+            Patch(
+                facecolor="white",
+                edgecolor="#D62728",
+                lw=2,
+                label=tr("chaîne mise en évidence", lang),
+            )
         )
     if notes:
-        handles.append(("Repères", notes, 1))
+        handles.append((tr("Repères", lang), notes, 1))
     x = margin
     with text_settings():
         for name, hs, ncol in handles:
@@ -363,18 +428,24 @@ def render_figure(
             x += leg.get_window_extent(renderer).width * 72 / fig.dpi + 26
     day = _parse_date(date if date is not None else m.date)
     if source:
-        parts = [f"Source : {source}"]
+        parts = [tr("Source\u00a0: {source}", lang, source=source)]
+    elif m.source and m.source_files:
+        parts = [tr("Source\u00a0: fichiers «\u00a0{source}\u00a0»", lang, source=m.source)]
     elif m.source:
-        parts = [f"Source : fichiers « {m.source} »"]
+        parts = [tr("Source\u00a0: {source}", lang, source=m.source)]
     else:
-        parts = ["Source : données saisies"]
-    from .analysis import _plural
-
+        parts = [tr("Source\u00a0: données saisies", lang)]
     parts.append(
-        f"{_plural(m.n_actors, 'acteur')}, {_plural(m.n_contributions, 'contribution')}, "
-        f"{_plural(m.n_links, 'lien')}"
+        ", ".join(
+            [
+                ntr("{n} acteur", "{n} acteurs", m.n_actors, lang),
+                ntr("{n} contribution", "{n} contributions", m.n_contributions, lang),
+                ntr("{n} lien", "{n} liens", m.n_links, lang),
+            ]
+        )
     )
-    parts.append(f"données du {day.strftime('%d/%m/%Y')}")
+    shown_day = day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+    parts.append(tr("données du {date}", lang, date=shown_day))
     fig.text(
         margin / W,
         10 / H,
@@ -387,7 +458,7 @@ def render_figure(
     return fig
 
 
-def _draw_columns(ax, lay: MapLayout) -> None:
+def _draw_columns(ax, lay: MapLayout, lang: str = "fr") -> None:
     bottom = lay.band[1] + 6 if lay.band else 0.0
     for i, (stage, x0, x1) in enumerate(lay.columns):
         color = STAGE_COLORS[stage]
@@ -416,7 +487,7 @@ def _draw_columns(ax, lay: MapLayout) -> None:
         ax.text(
             (x0 + x1) / 2,
             lay.height - 12,
-            f"{i + 1}. {STAGE_LABELS[stage]}",
+            f"{i + 1}. {stage_label(stage, lang)}",
             ha="center",
             va="center",
             fontsize=9.5,
@@ -452,7 +523,7 @@ def _draw_columns(ax, lay: MapLayout) -> None:
             10,
             # cards mode: at the bottom, where no link runs
             b0 + 9 if lay.mode == "cards" else b1 - 10,
-            "Sans étape renseignée",
+            tr("Sans étape renseignée", lang),
             ha="left",
             va="center",
             fontsize=8,
@@ -460,6 +531,33 @@ def _draw_columns(ax, lay: MapLayout) -> None:
             color="#555555",
             zorder=1,
         )
+
+
+def _draw_loose_band(ax, lay: MapLayout, lang: str = "fr") -> None:
+    """The band of the network layout holding the actors without any link."""
+    b0, b1 = lay.band
+    ax.add_artist(
+        Rectangle(
+            (3, b0),
+            lay.width - 6,
+            b1 - b0,
+            facecolor="#9E9E9E",
+            alpha=0.10,
+            edgecolor="none",
+            zorder=0,
+        )
+    )
+    ax.text(
+        10,
+        b1 - 7,
+        tr("Sans lien avec les autres acteurs", lang),
+        ha="left",
+        va="center",
+        fontsize=8,
+        style="italic",
+        color="#555555",
+        zorder=1,
+    )
 
 
 def _draw_links(ax, m: ActorMap, lay: MapLayout, highlight: set) -> list[str]:

@@ -332,7 +332,9 @@ def read_map(path: str | os.PathLike, *, lenient: bool = False) -> ActorMap:
         raise MapInputError("fichier ou dossier introuvable", file=path.name)
     if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
         tables = read_workbook_tables(path)
-        return build_map(tables, lenient=lenient, source=path.stem, date=_newest_date([path]))
+        return build_map(
+            tables, lenient=lenient, source=path.stem, date=_newest_date([path]), source_files=True
+        )
     if path.is_file() and path.suffix.lower() == ".csv":
         path = path.parent
     if not path.is_dir():
@@ -355,7 +357,11 @@ def read_map(path: str | os.PathLike, *, lenient: bool = False) -> ActorMap:
     for kind, file in found.items():
         tables[kind] = read_csv_table(file)
     return build_map(
-        tables, lenient=lenient, source=path.name, date=_newest_date(list(found.values()))
+        tables,
+        lenient=lenient,
+        source=path.name,
+        date=_newest_date(list(found.values())),
+        source_files=True,
     )
 
 

@@ -42,8 +42,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .i18n import stage_label
 from .model import ActorMap
-from .stages import STAGE_SHORT_LABELS, STAGES
+from .stages import STAGES
 
 __all__ = [
     "Card",
@@ -644,6 +645,26 @@ def _remove_overlaps(xy: np.ndarray, wh: np.ndarray, width: float, height: float
     return False
 
 
+#: Room for the caption at the top of a band of actors, in points.
+_BAND_HEAD = 14.0
+
+
+def _place_band(xy, band_lines, sizes, nodes, width, band_h) -> tuple[float, float]:
+    """Put the actors of ``band_lines`` in rows at the bottom (in ``xy``); the band's extent."""
+    index = {a: i for i, a in enumerate(nodes)}
+    y = band_h - _BAND_HEAD - _GAP
+    for ln in band_lines:
+        h = max(sizes[a][1] for a in ln)
+        line_w = sum(sizes[a][0] for a in ln) + 2 * _GAP * (len(ln) - 1)
+        x = (width - line_w) / 2
+        for a in ln:
+            w = sizes[a][0]
+            xy[index[a]] = (x + w / 2, y - h / 2)
+            x += w + 2 * _GAP
+        y -= h + _GAP
+    return (0.0, band_h)
+
+
 def _snap_to_grid(target, wh, width, height, g, nodes):
     """Move each card to the free grid cell nearest to its target; None if too few cells."""
     cell_w = float(wh[:, 0].max()) + _GAP
@@ -674,6 +695,7 @@ def network_layout(
     seed: int = 42,
     label_all_max: int = LABEL_ALL_MAX,
     max_labels: int = 40,
+    lang: str = "fr",
 ) -> MapLayout:
     """Force-directed layout of ``m`` on a ``width`` x ``height`` points area.
 
@@ -689,36 +711,61 @@ def network_layout(
     ('cards', 4)
     """
     g = m.cooperation_graph()
-    pos = _positions(g, seed)
-    nodes = list(g)
-    raw = np.array([pos[v] for v in nodes], dtype=float).reshape(-1, 2)
-    if len(nodes):
+    # actors without any link go in a band at the bottom: left to the force
+    # layout, they would be thrown to a corner and squeeze the others
+    loose = [v for v in g if g.degree(v) == 0] if g.number_of_edges() else []
+    linked = [v for v in g if v not in set(loose)]
+    pos = _positions(g.subgraph(linked), seed)
+    nodes = linked + loose
+    raw = np.array([pos[v] for v in linked], dtype=float).reshape(-1, 2)
+    if len(linked):
         raw -= raw.min(axis=0)
         raw /= np.maximum(raw.max(axis=0), 1e-9)
     occ = {a: [(a, None)] for a in nodes}
+    n_linked = len(linked)
     if len(nodes) <= label_all_max:
         xy = np.zeros((len(nodes), 2))
+        band = None
         for fontsize in _FONT_SIZES:
             lines = {a: wrap_label(m.name(a), 15 * fontsize, fontsize, max_lines=4) for a in nodes}
             for a in nodes:
                 stages = m.graph.nodes[a]["stages"]
                 if len(stages) > 1:
-                    lines[a] = [*lines[a], " · ".join(STAGE_SHORT_LABELS[s] for s in stages)]
+                    lines[a] = [
+                        *lines[a],
+                        " · ".join(stage_label(s, lang, "short") for s in stages),
+                    ]
             wh = np.array([_card_size(lines[a], fontsize) for a in nodes]).reshape(-1, 2)
             area = float((wh[:, 0] * wh[:, 1]).sum())
             if area > 0.35 * width * height and fontsize > _FONT_SIZES[-1]:
                 continue
-            mx = wh[:, 0].max(initial=0) / 2 + 4
-            my = wh[:, 1].max(initial=0) / 2 + 4
+            sizes = {a: tuple(wh[i]) for i, a in enumerate(nodes)}
+            band_lines = _flow(loose, sizes, width - 8.0, _GAP) if loose else []
+            band_h = 0.0
+            if band_lines:
+                band_h = _BAND_HEAD + sum(max(sizes[a][1] for a in ln) for ln in band_lines)
+                band_h += _GAP * (len(band_lines) + 1)
+                if band_h > 0.4 * height and fontsize > _FONT_SIZES[-1]:
+                    continue
+            lift = band_h + (_GAP if band_h else 0.0)
+            main_h = height - lift
+            sub = wh[:n_linked]
+            mx = sub[:, 0].max(initial=0) / 2 + 4
+            my = sub[:, 1].max(initial=0) / 2 + 4
             target = np.stack(
-                [mx + raw[:, 0] * (width - 2 * mx), my + raw[:, 1] * (height - 2 * my)], axis=1
-            )
-            xy = target.copy()
-            if _remove_overlaps(xy, wh, width, height):
-                break
-            snapped = _snap_to_grid(target, wh, width, height, g, nodes)
-            if snapped is not None:
-                xy = snapped
+                [mx + raw[:, 0] * (width - 2 * mx), lift + my + raw[:, 1] * (main_h - 2 * my)],
+                axis=1,
+            ).reshape(-1, 2)
+            main = target.copy()
+            main[:, 1] -= lift
+            done = _remove_overlaps(main, sub, width, main_h)
+            if not done:
+                snapped = _snap_to_grid(target - [0, lift], sub, width, main_h, g, linked)
+                if snapped is not None:
+                    main, done = snapped, True
+            if done or fontsize == _FONT_SIZES[-1]:
+                xy[:n_linked] = main + [0, lift]
+                band = _place_band(xy, band_lines, sizes, nodes, width, band_h) if loose else None
                 break
         cards = {
             (a, None): Card(
@@ -732,18 +779,24 @@ def network_layout(
             )
             for i, a in enumerate(nodes)
         }
-        return MapLayout("network", "cards", width, height, fontsize, cards, occ)
+        return MapLayout("network", "cards", width, height, fontsize, cards, occ, band=band)
     margin = 10.0
+    band_h = min(height * 0.2, 30.0 + 4.0 * math.sqrt(len(loose))) if loose else 0.0
     cards = {
         (a, None): Card(
             a,
             None,
             margin + raw[i, 0] * (width - 2 * margin),
-            margin + raw[i, 1] * (height - 2 * margin),
+            band_h + margin + raw[i, 1] * (height - band_h - 2 * margin),
         )
-        for i, a in enumerate(nodes)
+        for i, a in enumerate(linked)
     }
+    for a, (x, y) in zip(
+        loose, _grid(len(loose), 10, width - 10, 4.0, band_h - _BAND_HEAD), strict=True
+    ):
+        cards[(a, None)] = Card(a, None, x, y)
+    band = (0.0, band_h) if loose else None
     dot = max(0.8, min(4.0, 0.3 * math.sqrt(width * height / max(1, len(nodes)))))
-    lay = MapLayout("network", "dots", width, height, 6.0, cards, occ, dot_size=dot)
+    lay = MapLayout("network", "dots", width, height, 6.0, cards, occ, dot_size=dot, band=band)
     _place_labels(lay, m, g, max_labels)
     return lay

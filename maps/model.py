@@ -131,6 +131,9 @@ class ActorMap:
         known columns); used to write the map back without loss.
     source : str or None
         A short name for where the map comes from (shown in captions).
+    source_files : bool
+        True when ``source`` names input files (read by :func:`maps.read_map`):
+        captions then say "fichiers « … »"; otherwise ``source`` is shown as is.
     date : datetime.date or None
         Date of the data (newest file modification date when read from files).
     warnings : list of MapInputError
@@ -150,6 +153,7 @@ class ActorMap:
     source: str | None = None
     date: datetime.date | None = None
     warnings: list[MapInputError] = field(default_factory=list)
+    source_files: bool = False
 
     @property
     def actors(self) -> list[str]:
@@ -389,6 +393,7 @@ def build_map(
     lenient: bool = False,
     source: str | None = None,
     date: datetime.date | None = None,
+    source_files: bool = False,
 ) -> ActorMap:
     """Validate input tables and build an :class:`ActorMap`.
 
@@ -562,4 +567,5 @@ def build_map(
         source=source,
         date=date,
         warnings=warnings,
+        source_files=source_files,
     )

@@ -207,6 +207,42 @@ def _assign_tracks(plans: list[dict], cards, band_top: float) -> None:
         plan["track"] = top - (k + 0.5) * step
 
 
+def _blocked(cards, y: float, h: float = 0.0) -> bool:
+    """Whether a horizontal run at ``y`` (or anywhere on a card of height
+    ``h`` centred there) would pass over one of ``cards``."""
+    return any(
+        c.y - c.h / 2 - CLEARANCE < y + h / 2 and y - h / 2 < c.y + c.h / 2 + CLEARANCE
+        for c in cards
+    )
+
+
+def _crossing_y(lay: MapLayout, blockers, ya: float, yb: float, used: dict) -> float:
+    """A height at which a link can cross the columns of ``blockers``: the
+    middle of the free gap (between their cards, above or below them) nearest
+    to both ends; links sharing a gap get tracks of their own."""
+    top = (lay.header_y - 13.0 if lay.header_y is not None else lay.height) - 2.0
+    bottom = (lay.band[1] if lay.band else 0.0) + 2.0
+    spans = sorted((c.y - c.h / 2 - CLEARANCE, c.y + c.h / 2 + CLEARANCE) for c in blockers)
+    gaps = []
+    lo = bottom
+    for s0, s1 in spans:
+        if s0 > lo:
+            gaps.append((lo, s0))
+        lo = max(lo, s1)
+    if top > lo:
+        gaps.append((lo, top))
+    if not gaps:  # no room at all: along the row, as before
+        return ya
+    g0, g1 = min(gaps, key=lambda g: abs((g[0] + g[1]) / 2 - ya) + abs((g[0] + g[1]) / 2 - yb))
+    mid = (g0 + g1) / 2
+    k = used.get(mid, 0)
+    used[mid] = k + 1
+    step = min(2.5, (g1 - g0) / 4)
+    # 0, +1, -1, +2, -2… tracks around the middle, kept inside the gap
+    off = ((k + 1) // 2) * (1 if k % 2 else -1) * step
+    return min(g1 - 0.5, max(g0 + 0.5, mid + off))
+
+
 def route_stage_links(lay: MapLayout, edges: list[tuple[tuple, tuple]]) -> list[Route]:
     """Routes of ``edges`` (pairs of card keys, source first) on a stage layout in cards mode.
 
@@ -222,6 +258,7 @@ def route_stage_links(lay: MapLayout, edges: list[tuple[tuple, tuple]]) -> list[
     plans: list[dict] = []
     lanes: list[_Lane] = []
     ends: dict[tuple, list[_End]] = {}
+    crossings: dict[float, int] = {}  # links crossing through each gap
 
     def add_end(i, which, key, side):
         e = _End(i, which, key, side)
@@ -289,15 +326,39 @@ def route_stage_links(lay: MapLayout, edges: list[tuple[tuple, tuple]]) -> list[
                 }
             )
             continue
-        # two columns apart: along a's row, then down the corridor next to b
+        # two columns apart: along a's row when no card of the columns between
+        # sits on it, then down the corridor next to b
         g = ib if ia < ib else ib + 1
-        lane = _Lane(i, g, min(a.y, b.y), max(a.y, b.y))
-        lane.stubs += [(a.y, "L" if ia < ib else "R"), (b.y, "R" if ia < ib else "L")]
-        lanes.append(lane)
+        between = range(min(ia, ib) + 1, max(ia, ib))
+        blockers = [c for c in cards.values() if c.stage is not None and _column(c) in between]
+        if not _blocked(blockers, a.y, a.h):
+            lane = _Lane(i, g, min(a.y, b.y), max(a.y, b.y))
+            lane.stubs += [(a.y, "L" if ia < ib else "R"), (b.y, "R" if ia < ib else "L")]
+            lanes.append(lane)
+            plans.append(
+                {
+                    "kind": "lane",
+                    "lane": lane,
+                    "ea": add_end(i, "a", a.key, sa),
+                    "eb": add_end(i, "b", b.key, sb),
+                }
+            )
+            continue
+        # otherwise: down the corridor next to a to a gap between the cards of
+        # the columns between, across them there, then the corridor next to b
+        y = _crossing_y(lay, blockers, a.y, b.y, crossings)
+        g1 = ia + 1 if ia < ib else ia
+        first = _Lane(i, g1, min(a.y, y), max(a.y, y))
+        first.stubs += [(a.y, "L" if ia < ib else "R"), (y, "R" if ia < ib else "L")]
+        second = _Lane(i, g, min(y, b.y), max(y, b.y))
+        second.stubs += [(y, "L" if ia < ib else "R"), (b.y, "R" if ia < ib else "L")]
+        lanes += [first, second]
         plans.append(
             {
                 "kind": "lane",
-                "lane": lane,
+                "lane": first,
+                "lane2": second,
+                "cross": y,
                 "ea": add_end(i, "a", a.key, sa),
                 "eb": add_end(i, "b", b.key, sb),
             }
@@ -375,7 +436,10 @@ def route_stage_links(lay: MapLayout, edges: list[tuple[tuple, tuple]]) -> list[
             routes.append(Route("band", Path(verts, codes), verts[0], verts[-1]))
             continue
         pa, pb = plan["ea"].pos, plan["eb"].pos
-        if kind == "lane":
+        if kind == "lane" and "lane2" in plan:
+            l1, l2, y = plan["lane"], plan["lane2"], plan["cross"]
+            verts, codes = _rounded([pa, (l1.x, pa[1]), (l1.x, y), (l2.x, y), (l2.x, pb[1]), pb])
+        elif kind == "lane":
             ln = plan["lane"]
             verts, codes = _rounded([pa, (ln.x, pa[1]), (ln.x, pb[1]), pb])
         elif kind == "flat":

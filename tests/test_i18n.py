@@ -45,8 +45,11 @@ def test_english_catalogue_translates_every_message(tmp_path):
 
 
 def test_compiled_catalogue_matches_po():
+    def key(value):  # plural messages: ids and strings are lists or tuples
+        return tuple(value) if isinstance(value, list | tuple) else value
+
     with open(PO, "rb") as f:
-        po = {m.id: m.string for m in read_po(f) if m.id and m.string and not m.fuzzy}
+        po = {key(m.id): key(m.string) for m in read_po(f) if m.id and m.string and not m.fuzzy}
     with open(MO, "rb") as f:
-        mo = {m.id: m.string for m in read_mo(f) if m.id}
+        mo = {key(m.id): key(m.string) for m in read_mo(f) if m.id}
     assert po == mo, "run: pybabel compile -d workshop/translations"

@@ -34,6 +34,7 @@ def test_wheel_contains_assets(wheel):
         "workshop/migrations/versions/0001_foundation.py",
         "workshop/translations/en/LC_MESSAGES/messages.mo",
         "maps/__init__.py",
+        "suggest/__init__.py",
     ]:
         assert required in names, required
 

@@ -53,6 +53,28 @@ def _sockets_in(rooms: tuple[str, ...]) -> int:
     return sum(len(local.get(r, ())) for r in rooms)
 
 
+# Compressed per response: pages and JSON answers, not the console's pages
+# (they hold the atelier's secret: no compression beside reflected text).
+COMPRESSED_TYPES = ["text/html", "application/json"]
+
+
+def _compress_pages(app: Flask) -> None:
+    from flask_compress import Compress
+
+    app.config.setdefault("COMPRESS_REGISTER", False)
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    compress = Compress(app)
+
+    @app.after_request
+    def compressed(response):
+        if "no-store" in response.headers.get("Cache-Control", "") or response.is_streamed:
+            return response
+        return compress.after_request(response)
+
+
 def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     instance_path = Path(config.pop("INSTANCE_PATH", None) or default_instance_path())
@@ -126,6 +148,12 @@ def create_app(config: dict | None = None) -> Flask:
         serializer=Packet,
     )
     install_gate(socketio.server, app)
+    # Static files: hashed names, precompressed, immutable (WhiteNoise);
+    # pages and JSON: compressed per response (Flask-Compress).
+    from . import assets
+
+    assets.install(app)
+    _compress_pages(app)
     # Browsers' WebSocket compression: once per message, not per socket.
     install_shared_deflate()
     app.extensions["workshop_broadcaster"] = Broadcaster(

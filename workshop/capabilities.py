@@ -15,6 +15,7 @@ MODULES = [
     "workshop.codev",
     "workshop.gdpr",
     "workshop.livemap",
+    "workshop.deroule",
     "workshop.report",
 ]
 

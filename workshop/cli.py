@@ -50,6 +50,15 @@ def _no_delay(sock) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+def _was_websocket(environ) -> bool:
+    """Whether this request was a WebSocket upgrade.
+
+    >>> _was_websocket({"HTTP_UPGRADE": "WebSocket"}), _was_websocket({})
+    (True, False)
+    """
+    return environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+
+
 def _handler_options() -> dict:
     from .extensions import ASYNC_MODE
 
@@ -60,6 +69,17 @@ def _handler_options() -> dict:
             def handle(self):
                 _no_delay(self.socket)
                 return super().handle()
+
+            def handle_one_response(self):
+                super().handle_one_response()
+                if _was_websocket(self.environ):
+                    # The WebSocket has ended (its close handshake done on
+                    # the socket the WebSocket library took over): the TCP
+                    # connection ends with it (RFC 6455 §7.1.1). Kept open,
+                    # it was read as a new HTTP request, from the client's
+                    # last frames ("Invalid HTTP method: '\\x88\\x82…'" in
+                    # the log), and the client waited 3 s for its close.
+                    self.close_connection = True
 
         return {"handler_class": Handler}
     from werkzeug.serving import WSGIRequestHandler
@@ -107,21 +127,73 @@ def _run(app, host, port):
     )
 
 
+NO_ADDRESS_ADVICE = (
+    "Aucune adresse réseau trouvée : les téléphones ne peuvent pas encore rejoindre. "
+    "Connectez cet ordinateur au wifi de la salle (ou à un point d’accès), puis relancez "
+    "la commande ; ou donnez l’adresse à utiliser avec WORKSHOP_PUBLIC_URL, "
+    "par exemple WORKSHOP_PUBLIC_URL=http://192.168.1.20:5000."
+)
+LOOPBACK_ADVICE = (
+    "Le serveur n’écoute que sur cet ordinateur (--host {host}) : les téléphones ne "
+    "pourront pas rejoindre. Relancez avec --host 0.0.0.0."
+)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def phone_base_url(app, host: str, port: int) -> tuple[str | None, str]:
+    """The address phones on the same network will use, as the projection's QR
+    code computes it (``WORKSHOP_PUBLIC_URL``, else the LAN address of this
+    machine), or ``None`` and the advice to print instead."""
+    from .web import lan_address
+
+    configured = app.config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/"), ""
+    if _is_loopback(host):
+        return None, LOOPBACK_ADVICE.format(host=host)
+    if host in ("0.0.0.0", "::", ""):
+        lan = lan_address()
+        if lan is None:
+            return None, NO_ADDRESS_ADVICE
+        host = lan
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}", ""
+
+
+def _local_base_url(host: str, port: int) -> str:
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}"
+
+
 def _print_links(app, code, secret, host, port):
-    from flask import url_for
+    from .ateliers.service import find_atelier
+    from .ateliers.views import links_for
 
-    shown_host = "localhost" if host in ("0.0.0.0", "::") else host
-    with app.test_request_context(base_url=f"http://{shown_host}:{port}"):
-        from .ateliers.service import find_atelier
-        from .ateliers.views import links_for
-
-        with app.extensions["workshop_db"].session() as s:
-            links = links_for(find_atelier(s, code), secret)
-        url_for  # noqa: B018
+    local = _local_base_url(host, port)
+    phones, advice = phone_base_url(app, host, port)
+    session = app.extensions["workshop_db"].session
+    with app.test_request_context(base_url=local), session() as s:
+        links = links_for(find_atelier(s, code), secret)
+    paths = {key: url.split("/", 3)[3] for key, url in links.items()}
     click.echo(f"Code de l’atelier : {code}")
-    click.echo(f"Console (animation, gardez ce lien secret) : {links['console_url']}")
-    click.echo(f"Projection : {links['projection_url']}")
-    click.echo(f"Rejoindre (téléphones) : {links['join_url']}")
+    click.echo(
+        f"Console (sur cet ordinateur, gardez ce lien secret) : {local}/{paths['console_url']}"
+    )
+    click.echo(f"Projection (sur cet ordinateur) : {local}/{paths['projection_url']}")
+    if phones:
+        click.echo(f"Rejoindre (téléphones du même réseau) : {phones}/{paths['join_url']}")
+    else:
+        click.echo(advice)
 
 
 host_option = click.option(
@@ -161,9 +233,10 @@ def serve(host, port, instance):
     app = _make_app(instance)
     from .extensions import ASYNC_MODE
 
-    click.echo(
-        f"Serveur prêt sur http://{host}:{port}/ (instance : {app.instance_path}, {ASYNC_MODE})"
-    )
+    click.echo(f"Serveur prêt (instance : {app.instance_path}, {ASYNC_MODE}).")
+    click.echo(f"Sur cet ordinateur : {_local_base_url(host, port)}/")
+    phones, advice = phone_base_url(app, host, port)
+    click.echo(f"Téléphones du même réseau : {phones}/" if phones else advice)
     _run(app, host, port)
 
 

@@ -52,4 +52,8 @@ def from_environment(instance_path: Path) -> dict:
         "RETENTION_MONTHS": int(os.environ.get("WORKSHOP_RETENTION_MONTHS") or 12),
         # Shown in the privacy notice when set (who hosts the data).
         "PRIVACY_CONTACT": os.environ.get("WORKSHOP_PRIVACY_CONTACT") or None,
+        # Feedback contact of the accessibility statement (who answers).
+        "ACCESSIBILITY_CONTACT": os.environ.get("WORKSHOP_ACCESSIBILITY_CONTACT") or None,
+        # Where hashed, precompressed static files are built (default: <instance>/static).
+        "STATIC_BUILD_DIR": os.environ.get("WORKSHOP_STATIC_BUILD_DIR") or None,
     }

@@ -28,16 +28,16 @@ MESSAGES = {
     ),
     "payload_too_large": _l("La demande est trop volumineuse."),
     "unknown_event": _l("Action inconnue. Mettez l’application à jour en rechargeant la page."),
-    "not_connected": _l("Vous n’êtes pas connecté à l’atelier. Reconnexion en cours…"),
+    "not_connected": _l("La connexion à l’atelier est coupée. Reconnexion en cours…"),
     "forbidden": _l("Cette action est réservée à l’animateur ou l’animatrice de l’atelier."),
     "rate_limited": _l(
-        "Ralentissez : trop d’envois en peu de temps. Réessayez dans quelques secondes."
+        "Ralentissez : trop d’envois en peu de temps. Réessayez dans quelques secondes."
     ),
     "atelier_not_found": _l(
         "Aucun atelier ne correspond à ce code. Vérifiez le code affiché à l’écran."
     ),
-    "atelier_locked": _l("L’atelier est verrouillé : il n’accepte plus de nouveaux participants."),
-    "atelier_closed": _l("L’atelier est terminé : il n’accepte plus de contributions."),
+    "atelier_locked": _l("L’atelier est verrouillé : il n’accepte plus de nouvelles arrivées."),
+    "atelier_closed": _l("L’atelier est terminé : il n’accepte plus de contributions."),
     "bad_secret": _l(
         "Ce lien de console n’est pas valide. Utilisez le lien reçu à la création de l’atelier."
     ),
@@ -45,17 +45,19 @@ MESSAGES = {
         "Votre accès à cet atelier n’est plus valide. Rejoignez-le à nouveau avec le code."
     ),
     "bad_role": _l("Rôle de connexion inconnu."),
-    "participant_not_found": _l("Ce participant n’existe pas ou a déjà été retiré."),
-    "name_required": _l(
-        "Indiquez un prénom ou un pseudonyme : cet atelier n’accepte pas l’anonymat."
+    "participant_not_found": _l(
+        "Cette personne n’est pas dans l’atelier ou en a déjà été retirée."
     ),
-    "name_too_long": _l("Le nom est trop long : %(max)s caractères au plus."),
+    "name_required": _l(
+        "Indiquez un prénom ou un pseudonyme : cet atelier n’accepte pas l’anonymat."
+    ),
+    "name_too_long": _l("Le nom est trop long : %(max)s caractères au plus."),
     "name_control_chars": _l("Le nom contient des caractères invisibles non autorisés."),
     "text_invalid": _l("Le texte est mal formé."),
-    "text_empty": _l("Le texte est vide : écrivez quelque chose avant d’envoyer."),
-    "text_too_long": _l("Le texte est trop long : %(max)s caractères au plus."),
+    "text_empty": _l("Le texte est vide : écrivez quelque chose avant d’envoyer."),
+    "text_too_long": _l("Le texte est trop long : %(max)s caractères au plus."),
     "text_control_chars": _l("Le texte contient des caractères invisibles non autorisés."),
-    "invalid_date": _l("La date n’est pas valide (format attendu : AAAA-MM-JJ)."),
+    "invalid_date": _l("La date n’est pas valide (format attendu : AAAA-MM-JJ)."),
     "invalid_locale": _l("Langue non prise en charge."),
     "invalid_status": _l("État d’atelier inconnu."),
     "invalid_scene": _l("Cet affichage n’existe pas."),

@@ -7,6 +7,7 @@ MODEL_MODULES = [
     "workshop.board.models",
     "workshop.codev.models",
     "workshop.livemap.models",
+    "workshop.deroule.models",
 ]
 
 

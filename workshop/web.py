@@ -1,5 +1,6 @@
 """Small web helpers shared by the blueprints: CSRF, public URLs, errors."""
 
+import contextlib
 import hmac
 import ipaddress
 import secrets
@@ -39,15 +40,32 @@ def rate_limited(limiter: RateLimiter) -> bool:
     return not limiter.allow(client_ip())
 
 
-def _lan_address() -> str | None:
-    """A non-loopback IPv4 address of this machine, from its host name."""
-    try:
+def _usable(addr: str) -> bool:
+    ip = ipaddress.ip_address(addr)
+    return not (ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast)
+
+
+def lan_address() -> str | None:
+    """The IPv4 address phones on the same network reach this machine at, or None.
+
+    First the address of the interface that would carry traffic out (a UDP
+    socket is "connected" to a private address: nothing is sent, no network
+    access is needed beyond a route), then the addresses of the host name.
+    Loopback (Debian maps the host name to ``127.0.1.1``) and link-local
+    addresses do not count.
+
+    >>> lan_address() is None or not lan_address().startswith("127.")
+    True
+    """
+    candidates = []
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))
+        candidates.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except OSError:
-        return None
-    for info in infos:
-        addr = info[4][0]
-        if not ipaddress.ip_address(addr).is_loopback:
+        candidates += [info[4][0] for info in infos]
+    for addr in candidates:
+        if _usable(addr):
             return addr
     return None
 
@@ -66,7 +84,7 @@ def public_base_url() -> str:
     except ValueError:
         loopback = False
     if loopback:
-        lan = _lan_address()
+        lan = lan_address()
         if lan:
             host = f"{lan}:{port}" if port else lan
     return f"{request.scheme}://{host}"

@@ -264,7 +264,7 @@
         paint(li, n.colour);
         li.append(el("span", { class: "board-note-text", text: n.text }),
           el("span", { class: "board-author", text: authorLabel(n) + (n.merged_count ? " · ×" + (n.merged_count + 1) : "") }));
-        if (p.vote_status === "closed") li.append(el("span", { class: "board-votes", text: (totals.get(n.id) || 0) + " " + T.votes }));
+        if (p.vote_status === "closed") li.append(el("span", { class: "board-votes", text: W.plural(totals.get(n.id) || 0, T.votes) }));
         if (voting) {
           const mineDots = votes[String(n.id)] || 0;
           const minus = el("button", { type: "button", class: "btn small dot-btn", "aria-label": T.vote_remove, text: "−", disabled: mineDots === 0 });
@@ -347,7 +347,7 @@
       if (n.author) meta.push(n.author);
       if (n.merged_count) meta.push("×" + (n.merged_count + 1));
       if (meta.length) card.append(el("p", { class: "wall-meta", text: meta.join(" · ") }));
-      if (p.vote_status === "closed") card.append(el("p", { class: "wall-votes", text: (totals.get(n.id) || 0) + " " + T.votes }));
+      if (p.vote_status === "closed") card.append(el("p", { class: "wall-votes", text: W.plural(totals.get(n.id) || 0, T.votes) }));
       if (!seen.has(n.id)) {
         seen.add(n.id);
         card.classList.add("arrive");
@@ -369,8 +369,8 @@
         const block = el("section", { class: "wall-prompt", "data-prompt": p.id });
         const notes = notesOf(p.id);
         const head = el("header", { class: "wall-head" }, [el("h2", { class: "wall-question", text: p.text })]);
-        let status = notes.length + " " + T.notes_count;
-        if (p.vote_status === "open") status += " · " + T.vote_open + " (" + p.vote_dots + " " + T.dots_each + ")";
+        let status = W.plural(notes.length, T.notes_count);
+        if (p.vote_status === "open") status += " · " + T.vote_open + " (" + W.plural(p.vote_dots, T.dots_per_person) + ")";
         head.append(el("p", { class: "wall-status", text: status }));
         if (ps.length === 1) headBox.append(head);
         else block.append(head);
@@ -595,7 +595,7 @@
       card.append(row2);
       const row3 = el("div", { class: "btn-row board-vote-ctl" });
       if (p.vote_status === "open") {
-        row3.append(el("span", { class: "pill", text: T.vote_open + " · " + p.vote_dots + " " + T.dots_each }),
+        row3.append(el("span", { class: "pill", text: T.vote_open + " · " + W.plural(p.vote_dots, T.dots_per_person) }),
           button(T.vote_stop, "primary", () => send("board:vote:close", { prompt_id: p.id }), { "data-action": "vote-close" }));
       } else {
         const dots = el("input", { type: "number", min: "1", max: "20", value: String(p.vote_dots), class: "board-dots-input", "aria-label": T.dots_each });
@@ -675,7 +675,7 @@
       const meta = [n.by_facilitator ? T.facilitator : (n.anonymous ? T.anonymous : (n.author_name || T.anonymous))];
       if (n.status === "hidden") meta.push(T.status_hidden);
       if (n.status === "pending") meta.push(T.status_pending);
-      if (totals.has(n.id)) meta.push(totals.get(n.id) + " " + T.votes);
+      if (totals.has(n.id)) meta.push(W.plural(totals.get(n.id), T.votes));
       card.append(el("p", { class: "board-note-meta", text: meta.join(" · ") }));
       const merged = notesOf(p.id).filter((m) => m.merged_into === n.id);
       if (merged.length) {

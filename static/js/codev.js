@@ -229,7 +229,7 @@
         showErr(document.getElementById("codev-error"), ack);
         if (!ack.ok) window.alert(ack.message);
       });
-      const meta = [g.room, g.member_count + " " + T.members, closed ? T.closed : full ? T.full : null].filter(Boolean).join(" · ");
+      const meta = [g.room, W.plural(g.member_count, T.members), closed ? T.closed : full ? T.full : null].filter(Boolean).join(" · ");
       list.append(el("li", { class: "codev-choice " + colourClass(g) }, [
         el("span", { class: "codev-swatch" }),
         el("span", { class: "codev-choice-name" }, [el("strong", { text: g.name }), el("br"), el("small", { text: meta })]),
@@ -243,7 +243,7 @@
     if (!members.length) { ul.append(el("li", { class: "empty", text: T.nobody })); return; }
     members.forEach((m) => {
       const li = el("li", { "data-member": m.participant_id, class: "codev-member role-" + m.role }, [
-        el("span", { class: "codev-member-name", text: m.name || "?" }),
+        el("span", { class: "codev-member-name", text: m.name || W.i18n.anonymous + " #" + m.participant_id }),
         el("span", { class: "pill codev-role-pill", text: T.roles[m.role] || m.role }),
       ]);
       if (extra) extra(li, m);
@@ -447,7 +447,7 @@
     const box = document.getElementById("codev-pending");
     if (!box) return;
     const n = W.outbox.items().filter((it) => it.event.startsWith("codev:")).length;
-    box.textContent = n + " " + T.pending;
+    box.textContent = W.plural(n, T.pending);
     box.hidden = n === 0;
   }
   if (role === "participant") {

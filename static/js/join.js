@@ -9,6 +9,16 @@
       return;
     }
   } catch (e) { /* storage disabled: the token lives for this page only */ }
+  // Why the phone came back here (its access was refused), once.
+  const notice = document.getElementById("join-notice");
+  try {
+    const why = sessionStorage.getItem("workshop:notice:" + code);
+    if (why && notice) {
+      notice.textContent = why;
+      notice.hidden = false;
+    }
+    sessionStorage.removeItem("workshop:notice:" + code);
+  } catch (e) { /* storage disabled */ }
   const form = document.getElementById("join-form");
   const errorBox = document.getElementById("join-error");
   form.addEventListener("submit", async (ev) => {

@@ -14,6 +14,7 @@
   const code = body.dataset.code;
   const i18n = JSON.parse(document.getElementById("i18n").textContent);
   const tokenKey = "workshop:token:" + code;
+  const noticeKey = "workshop:notice:" + code; // read by the join page
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) {
@@ -96,7 +97,10 @@
     const data = err && err.data;
     if (data && data.error) {
       if (data.error === "bad_token" && role === "participant") {
+        // Removed, or a stale token: back to the join page, which says why.
         try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ }
+        try { sessionStorage.setItem(noticeKey, data.message || ""); } catch (e) { /* ignore */ }
+        socket.io.reconnection(false);
         window.location.replace("/j/" + code);
         return;
       }
@@ -235,6 +239,14 @@
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,
     hideBanner: hideBanner,
+    /* "1 vote", "2 votes": forms = {one, other} from ngettext, "{n}" the count;
+     * the plural category follows the page's language (French: 0 and 1 are singular). */
+    plural(n, forms) {
+      let cat = "other";
+      try { cat = new Intl.PluralRules(document.documentElement.lang || "fr").select(n); } catch (e) { cat = n === 1 ? "one" : "other"; }
+      const text = (cat === "one" ? forms.one : forms.other) || forms.other || "";
+      return text.replace("{n}", String(n));
+    },
     clearToken() { try { localStorage.removeItem(tokenKey); } catch (e) { /* ignore */ } },
     el(tag, attrs, children) {
       const node = document.createElement(tag);

@@ -9,8 +9,7 @@
   const T = JSON.parse(i18nEl.textContent);
   const el = W.el;
   function countsText(actors, contributions, links) {
-    const one = (n, sing, plur) => n + " " + (n === 1 ? sing : plur);
-    return [one(actors, T.actor, T.actors), one(contributions, T.contribution, T.contributions), one(links, T.link, T.links)].join(" · ");
+    return [W.plural(actors, T.n_actors), W.plural(contributions, T.n_contributions), W.plural(links, T.n_links)].join(" · ");
   }
   const STAGES = ["declencher", "organiser", "animer"];
 

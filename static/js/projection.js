@@ -7,10 +7,8 @@
   function setCount(n) {
     document.getElementById("participant-count").textContent = n;
     document.getElementById("participant-count-strip").textContent = n;
-    document.getElementById("participant-count-label").textContent =
-      n === 1 ? W.i18n.participants_one : W.i18n.participants_many;
-    document.getElementById("participant-count-strip-label").textContent =
-      n === 1 ? W.i18n.connected_one : W.i18n.connected_many;
+    document.getElementById("participant-count-label").textContent = W.plural(n, W.i18n.participants);
+    document.getElementById("participant-count-strip-label").textContent = W.plural(n, W.i18n.connected);
   }
 
   function showScene(scene) {

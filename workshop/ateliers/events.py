@@ -34,8 +34,14 @@ def presence():
 
 
 def _refuse(code: str, locale: str = "fr"):
+    """Refuse the connection: the client's ``connect_error`` gets
+    ``{"message": <phrase>, "data": {"error": <code>, "message": <phrase>}}``
+    (python-socketio puts the first argument in ``message`` and the second in
+    ``data``; one argument alone would become ``str()`` of it)."""
     body = error_payload(code, locale)
-    raise ConnectionRefusedError({"error": body["error"], "message": body["message"]})
+    raise ConnectionRefusedError(
+        body["message"], {"error": body["error"], "message": body["message"]}
+    )
 
 
 def _authenticate(auth) -> Identity:
@@ -217,8 +223,8 @@ def _disconnect_participant_sockets(participant_id: int):
 register_messages(
     {
         "console_revoked": N_(
-            "Le lien de cette console a été changé : il ne fonctionne plus. "
-            "Demandez le nouveau lien à la personne qui l’a changé."
+            "Le lien de cette console a été changé : il ne fonctionne plus. Demandez le "
+            "nouveau lien à la personne qui l’a changé."
         )
     }
 )

@@ -10,11 +10,11 @@ from pathlib import Path
 LABELS = {
     "title": "Synthèse de co-développement",
     "group": "Groupe",
-    "porteur": "Porteur",
+    "porteur": "Porteur ou porteuse",
     "method": "Méthode",
     "members": "Participants",
     "subject": "Sujet",
-    "contract": "Contrat : l’aide attendue",
+    "contract": "Contrat : l’aide attendue",
     "questions": "Questions et réponses",
     "answer": "Réponse",
     "no_answer": "(pas de réponse)",
@@ -26,9 +26,9 @@ LABELS = {
     "none": "(rien)",
 }
 ROLE_LABELS = {
-    "porteur": "porteur",
-    "contributeur": "contributeur",
-    "animateur": "animateur",
+    "porteur": "porteur ou porteuse",
+    "contributeur": "contributeur ou contributrice",
+    "animateur": "animateur ou animatrice",
     "secretaire": "secrétaire",
 }
 

@@ -149,21 +149,23 @@ TEMPLATES = {
             "cinq_etapes",
             N_("Co-développement en 5 étapes"),
             N_(
-                "La méthode de la journée régionale : sujet, présentation, clarification, "
+                "La méthode de la journée régionale : sujet, présentation, clarification, "
                 "réactions, feedback (environ 1 h)."
             ),
             (
                 Step(
                     "sujet",
                     N_("Identifier le sujet"),
-                    N_("Le porteur définit le sujet à soumettre au groupe et l’écrit."),
+                    N_("La personne qui porte le sujet le définit et l’écrit pour le groupe."),
                     5,
                     {"subject": P},
                 ),
                 Step(
                     "presentation",
                     N_("Présentation du sujet"),
-                    N_("Le porteur présente sa situation. Les autres écoutent sans interrompre."),
+                    N_(
+                        "La personne qui porte le sujet présente sa situation. Les autres écoutent sans interrompre."
+                    ),
                     10,
                     {"subject": P},
                 ),
@@ -171,8 +173,9 @@ TEMPLATES = {
                     "clarification",
                     N_("Clarification"),
                     N_(
-                        "Les contributeurs posent des questions pour comprendre : des questions "
-                        "d’information, pas encore de conseils. Le porteur y répond."
+                        "Les contributeurs et contributrices posent des questions pour comprendre : des "
+                        "questions d’information, pas encore de conseils. La personne qui porte le sujet "
+                        "y répond."
                     ),
                     15,
                     {"question": C, "answer": P},
@@ -181,8 +184,9 @@ TEMPLATES = {
                     "reactions",
                     N_("Réactions"),
                     N_(
-                        "Les contributeurs font des propositions, partagent idées et expériences. "
-                        "Le porteur écoute attentivement et ne répond pas."
+                        "Les contributeurs et contributrices font des propositions, partagent idées et "
+                        "expériences. La personne qui porte le sujet écoute attentivement et ne répond "
+                        "pas."
                     ),
                     20,
                     {"proposal": C},
@@ -192,8 +196,8 @@ TEMPLATES = {
                     "feedback",
                     N_("Feedback"),
                     N_(
-                        "Le porteur marque les propositions qu’il retient et écrit ce qu’il "
-                        "retient et ce qu’il va faire."
+                        "La personne qui porte le sujet marque les propositions retenues, puis écrit ce "
+                        "qu’elle retient et ce qu’elle va faire."
                     ),
                     10,
                     {"retain": P, "action_plan": P},
@@ -204,14 +208,16 @@ TEMPLATES = {
             "quebec",
             N_("Méthode québécoise en 6 étapes"),
             N_(
-                "Payette et Champagne : exposé, clarification, contrat, consultation, synthèse "
+                "Payette et Champagne : exposé, clarification, contrat, consultation, synthèse "
                 "et plan d’action, apprentissages (environ 1 h 30)."
             ),
             (
                 Step(
                     "expose",
                     N_("Exposé"),
-                    N_("Le porteur expose sa situation et l’écrit. Les autres écoutent."),
+                    N_(
+                        "La personne qui porte le sujet expose sa situation et l’écrit. Les autres écoutent."
+                    ),
                     10,
                     {"subject": P},
                 ),
@@ -219,7 +225,7 @@ TEMPLATES = {
                     "clarification",
                     N_("Clarification"),
                     N_(
-                        "Les contributeurs posent des questions d’information. Le porteur y répond."
+                        "Les contributeurs et contributrices posent des questions d’information. La personne qui porte le sujet y répond."
                     ),
                     15,
                     {"question": C, "answer": P},
@@ -227,7 +233,9 @@ TEMPLATES = {
                 Step(
                     "contrat",
                     N_("Contrat"),
-                    N_("Le porteur dit quelle aide il attend du groupe et l’écrit."),
+                    N_(
+                        "La personne qui porte le sujet dit quelle aide elle attend du groupe et l’écrit."
+                    ),
                     5,
                     {"contract": P},
                 ),
@@ -235,8 +243,8 @@ TEMPLATES = {
                     "consultation",
                     N_("Consultation"),
                     N_(
-                        "Les contributeurs proposent pistes, idées et expériences. Le porteur "
-                        "écoute sans répondre."
+                        "Les contributeurs et contributrices proposent pistes, idées et expériences. La "
+                        "personne qui porte le sujet écoute sans répondre."
                     ),
                     25,
                     {"proposal": C},
@@ -246,8 +254,8 @@ TEMPLATES = {
                     "synthese",
                     N_("Synthèse et plan d’action"),
                     N_(
-                        "Le porteur marque les propositions qu’il retient et écrit son plan "
-                        "d’action."
+                        "La personne qui porte le sujet marque les propositions retenues et écrit son "
+                        "plan d’action."
                     ),
                     15,
                     {"retain": P, "action_plan": P},
@@ -256,7 +264,7 @@ TEMPLATES = {
                     "apprentissages",
                     N_("Apprentissages"),
                     N_(
-                        "Chacun dit ce qu’il a appris (les « 4 A » : appréciation, attentes, "
+                        "Chaque personne dit ce qu’elle a appris (les « 4 A » : appréciation, attentes, "
                         "apprentissages, applications)."
                     ),
                     15,
@@ -267,26 +275,32 @@ TEMPLATES = {
         Template(
             "flash",
             N_("Codev flash (30 min)"),
-            N_("Un format court : sujet, questions, propositions, plan d’action."),
+            N_("Un format court : sujet, questions, propositions, plan d’action."),
             (
                 Step(
                     "sujet",
                     N_("Sujet"),
-                    N_("Le porteur écrit et présente son sujet en quelques phrases."),
+                    N_(
+                        "La personne qui porte le sujet l’écrit et le présente en quelques phrases."
+                    ),
                     5,
                     {"subject": P},
                 ),
                 Step(
                     "questions",
                     N_("Questions"),
-                    N_("Les contributeurs posent des questions courtes ; le porteur répond."),
+                    N_(
+                        "Les contributeurs et contributrices posent des questions courtes ; la personne qui porte le sujet répond."
+                    ),
                     8,
                     {"question": C, "answer": P},
                 ),
                 Step(
                     "propositions",
                     N_("Propositions"),
-                    N_("Les contributeurs proposent ; le porteur écoute sans répondre."),
+                    N_(
+                        "Les contributeurs et contributrices proposent ; la personne qui porte le sujet écoute sans répondre."
+                    ),
                     10,
                     {"proposal": C},
                     porteur_listens=True,
@@ -294,7 +308,9 @@ TEMPLATES = {
                 Step(
                     "plan",
                     N_("Plan d’action"),
-                    N_("Le porteur retient des propositions et écrit ce qu’il va faire."),
+                    N_(
+                        "La personne qui porte le sujet retient des propositions et écrit ce qu’elle va faire."
+                    ),
                     7,
                     {"retain": P, "action_plan": P},
                 ),

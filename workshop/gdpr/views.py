@@ -132,6 +132,7 @@ def delete(code, secret):
         return friendly_error(err.code, status, **err.params)
     with db().engine.begin() as conn:
         counts = data.delete_atelier(conn, atelier_id)
+    db().erase_traces()  # no copy left in SQLite's write-ahead log
     log.info("atelier %s deleted by its facilitator: %s", atelier_code, counts)
     # Every open page of the atelier stops and says why.
     socketio.emit(

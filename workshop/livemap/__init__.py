@@ -12,58 +12,59 @@ register_messages(
     {
         "livemap_not_yours": N_("Vous ne pouvez retirer que vos propres envois."),
         "livemap_actor_in_use": N_(
-            "D’autres participants ont relié des contributions ou des liens à « %(name)s » :"
-            " retirez vos propres contributions, ou demandez à l’animation de retirer l’acteur."
+            "D’autres personnes ont relié des contributions ou des liens à « %(name)s » : "
+            "retirez vos propres contributions, ou demandez à l’animation de retirer "
+            "l’acteur."
         ),
         "livemap_closed": N_(
-            "La carte des acteurs n’est pas ouverte : attendez que l’animation l’ouvre."
+            "La carte des acteurs n’est pas ouverte : attendez que l’animation l’ouvre."
         ),
         "livemap_invalid_stage": N_(
-            "Étape inconnue « %(value)s » : choisissez déclencher, organiser ou animer."
+            "Étape inconnue « %(value)s » : choisissez déclencher, organiser ou animer."
         ),
-        "livemap_invalid_view": N_("Vue inconnue : choisissez étapes, réseau, tableau ou analyse."),
+        "livemap_invalid_view": N_("Vue inconnue : choisissez étapes, réseau, tableau ou analyse."),
         "livemap_text_too_long": N_(
-            "Le texte est trop long : %(max)s caractères au plus. Raccourcissez-le."
+            "Le texte est trop long : %(max)s caractères au plus. Raccourcissez-le."
         ),
         "livemap_actor_not_found": N_(
             "Cet acteur n’existe pas dans cet atelier. Rechargez la page."
         ),
         "livemap_actor_deleted": N_(
-            "L’acteur « %(name)s » a été supprimé entre-temps : rien n’a été modifié."
+            "L’acteur « %(name)s » a été supprimé entre-temps : rien n’a été modifié."
         ),
         "livemap_actor_merged": N_(
-            "L’acteur « %(name)s » a déjà été fusionné avec « %(into)s » : "
-            "rien n’a été modifié. Travaillez sur « %(into)s »."
+            "L’acteur « %(name)s » a déjà été fusionné avec « %(into)s » : rien n’a été "
+            "modifié. Travaillez sur « %(into)s »."
         ),
         "livemap_actor_not_validated": N_(
-            "Validez d’abord l’acteur « %(name)s » pour pouvoir le mettre en évidence."
+            "Validez d’abord l’acteur « %(name)s » pour pouvoir le mettre en évidence."
         ),
         "livemap_contribution_not_found": N_(
             "Cette contribution n’existe plus (quelqu’un l’a peut-être supprimée)."
         ),
         "livemap_link_not_found": N_("Ce lien n’existe plus (quelqu’un l’a peut-être supprimé)."),
-        "livemap_self_link": N_("Un lien relie deux acteurs différents : choisissez-en un autre."),
+        "livemap_self_link": N_("Un lien relie deux acteurs différents : choisissez-en un autre."),
         "livemap_merge_same": N_(
-            "Choisissez deux acteurs différents : on ne fusionne pas un acteur avec lui-même."
+            "Choisissez deux acteurs différents : on ne fusionne pas un acteur avec lui-même."
         ),
         "livemap_name_taken": N_(
-            "Un autre acteur s’appelle déjà « %(name)s » : fusionnez-les plutôt."
+            "Un autre acteur s’appelle déjà « %(name)s » : fusionnez-les plutôt."
         ),
-        "livemap_too_many": N_("La carte est pleine : %(max)s éléments au plus."),
+        "livemap_too_many": N_("La carte est pleine : %(max)s éléments au plus."),
         "conflict": N_(
-            "Quelqu’un d’autre a modifié cet élément entre-temps. Valeur actuelle : "
-            "« %(current)s ». Rien n’a été modifié : reprenez à partir de cette valeur."
+            "Quelqu’un d’autre a modifié cet élément entre-temps. Valeur actuelle : "
+            "« %(current)s ». Rien n’a été modifié : reprenez à partir de cette valeur."
         ),
         "livemap_export_format": N_(
-            "Format d’export inconnu : png, svg, pdf, gexf, graphml, json, kumu, workbook ou csv."
+            "Format d’export inconnu : png, svg, pdf, gexf, graphml, json, kumu, workbook ou csv."
         ),
-        "livemap_empty": N_("La carte ne compte encore aucun acteur validé : rien à exporter."),
+        "livemap_empty": N_("La carte ne compte encore aucun acteur validé : rien à exporter."),
         "livemap_import_files": N_(
             "Choisissez un classeur .xlsx, ou les fichiers .csv de la carte "
             "(acteurs, contributions, liens, projets) ensemble."
         ),
         "livemap_import_error": N_(
-            "Le fichier importé contient une erreur, rien n’a été importé : %(detail)s"
+            "Le fichier importé contient une erreur, rien n’a été importé : %(detail)s"
         ),
     }
 )
@@ -72,6 +73,9 @@ register_messages(
 def _setup(app):
     from ..ateliers.events import SCENES
     from . import events  # noqa: F401  (registers the socket events)
+    from .activities import register
+
+    register()  # its activity types in the déroulé
 
     SCENES.add("livemap")
 

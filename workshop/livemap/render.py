@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 
 import maps
+from maps.i18n import stage_label
 
 from ..concurrency import run_blocking
 
@@ -99,9 +100,10 @@ def drawing(
     build_map,
     title: str,
     date=None,
+    lang: str = "fr",
 ) -> bytes:
-    """The drawing as SVG or PNG bytes; ``build_map()`` is called on a miss."""
-    key = (atelier_id, version, view, highlight or "", fmt)
+    """The drawing as SVG or PNG bytes in ``lang``; ``build_map()`` is called on a miss."""
+    key = (atelier_id, version, view, highlight or "", fmt, lang)
     data = _drawings.get(key)
     if data is not None:
         return data
@@ -112,12 +114,14 @@ def drawing(
         m = build_map()
         if m is None:
             return EMPTY_SVG if fmt == "svg" else EMPTY_PNG
-        data = run_blocking(_draw, m, view, title, date, highlight_ids(m, highlight) or None, fmt)
+        data = run_blocking(
+            _draw, m, view, title, date, highlight_ids(m, highlight) or None, fmt, lang
+        )
         _drawings.put(key, data)
         return data
 
 
-def _draw(m, view, title, date, highlight, fmt) -> bytes:
+def _draw(m, view, title, date, highlight, fmt, lang="fr") -> bytes:
     fig = maps.render_figure(
         m,
         layout=VIEW_LAYOUTS[view],
@@ -126,21 +130,22 @@ def _draw(m, view, title, date, highlight, fmt) -> bytes:
         highlight=highlight,
         paper="screen",
         dpi=110 if fmt == "png" else 200,
+        lang=lang,
     )
     from maps.draw import figure_bytes  # matplotlib, on first drawing
 
     return figure_bytes(fig, fmt)
 
 
-def analysis(atelier_id: int, version: int, m: maps.ActorMap) -> dict:
-    """Stage coverage, broken chains, suggestions and paragraphs, in French."""
-    key = (atelier_id, version)
+def analysis(atelier_id: int, version: int, m: maps.ActorMap, lang: str = "fr") -> dict:
+    """Stage coverage, broken chains, suggestions and paragraphs, in ``lang``."""
+    key = (atelier_id, version, lang)
     data = _analyses.get(key)
     if data is not None:
         return data
     if m is None:
         return {
-            "stages": [{"key": s, "label": maps.STAGE_LABELS[s], "actors": 0} for s in maps.STAGES],
+            "stages": [{"key": s, "label": stage_label(s, lang), "actors": 0} for s in maps.STAGES],
             "actors": 0,
             "links": 0,
             "contributions": 0,
@@ -152,11 +157,11 @@ def analysis(atelier_id: int, version: int, m: maps.ActorMap) -> dict:
             "paragraphs": [],
             "table": [],
         }
-    r = maps.analyse(m)
+    r = maps.analyse(m, lang=lang)
     names = {n: m.name(n) for n in m.graph}
     data = {
         "stages": [
-            {"key": s, "label": maps.STAGE_LABELS[s], "actors": r["stages"][s]} for s in maps.STAGES
+            {"key": s, "label": stage_label(s, lang), "actors": r["stages"][s]} for s in maps.STAGES
         ],
         "actors": r["actors"],
         "links": r["links"],
@@ -169,13 +174,13 @@ def analysis(atelier_id: int, version: int, m: maps.ActorMap) -> dict:
             {
                 "source": names[sg["source"]],
                 "target": names[sg["target"]],
-                "from_stage": maps.STAGE_SHORT_LABELS[sg["from_stage"]],
-                "to_stage": maps.STAGE_SHORT_LABELS[sg["to_stage"]],
+                "from_stage": stage_label(sg["from_stage"], lang, "short"),
+                "to_stage": stage_label(sg["to_stage"], lang, "short"),
                 "reason": sg["reason"],
             }
             for sg in r["suggestions"][:5]
         ],
-        "paragraphs": maps.analysis_paragraphs(m, r),
+        "paragraphs": maps.analysis_paragraphs(m, r, lang),
         "table": maps.stage_table(m),
     }
     _analyses.put(key, data)

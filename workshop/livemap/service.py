@@ -731,7 +731,7 @@ def build_actor_map(s: Session, atelier: Atelier) -> maps.ActorMap | None:
         links or None,
         projects or None,
         lenient=True,
-        source=atelier.title,
+        source=f"atelier «\u00a0{atelier.title}\u00a0», saisie en direct",
         date=atelier.date,
     )
 
@@ -744,17 +744,20 @@ def admin_view(s: Session, atelier: Atelier) -> dict:
         "contributions": [c.to_dict() for c in _rows(s, atelier, LivemapContribution)],
         "links": [lk.to_dict() for lk in _rows(s, atelier, LivemapLink)],
         "projects": len(_rows(s, atelier, LivemapProject)),
-        "stages": _stage_info(),
+        "stages": _stage_info(atelier.locale),
     }
 
 
-def _stage_info() -> list[dict]:
+def _stage_info(lang: str = "fr") -> list[dict]:
+    from maps.i18n import LANGUAGES, stage_label
+
+    lang = lang if lang in LANGUAGES else "fr"
     return [
         {
             "key": k,
-            "label": maps.STAGE_LABELS[k],
-            "short": maps.STAGE_SHORT_LABELS[k],
-            "description": maps.STAGE_DESCRIPTIONS[k],
+            "label": stage_label(k, lang),
+            "short": stage_label(k, lang, "short"),
+            "description": stage_label(k, lang, "description"),
         }
         for k in maps.STAGES
     ]
@@ -768,7 +771,7 @@ def public_view(s: Session, atelier: Atelier) -> dict:
         "actors": [a.public_dict() for a in rows["actors"]],
         "contributions": [c.public_dict() for c in rows["contributions"]],
         "links": [lk.public_dict() for lk in rows["links"]],
-        "stages": _stage_info(),
+        "stages": _stage_info(atelier.locale),
     }
 
 
@@ -780,7 +783,7 @@ def projector_view(s: Session, atelier: Atelier) -> dict:
     view = public_view(s, atelier)
     st = get_settings(s, atelier)
     m = build_actor_map(s, atelier)
-    view["analysis"] = render.analysis(atelier.id, st.version, m)
+    view["analysis"] = render.analysis(atelier.id, st.version, m, atelier.locale)
     key = None
     if st.highlight_id:
         key = next((a["key"] for a in view["actors"] if a["id"] == st.highlight_id), None)

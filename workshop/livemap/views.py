@@ -58,6 +58,7 @@ def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None) -> bytes:
         lambda: service.build_actor_map(s, atelier),
         atelier.title,
         atelier.date,
+        atelier.locale,
     )
 
 
@@ -112,7 +113,13 @@ def export(code, secret, fmt):
                 if m is None:
                     raise DomainError("livemap_empty")
                 data = run_blocking(
-                    export_bytes, m, fmt, view=view, title=atelier.title, date=atelier.date
+                    export_bytes,
+                    m,
+                    fmt,
+                    view=view,
+                    title=atelier.title,
+                    date=atelier.date,
+                    lang=atelier.locale,
                 )
             mimetype, ext = EXPORT_TYPES[fmt]
             suffix = f"-{view}" if fmt in ("png", "svg", "pdf") else ""
@@ -131,7 +138,7 @@ def export(code, secret, fmt):
     )
 
 
-def export_bytes(m, fmt: str, *, view="stage", title=None, date=None) -> bytes:
+def export_bytes(m, fmt: str, *, view="stage", title=None, date=None, lang="fr") -> bytes:
     """Export ``m`` with ``maps.export`` into memory."""
     with tempfile.TemporaryDirectory() as tmp:
         if fmt == "csv":
@@ -150,6 +157,7 @@ def export_bytes(m, fmt: str, *, view="stage", title=None, date=None) -> bytes:
             layout=render.VIEW_LAYOUTS[view],
             title=title,
             date=date,
+            lang=lang,
         )
         return path.read_bytes()
 

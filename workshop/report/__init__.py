@@ -9,7 +9,7 @@ from .views import bp
 
 register_messages(
     {
-        "report_format": N_("Format de compte rendu inconnu : md, pdf, docx ou zip."),
+        "report_format": N_("Format de compte rendu inconnu : md, pdf, docx ou zip."),
     }
 )
 

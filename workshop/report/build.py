@@ -177,8 +177,17 @@ def gather(s, atelier, *, names: bool = False) -> dict:
 # ---------------------------------------------------------------- document
 
 
+def _count(n: int, word: str) -> str:
+    """French count: 0 and 1 take the singular.
+
+    >>> _count(1, "acteur"), _count(0, "lien"), _count(2, "vote")
+    ('1 acteur', '0 lien', '2 votes')
+    """
+    return f"{n} {word}" + ("s" if n > 1 else "")
+
+
 def _votes(n: int) -> str:
-    return f"{n} vote" + ("s" if n > 1 else "")
+    return _count(n, "vote")
 
 
 def document(data: dict) -> list[tuple]:
@@ -236,13 +245,14 @@ def document(data: dict) -> list[tuple]:
     if data["codev"]:
         blocks.append(("h2", "Co-développement"))
         for g in data["codev"]:
-            title = f"Groupe {g['group']}"
+            name = g["group"]
+            title = name if name.casefold().startswith("groupe") else f"Groupe {name}"
             if g.get("room") and g["room"] not in g["group"]:
                 title += f" ({g['room']})"
             blocks.append(("h3", title))
             meta = [("Méthode", g.get("method") or "")]
             if g.get("porteur"):
-                meta.append(("Porteur", g["porteur"]))
+                meta.append(("Porteur ou porteuse", g["porteur"]))
             meta.append(("Membres", str(g["members"])))
             blocks.append(("meta", meta))
             blocks.append(("p", "Sujet : " + (g.get("subject") or "(non renseigné)")))
@@ -271,8 +281,8 @@ def document(data: dict) -> list[tuple]:
                 "p",
                 f"Les partenaires ont présenté leurs structures en portrait croisé ; "
                 f"les notes ont été classées selon les trois étapes de la stratégie d'impact "
-                f"collectif. La carte compte {m['actors']} acteurs, {m['contributions']} "
-                f"contributions et {m['links']} liens.",
+                f"collectif. La carte compte {_count(m['actors'], 'acteur')}, "
+                f"{_count(m['contributions'], 'contribution')} et {_count(m['links'], 'lien')}.",
             )
         )
         blocks.append(
@@ -296,7 +306,7 @@ def document(data: dict) -> list[tuple]:
                 blocks.append(("h3", p["title"] or "(sans titre)"))
                 meta = []
                 for label, key in (
-                    ("Porteur", "actor"),
+                    ("Structure porteuse", "actor"),
                     ("Descriptif", "description"),
                     ("Résultats", "results"),
                     ("Freins", "obstacles"),

@@ -1,0 +1,107 @@
+"""The transport, seen from outside: connection refusals, clean
+disconnects, the order and versions of broadcasts (python-socketio clients
+and raw WebSocket frames against the real server)."""
+
+import json
+import time
+
+import pytest
+import socketio
+import websocket
+
+from support import Client
+
+
+def _raw_connect(server, auth) -> str:
+    """Open a raw Engine.IO WebSocket, send the Socket.IO CONNECT with
+    ``auth`` and return the server's answer to it (the packet as text)."""
+    url = server.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    ws = websocket.create_connection(url, timeout=10)
+    try:
+        opening = ws.recv()
+        assert opening.startswith("0{"), opening
+        ws.send("40" + json.dumps(auth))
+        return ws.recv()
+    finally:
+        ws.close()
+
+
+def test_refused_connection_carries_error_and_message_in_data(live_server):
+    atelier = live_server.create_atelier()
+    other = live_server.create_atelier()
+    joined_other = live_server.join(other["code"])
+    cases = [
+        ({"role": "facilitator", "code": atelier["code"], "secret": "forged"}, "bad_secret"),
+        ({"role": "participant", "code": atelier["code"], "token": "forged"}, "bad_token"),
+        (
+            {"role": "participant", "code": atelier["code"], "token": joined_other["token"]},
+            "bad_token",
+        ),
+        ({"role": "admin", "code": atelier["code"]}, "bad_role"),
+        ({"role": "projector", "code": "ZZZZZZ"}, "atelier_not_found"),
+        ("garbage", "invalid_payload"),
+    ]
+    for auth, code in cases:
+        packet = _raw_connect(live_server, auth)
+        assert packet.startswith("44"), packet  # CONNECT_ERROR
+        body = json.loads(packet[2:])
+        assert set(body) == {"message", "data"}, body
+        assert body["data"]["error"] == code
+        assert set(body["data"]) == {"error", "message"}
+        # a sentence for people, not the repr of a dict
+        assert body["message"] == body["data"]["message"]
+        assert "{" not in body["message"] and len(body["message"]) > 10
+
+        # the same through python-socketio: its connect_error handler gets it
+        c = Client(live_server.url, auth, reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            c.connect()
+        assert c.connect_errors == [body], c.connect_errors
+        assert not c.snapshots
+
+
+def test_removed_participant_is_refused_with_bad_token_in_data(live_server):
+    atelier = live_server.create_atelier(locale="en")
+    fac = live_server.facilitator(atelier)
+    phone = live_server.participant(atelier, "Bob")
+    assert fac.call("participant:remove", {"participant_id": phone.participant["id"]})["ok"]
+    packet = _raw_connect(live_server, phone.auth)
+    data = json.loads(packet[2:])["data"]
+    assert data["error"] == "bad_token"
+    assert "no longer valid" in data["message"]  # in the atelier's language
+
+
+def _server_log(server) -> str:
+    return (server.instance / f"server-{server.port}.log").read_text(errors="replace")
+
+
+def test_clean_disconnect_is_prompt_and_leaves_no_error_in_the_log(live_server):
+    atelier = live_server.create_atelier()
+    proj = live_server.projector(atelier)
+    for _ in range(3):
+        phone = live_server.participant(atelier)
+        proj.wait_event("presence", lambda d: d["count"] == 1)
+        proj.clear()
+        started = time.monotonic()
+        phone.sio.disconnect()
+        took = time.monotonic() - started
+        assert took < 1.0, f"disconnect took {took:.2f} s"
+        # the server saw it at once: the projection's count goes down
+        proj.wait_event("presence", lambda d: d["count"] == 0, timeout=2)
+        live_server.clients.remove(phone)
+    # raw WebSocket too: the close handshake is answered, then TCP closes
+    url = live_server.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    ws = websocket.create_connection(url, timeout=5)
+    ws.recv()
+    ws.send("40" + json.dumps({"role": "projector", "code": atelier["code"]}))
+    # (the snapshot is sent from the connect handler, before the CONNECT ack)
+    assert {ws.recv()[:2], ws.recv()[:2]} == {"40", "42"}
+    started = time.monotonic()
+    ws.send("41")
+    ws.send("1")
+    ws.close()
+    assert time.monotonic() - started < 1.0
+    time.sleep(0.5)
+    log = _server_log(live_server)
+    assert "Invalid HTTP" not in log and "Invalid http" not in log, log[-2000:]
+    assert "Traceback" not in log, log[-2000:]
