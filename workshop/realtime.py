@@ -218,10 +218,8 @@ def event(name: str):
                 # (the socket's own rate limit was applied by the gate, below)
                 if identity.role not in roles:
                     raise DomainError("forbidden")
-                if payload is None:
-                    payload = {}
-                if not isinstance(payload, dict) or extra:
-                    raise DomainError("invalid_payload")
+                if extra:  # one payload object, not several arguments
+                    raise DomainError("invalid_payload", field="payload", reason="type")
                 if _payload_size(payload) > MAX_SOCKET_MESSAGE:
                     raise DomainError("payload_too_large")
                 args = contract.parse(payload)

@@ -299,7 +299,7 @@ class Choice(Field):
         return value
 
     def describe(self):
-        return "un de : " + ", ".join(f"`{v}`" for v in self.values)
+        return "un de : " + ", ".join(f"`{v}`" if v != "" else '`""`' for v in self.values)
 
     def example(self):
         return self.values[0]
@@ -467,8 +467,21 @@ def declare(
     return contract
 
 
+def describe_field(spec: Field) -> str:
+    """A field's type and limits, with ``ou null`` and its default."""
+    text = spec.describe()
+    if spec.nullable:
+        text += " ou null"
+    if spec.default is not MISSING:
+        text += f" (défaut : `{str(spec.default).lower()}`)"
+    return text
+
+
 def markdown_table(names=None) -> str:
-    """The declared events as a Markdown table (for ``docs/protocol.md``)."""
+    """The declared events as a Markdown table (for ``docs/protocol.md``).
+
+    A field marked ``?`` may be left out.
+    """
     names = sorted(CONTRACTS) if names is None else names
     lines = ["| événement | qui | écrit | champs |", "|---|---|---|---|"]
     for name in names:
@@ -476,10 +489,47 @@ def markdown_table(names=None) -> str:
         parts = []
         for key, spec in c.fields.items():
             mark = "" if spec.required else "?"
-            parts.append(f"`{key}{mark}` : {spec.describe()}")
+            parts.append(f"`{key}{mark}` : {describe_field(spec)}")
         lines.append(
             f"| `{name}` | {', '.join(c.roles)} | {'oui' if c.writes else 'non'} | "
             + ("<br>".join(parts) or "—")
             + " |"
         )
     return "\n".join(lines)
+
+
+BEGIN = "<!-- contracts:begin (généré par python -m workshop.domain.declared) -->"
+END = "<!-- contracts:end -->"
+
+
+def replace_block(text: str, table: str) -> str:
+    """``text`` with the part between :data:`BEGIN` and :data:`END` replaced by ``table``.
+
+    >>> replace_block(f"a\\n{BEGIN}\\nold\\n{END}\\nb", "new")
+    'a\\n<!-- contracts:begin (généré par python -m workshop.domain.declared) -->\\nnew\\n<!-- contracts:end -->\\nb'
+    """
+    head, sep, rest = text.partition(BEGIN)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise ValueError("the markers of the generated block are missing")
+    return f"{head}{BEGIN}\n{table}\n{END}{tail}"
+
+
+def main(argv=None) -> int:
+    """``python -m workshop.domain.declared [FILE]``: rewrite the generated
+    block of FILE (``docs/protocol.md`` by default) from the declarations."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    engine = importlib.import_module("workshop.domain.contracts")
+    importlib.import_module("workshop.domain.declared")
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+    text = path.read_text(encoding="utf-8")
+    new = engine.replace_block(text, engine.markdown_table())
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+        print(f"{path}: table des événements régénérée ({len(engine.CONTRACTS)} événements)")
+    return 0
+
