@@ -33,13 +33,10 @@ import json
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import timeit
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,7 +197,7 @@ def micro(n: int) -> dict:
             runs = timeit.repeat(lambda fn=fn, p=payload: fn(p), number=n, repeat=5)
             row[name] = min(runs) / n * 1e6
 
-        def refuse(fn=note_fn):
+        def refuse(fn=note_fn, label=label):
             try:
                 fn(bad_note)
             except Exception:  # noqa: BLE001 - each library its own error type

@@ -532,4 +532,3 @@ def main(argv=None) -> int:
         path.write_text(new, encoding="utf-8")
         print(f"{path}: table des événements régénérée ({len(engine.CONTRACTS)} événements)")
     return 0
-
