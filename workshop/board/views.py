@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_babel import gettext
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..web import friendly_error
 from . import exports
@@ -45,8 +46,8 @@ def export(code, secret, fmt):
             body = exports.to_pdf(atelier, groups, gettext)
         else:
             body = render_template("board/synthesis.html", atelier=atelier, groups=groups)
-        filename = f"post-it-{atelier.code}-{label}.{fmt}"
+        filename = documents.export_filename("post-it", atelier.code, label, ext=fmt)
     headers = {"Cache-Control": "no-store"}
     if fmt != "html":
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        headers["Content-Disposition"] = documents.content_disposition(filename)
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
