@@ -31,8 +31,9 @@ from collections import deque
 
 import networkx as nx
 
+from .i18n import check_lang, kind_label, ntr, stage_label, tr
 from .model import ActorMap
-from .stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from .stages import STAGES
 
 __all__ = [
     "analyse",
@@ -52,6 +53,14 @@ BETWEENNESS_SAMPLES = 300
 SUGGESTIONS_ALL_PAIRS_MAX = 1000
 
 _TERRITORY_COLUMNS = ("territory", "territoire", "quartier", "commune", "ville", "city")
+
+_CHAIN_DEFINITION = (
+    "Un acteur qui déclenche «\u00a0atteint\u00a0» un acteur qui organise puis un acteur qui "
+    "anime s’il existe un chemin de liens (sans tenir compte de leur sens) vers un acteur "
+    "qui organise puis de celui-ci vers un acteur qui anime\u00a0; l’exemple de chemin donné "
+    "est le plus court. Un acteur présent à plusieurs étapes compte pour chacune (chemin de "
+    "longueur 0)."
+)
 
 _TRANSITIONS = [(a, b) for i, a in enumerate(STAGES) for b in STAGES[i + 1 :]]
 
@@ -173,7 +182,7 @@ def _chain_to_animer(g: nx.Graph, organisers: list, dist_a: dict) -> tuple[dict,
     return dist, step
 
 
-def _chains(m: ActorMap, g: nx.Graph) -> dict:
+def _chains(m: ActorMap, g: nx.Graph, lang: str = "fr") -> dict:
     by_stage = m.actors_by_stage()
     dist_o, step_o = _bfs_from_sources(g, by_stage["organiser"])
     dist_a, step_a = _bfs_from_sources(g, by_stage["animer"])
@@ -201,13 +210,7 @@ def _chains(m: ActorMap, g: nx.Graph) -> dict:
             paths[d] = {"organiser": to_o[-1], "animer": None, "path": to_o, "hops": len(to_o) - 1}
     hops = [p["hops"] for p in paths.values() if p["animer"] is not None]
     return {
-        "definition": (
-            "Un acteur qui déclenche « atteint » un acteur qui organise puis un acteur qui "
-            "anime s'il existe un chemin de liens (sans tenir compte de leur sens) vers "
-            "un acteur qui organise puis de celui-ci vers un acteur qui anime ; l'exemple "
-            "de chemin donné est le plus court. Un acteur présent à plusieurs étapes "
-            "compte pour chacune (chemin de longueur 0)."
-        ),
+        "definition": tr(_CHAIN_DEFINITION, lang),
         "declencher_actors": len(by_stage["declencher"]),
         "reach_organiser": reach_o,
         "complete": complete,
@@ -218,11 +221,11 @@ def _chains(m: ActorMap, g: nx.Graph) -> dict:
     }
 
 
-def _gaps(m: ActorMap, counts: dict[str, int]) -> dict:
+def _gaps(m: ActorMap, counts: dict[str, int], lang: str = "fr") -> dict:
     mean = sum(counts.values()) / len(STAGES)
     threshold = max(2, math.ceil(mean / 2))
     few = [
-        {"stage": s, "label": STAGE_LABELS[s], "actors": counts[s], "threshold": threshold}
+        {"stage": s, "label": stage_label(s, lang), "actors": counts[s], "threshold": threshold}
         for s in STAGES
         if counts[s] < threshold
     ]
@@ -246,7 +249,7 @@ def _gaps(m: ActorMap, counts: dict[str, int]) -> dict:
     }
 
 
-def _suggestions(m: ActorMap, g: nx.Graph, top: int) -> list[dict]:
+def _suggestions(m: ActorMap, g: nx.Graph, top: int, lang: str = "fr") -> list[dict]:
     nodes = m.graph.nodes
     stages = {n: set(s) for n, s in nodes(data="stages")}
     by_stage = m.actors_by_stage()
@@ -280,35 +283,76 @@ def _suggestions(m: ActorMap, g: nx.Graph, top: int) -> list[dict]:
                 key = frozenset((u, v))
                 if key in best and best[key]["score"] >= score:
                     continue
-                reasons = [
-                    f"{nodes[u]['name']} ({STAGE_SHORT_LABELS[a].lower()}) pourrait passer le "
-                    f"relais à {nodes[v]['name']} ({STAGE_SHORT_LABELS[b].lower()})"
-                ]
-                shared_sorted = sorted(shared)
-                if shared:
-                    names = ", ".join(nodes[x]["name"] for x in shared_sorted[:3])
-                    more = f" et {len(shared) - 3} autres" if len(shared) > 3 else ""
-                    plural = "s" if len(shared) > 1 else ""
-                    reasons.append(f"{len(shared)} partenaire{plural} en commun ({names}{more})")
-                if same_territory:
-                    reasons.append(f"même territoire ({territory[u]})")
-                if same_kind:
-                    reasons.append(f"même type d'acteur ({kind_u})")
-                best[key] = {
-                    "reasons": reasons[1:],
+                sg = {
                     "source": u,
                     "target": v,
                     "from_stage": a,
                     "to_stage": b,
                     "score": _r(score),
-                    "shared_neighbours": shared_sorted,
-                    "reason": " ; ".join(reasons) + ".",
+                    "shared_neighbours": sorted(shared),
+                    "territory": territory[u] if same_territory else None,
+                    "kind": kind_u if same_kind else None,
                 }
+                best[key] = sg
     ranked = sorted(best.values(), key=lambda s: (-s["score"], s["source"], s["target"]))
+    for sg in ranked[:top]:
+        sg.update(suggestion_reasons(m, sg, lang))
     return ranked[:top]
 
 
-def analyse(m: ActorMap, *, seed: int = 42, top: int = 10) -> dict:
+def suggestion_reasons(m: ActorMap, sg: dict, lang: str = "fr") -> dict:
+    """The words of a suggestion of :func:`analyse`, in ``lang``.
+
+    Returns ``{"reason": one sentence, "reasons": [shared partners, same
+    territory, same kind]}``; actor kinds are shown as labels, never as keys.
+
+    >>> from maps import from_records
+    >>> m = from_records(actors=[{"id": "a", "name": "A", "kind": "collectivite"},
+    ...                          {"id": "b", "name": "B", "kind": "collectivite"}])
+    >>> sg = {"source": "a", "target": "b", "from_stage": "declencher",
+    ...       "to_stage": "organiser", "shared_neighbours": [], "territory": None,
+    ...       "kind": "collectivite"}
+    >>> suggestion_reasons(m, sg)["reasons"]
+    ['même type d’acteur (collectivité)']
+    >>> suggestion_reasons(m, sg, "en")["reason"]
+    'A (trigger) could hand over to B (organise); same type of actor (local authority).'
+    """
+    head = tr(
+        "{a} ({from_stage}) pourrait passer le relais à {b} ({to_stage})",
+        lang,
+        a=m.name(sg["source"]),
+        b=m.name(sg["target"]),
+        from_stage=stage_label(sg["from_stage"], lang, "short").lower(),
+        to_stage=stage_label(sg["to_stage"], lang, "short").lower(),
+    )
+    reasons = []
+    shared = sg["shared_neighbours"]
+    if shared:
+        names = ", ".join(m.name(x) for x in shared[:3])
+        if len(shared) > 3:
+            names = ntr(
+                "{names} et {n} autre", "{names} et {n} autres", len(shared) - 3, lang, names=names
+            )
+        reasons.append(
+            ntr(
+                "{n} partenaire en commun ({names})",
+                "{n} partenaires en commun ({names})",
+                len(shared),
+                lang,
+                names=names,
+            )
+        )
+    if sg.get("territory"):
+        reasons.append(tr("même territoire ({territory})", lang, territory=sg["territory"]))
+    if sg.get("kind"):
+        reasons.append(
+            tr("même type d’acteur ({kind})", lang, kind=kind_label(sg["kind"], lang).lower())
+        )
+    sep = "\u00a0; " if lang == "fr" else "; "
+    return {"reasons": reasons, "reason": sep.join([head, *reasons]) + "."}
+
+
+def analyse(m: ActorMap, *, seed: int = 42, top: int = 10, lang: str = "fr") -> dict:
     """Analyse an actor map.
 
     Parameters
@@ -318,6 +362,9 @@ def analyse(m: ActorMap, *, seed: int = 42, top: int = 10) -> dict:
         Seed for Louvain communities and sampled betweenness.
     top : int
         Number of brokers and suggestions kept.
+    lang : {"fr", "en"}
+        Language of the words in the result (stage labels, chain definition,
+        suggestion reasons); see :mod:`maps.i18n`.
 
     Returns
     -------
@@ -345,7 +392,8 @@ def analyse(m: ActorMap, *, seed: int = 42, top: int = 10) -> dict:
           between actors of two stages), ``without_stage``;
         - ``suggestions``: ranked pairs of unlinked actors at consecutive
           stages, ``[{"source", "target", "from_stage", "to_stage", "score",
-          "shared_neighbours", "reason", "reasons"}]``: ``source`` is at
+          "shared_neighbours", "territory", "kind", "reason", "reasons"}]``
+          (``territory``/``kind``: the shared value, or None): ``source`` is at
           ``from_stage`` and lacks ``to_stage``, ``target`` is at
           ``to_stage``; score = shared neighbours + 1 if same territory
           column (``territory``, ``territoire``, ``quartier``, ``commune``,
@@ -364,6 +412,7 @@ def analyse(m: ActorMap, *, seed: int = 42, top: int = 10) -> dict:
     >>> r["gaps"]["few_actors"][0]["stage"]
     'declencher'
     """
+    check_lang(lang)
     g = m.cooperation_graph()
     for node, data in m.graph.nodes(data=True):
         g.nodes[node]["name"] = data["name"]
@@ -382,9 +431,9 @@ def analyse(m: ActorMap, *, seed: int = 42, top: int = 10) -> dict:
         "brokers_method": meta["method"],
         "communities": communities,
         "modularity": modularity,
-        "chains": _chains(m, g),
-        "gaps": _gaps(m, counts),
-        "suggestions": _suggestions(m, g, top),
+        "chains": _chains(m, g, lang),
+        "gaps": _gaps(m, counts, lang),
+        "suggestions": _suggestions(m, g, top, lang),
     }
 
 
@@ -491,169 +540,306 @@ def stage_table(m: ActorMap) -> list[dict]:
     return list(rows.values())
 
 
-def _names(m: ActorMap, ids: list[str], limit: int = 8) -> str:
+def _names(m: ActorMap, ids: list[str], lang: str = "fr", limit: int = 8) -> str:
     names = [m.name(i) for i in ids[:limit]]
     if len(ids) > limit:
-        return ", ".join(names) + f" et {len(ids) - limit} autres"
+        return ntr(
+            "{names} et {n} autre",
+            "{names} et {n} autres",
+            len(ids) - limit,
+            lang,
+            names=", ".join(names),
+        )
     if len(names) > 1:
-        return ", ".join(names[:-1]) + " et " + names[-1]
+        return tr("{names} et {last}", lang, names=", ".join(names[:-1]), last=names[-1])
     return names[0] if names else ""
 
 
+def _count(n: int, what: str, lang: str = "fr") -> str:
+    """``n`` things, with the plural right: ``what`` is acteur, contribution,
+    lien, fiche projet or groupe.
+
+    >>> _count(0, "acteur"), _count(2, "fiche projet", "en")
+    ('0 acteur', '2 project sheets')
+    """
+    plural = {"fiche projet": "fiches projets"}.get(what, what + "s")
+    return ntr("{n} " + what, "{n} " + plural, n, lang)
+
+
 def _plural(n: int, word: str, plural: str | None = None) -> str:
+    """French count, kept for callers of the earlier API (use :func:`_count`)."""
     return f"{n} {word if n <= 1 else (plural or word + 's')}"
 
 
-def analysis_paragraphs(m: ActorMap, result: dict | None = None) -> list[str]:
-    """The analysis as French prose paragraphs, for a written report.
+_SEMI = {"fr": "\u00a0; ", "en": "; "}
+
+
+def analysis_paragraphs(m: ActorMap, result: dict | None = None, lang: str = "fr") -> list[str]:
+    """The analysis as prose paragraphs, for a written report, in ``lang``.
 
     >>> from maps import from_records
     >>> m = from_records(actors=[{"id": "a", "name": "Alpha"}])
     >>> analysis_paragraphs(m)[0]
     'La cartographie compte 1 acteur, 0 contribution, 0 lien et 0 fiche projet.'
+    >>> analysis_paragraphs(m, lang="en")[0]
+    'The map has 1 actor, 0 contributions, 0 links and 0 project sheets.'
     """
-    r = result if result is not None else analyse(m)
-    paras = []
-    paras.append(
-        f"La cartographie compte {_plural(r['actors'], 'acteur')}, "
-        f"{_plural(r['contributions'], 'contribution')}, {_plural(r['links'], 'lien')} "
-        f"et {_plural(r['projects'], 'fiche projet', 'fiches projets')}."
-    )
+    r = result if result is not None else analyse(m, lang=lang)
+    semi = _SEMI[check_lang(lang)]
+    paras = [
+        tr(
+            "La cartographie compte {actors}, {contributions}, {links} et {projects}.",
+            lang,
+            actors=_count(r["actors"], "acteur", lang),
+            contributions=_count(r["contributions"], "contribution", lang),
+            links=_count(r["links"], "lien", lang),
+            projects=_count(r["projects"], "fiche projet", lang),
+        )
+    ]
     s = r["stages"]
-    text = (
-        f"Par étape de la stratégie d'impact collectif, {_plural(s['declencher'], 'acteur')} "
-        f"contribue{'nt' if s['declencher'] > 1 else ''} à déclencher l'action, "
-        f"{s['organiser']} à l'organiser et {s['animer']} à l'animer."
+    text = ntr(
+        "Par étape de la stratégie d’impact collectif, {n} acteur contribue à déclencher "
+        "l’action, {o} à l’organiser et {a} à l’animer.",
+        "Par étape de la stratégie d’impact collectif, {n} acteurs contribuent à déclencher "
+        "l’action, {o} à l’organiser et {a} à l’animer.",
+        s["declencher"],
+        lang,
+        o=s["organiser"],
+        a=s["animer"],
     )
     multi = [n for n in m.graph if len(m.stages_of(n)) > 1]
     if multi:
-        text += (
-            f" {_plural(len(multi), 'acteur')} intervien{'nen' if len(multi) > 1 else ''}t à "
-            f"plusieurs étapes : {_names(m, multi)}."
+        text += " " + ntr(
+            "{n} acteur intervient à plusieurs étapes\u00a0: {names}.",
+            "{n} acteurs interviennent à plusieurs étapes\u00a0: {names}.",
+            len(multi),
+            lang,
+            names=_names(m, multi, lang),
         )
     without = r["gaps"]["without_stage"]
     if without:
-        verb = "ont" if len(without) > 1 else "a"
-        text += f" {_plural(len(without), 'acteur')} n'{verb} pas d'étape renseignée."
+        text += " " + ntr(
+            "{n} acteur n’a pas d’étape renseignée.",
+            "{n} acteurs n’ont pas d’étape renseignée.",
+            len(without),
+            lang,
+        )
     paras.append(text)
     if r["brokers"]:
-        top = r["brokers"][:3]
-        names = ", ".join(f"{b['name']} ({b['score']:.2f})" for b in top)
+        names = ", ".join(f"{b['name']} ({b['score']:.2f})" for b in r["brokers"][:3])
         paras.append(
-            "Les acteurs qui font le plus le lien entre les autres (intermédiarité) sont "
-            f"{names}. Ils occupent une position de passerelle : beaucoup de chemins de "
-            "coopération passent par eux."
+            tr(
+                "Les acteurs qui font le plus le lien entre les autres (intermédiarité) sont "
+                "{names}. Ils occupent une position de passerelle\u00a0: beaucoup de chemins "
+                "de coopération passent par eux.",
+                lang,
+                names=names,
+            )
         )
     if r["isolated"]:
         paras.append(
-            f"{_plural(len(r['isolated']), 'acteur')} n'{'ont' if len(r['isolated']) > 1 else 'a'} "
-            f"aucun lien avec les autres : {_names(m, r['isolated'])}."
+            ntr(
+                "{n} acteur n’a aucun lien avec les autres\u00a0: {names}.",
+                "{n} acteurs n’ont aucun lien avec les autres\u00a0: {names}.",
+                len(r["isolated"]),
+                lang,
+                names=_names(m, r["isolated"], lang),
+            )
         )
     if r["communities"]:
         parts = [
-            f"un groupe de {c['size']} acteurs autour de {m.name(c['hub'])}"
+            tr(
+                "un groupe de {size} acteurs autour de {hub}",
+                lang,
+                size=c["size"],
+                hub=m.name(c["hub"]),
+            )
             for c in r["communities"][:4]
         ]
         paras.append(
-            "La détection de communautés fait apparaître "
-            f"{_plural(len(r['communities']), 'groupe')} d'acteurs plus liés entre eux : "
-            + " ; ".join(parts)
-            + "."
+            ntr(
+                "La détection de communautés fait apparaître {n} groupe d’acteurs plus liés "
+                "entre eux\u00a0: {parts}.",
+                "La détection de communautés fait apparaître {n} groupes d’acteurs plus liés "
+                "entre eux\u00a0: {parts}.",
+                len(r["communities"]),
+                lang,
+                parts=semi.join(parts),
+            )
         )
     c = r["chains"]
     if c["declencher_actors"]:
-        text = (
-            f"Chaînage des apports : sur {_plural(c['declencher_actors'], 'acteur')} qui "
-            f"déclenche{'nt' if c['declencher_actors'] > 1 else ''} l'action, "
-            f"{c['reach_organiser']} atteignent par leurs liens un acteur qui organise et "
-            f"{c['complete']} atteignent ensuite un acteur qui anime."
+        text = ntr(
+            "Chaînage des apports\u00a0: sur {n} acteur qui déclenche l’action, {o} atteint "
+            "par ses liens un acteur qui organise et {a} atteint ensuite un acteur qui anime.",
+            "Chaînage des apports\u00a0: sur {n} acteurs qui déclenchent l’action, {o} "
+            "atteignent par leurs liens un acteur qui organise et {a} atteignent ensuite un "
+            "acteur qui anime.",
+            c["declencher_actors"],
+            lang,
+            o=c["reach_organiser"],
+            a=c["complete"],
         )
         if c["broken"]:
-            text += f" La chaîne est rompue pour {_names(m, c['broken'])}."
+            text += " " + tr(
+                "La chaîne est rompue pour {names}.", lang, names=_names(m, c["broken"], lang)
+            )
         examples = [d for d in c["paths"] if c["paths"][d]["animer"] and c["paths"][d]["hops"]]
         examples.sort(key=lambda d: c["paths"][d]["organiser"] == c["paths"][d]["animer"])
         if examples:
             ex = c["paths"][examples[0]]
-            text += " Par exemple : " + " → ".join(m.name(x) for x in ex["path"]) + "."
+            path = " → ".join(m.name(x) for x in ex["path"])
+            text += " " + tr("Par exemple\u00a0: {path}.", lang, path=path)
         paras.append(text)
     else:
-        paras.append("Aucun acteur ne contribue à déclencher l'action : pas de chaînage possible.")
+        paras.append(
+            tr(
+                "Aucun acteur ne contribue à déclencher l’action\u00a0: pas de chaînage possible.",
+                lang,
+            )
+        )
     gaps = r["gaps"]
     gap_text = []
     for f in gaps["few_actors"]:
-        gap_text.append(f"l'étape « {f['label']} » ne compte que {_plural(f['actors'], 'acteur')}")
+        gap_text.append(
+            tr(
+                "l’étape «\u00a0{label}\u00a0» ne compte que {actors}",
+                lang,
+                label=stage_label(f["stage"], lang),
+                actors=_count(f["actors"], "acteur", lang),
+            )
+        )
     for stage in gaps["no_link_into"]:
         prev = STAGES[STAGES.index(stage) - 1]
-        gap_text.append(
-            f"aucun lien ne relie un acteur qui {STAGE_SHORT_LABELS[prev].lower()[:-2]}e à un "
-            f"autre acteur qui {STAGE_SHORT_LABELS[stage].lower()[:-2]}e"
-        )
+        gap_text.append(tr(_NO_LINK_INTO[(prev, stage)], lang))
     if gap_text:
-        paras.append("Points d'attention : " + " ; ".join(gap_text) + ".")
+        paras.append(tr("Points d’attention\u00a0: {items}.", lang, items=semi.join(gap_text)))
     if r["suggestions"]:
         items = [
-            f"{m.name(sg['source'])} et {m.name(sg['target'])} ({', '.join(sg['reasons'])})"
+            tr(
+                "{a} et {b} ({reasons})",
+                lang,
+                a=m.name(sg["source"]),
+                b=m.name(sg["target"]),
+                reasons=", ".join(suggestion_reasons(m, sg, lang)["reasons"]),
+            )
             for sg in r["suggestions"][:3]
         ]
-        paras.append("Rapprochements à envisager : " + " ; ".join(items) + ".")
+        paras.append(tr("Rapprochements à envisager\u00a0: {items}.", lang, items=semi.join(items)))
     return paras
 
 
-def analysis_text(m: ActorMap, result: dict | None = None) -> str:
-    """A French plain-text report of :func:`analyse`, as printed by the CLI.
+_NO_LINK_INTO = {
+    ("declencher", "organiser"): (
+        "aucun lien ne relie un acteur qui déclenche à un autre acteur qui organise"
+    ),
+    (
+        "organiser",
+        "animer",
+    ): "aucun lien ne relie un acteur qui organise à un autre acteur qui anime",
+}
+
+
+def analysis_text(m: ActorMap, result: dict | None = None, lang: str = "fr") -> str:
+    """A plain-text report of :func:`analyse` in ``lang``, as printed by the CLI.
 
     >>> from maps import from_records
     >>> print(analysis_text(from_records(actors=[{"id": "a", "name": "Alpha"}])).splitlines()[0])
     Cartographie des acteurs
+    >>> print(analysis_text(from_records(actors=[{"id": "a", "name": "A"}]), lang="en"
+    ...       ).splitlines()[4])
+    Actors by stage
     """
-    r = result if result is not None else analyse(m)
-    lines = ["Cartographie des acteurs" + (f" : {m.source}" if m.source else ""), ""]
+    r = result if result is not None else analyse(m, lang=lang)
+    check_lang(lang)
+
+    def kv(label, value):
+        return tr("{label}\u00a0: {value}", lang, label=label, value=value)
+
+    none_m, none_f = tr("(aucun)", lang), tr("(aucune)", lang)
+    head = tr("Cartographie des acteurs", lang)
+    lines = [
+        tr("Cartographie des acteurs\u00a0: {name}", lang, name=m.source) if m.source else head,
+        "",
+    ]
     lines.append(
-        f"{_plural(r['actors'], 'acteur')}, {_plural(r['contributions'], 'contribution')}, "
-        f"{_plural(r['links'], 'lien')}, "
-        f"{_plural(r['projects'], 'fiche projet', 'fiches projets')}."
+        ", ".join(
+            [
+                _count(r["actors"], "acteur", lang),
+                _count(r["contributions"], "contribution", lang),
+                _count(r["links"], "lien", lang),
+                _count(r["projects"], "fiche projet", lang),
+            ]
+        )
+        + "."
     )
-    lines += ["", "Acteurs par étape"]
+    lines += ["", tr("Acteurs par étape", lang)]
     for s in STAGES:
-        lines.append(f"  {STAGE_LABELS[s]} : {r['stages'][s]}")
-    lines.append(f"  Sans étape renseignée : {len(r['gaps']['without_stage'])}")
-    lines += ["", "Acteurs sans lien"]
-    lines += [f"  - {m.name(i)} ({i})" for i in r["isolated"]] or ["  (aucun)"]
-    lines += ["", f"Acteurs passerelles (intermédiarité, {r['brokers_method']})"]
+        lines.append("  " + kv(stage_label(s, lang), r["stages"][s]))
+    lines.append("  " + kv(tr("Sans étape renseignée", lang), len(r["gaps"]["without_stage"])))
+    lines += ["", tr("Acteurs sans lien", lang)]
+    lines += [f"  - {m.name(i)} ({i})" for i in r["isolated"]] or ["  " + none_m]
     lines += [
-        f"  {i}. {b['name']} : {b['score']:.3f}" for i, b in enumerate(r["brokers"], start=1)
-    ] or ["  (aucun)"]
-    lines += ["", f"Communautés (Louvain, modularité {r['modularity']:.2f})"]
+        "",
+        tr("Acteurs passerelles (intermédiarité, {method})", lang, method=r["brokers_method"]),
+    ]
+    lines += [
+        f"  {i}. " + kv(b["name"], f"{b['score']:.3f}") for i, b in enumerate(r["brokers"], start=1)
+    ] or ["  " + none_m]
+    lines += ["", tr("Communautés (Louvain, modularité {q})", lang, q=f"{r['modularity']:.2f}")]
     for c in r["communities"]:
         names = ", ".join(m.name(x) for x in c["members"][:12])
         if c["size"] > 12:
             names += f"… (+{c['size'] - 12})"
-        lines.append(f"  {c['id']}. {c['size']} acteurs : {names}")
+        lines.append(f"  {c['id']}. " + kv(_count(c["size"], "acteur", lang), names))
     if not r["communities"]:
-        lines.append("  (aucune)")
+        lines.append("  " + none_f)
     c = r["chains"]
     lines += [
         "",
-        "Chaînage des apports (déclencher → organiser → animer)",
-        f"  Acteurs qui déclenchent : {c['declencher_actors']}",
-        f"  … qui atteignent un acteur qui organise : {c['reach_organiser']}",
-        f"  … puis un acteur qui anime : {c['complete']}",
+        tr("Chaînage des apports (déclencher → organiser → animer)", lang),
+        "  " + tr("Acteurs qui déclenchent\u00a0: {n}", lang, n=c["declencher_actors"]),
+        "  "
+        + tr("… qui atteignent un acteur qui organise\u00a0: {n}", lang, n=c["reach_organiser"]),
+        "  " + tr("… puis un acteur qui anime\u00a0: {n}", lang, n=c["complete"]),
     ]
     if c["broken"]:
-        lines.append("  Chaînes rompues : " + ", ".join(m.name(x) for x in c["broken"]))
+        lines.append(
+            "  "
+            + tr(
+                "Chaînes rompues\u00a0: {names}",
+                lang,
+                names=", ".join(m.name(x) for x in c["broken"]),
+            )
+        )
     for p in list(c["paths"].values())[:20]:
         lines.append("  - " + " → ".join(m.name(x) for x in p["path"]))
     g = r["gaps"]
-    lines += ["", "Manques"]
+    lines += ["", tr("Manques", lang)]
     for f in g["few_actors"]:
-        lines.append(f"  Étape peu représentée : {f['label']} ({f['actors']} acteurs)")
+        lines.append(
+            "  "
+            + tr(
+                "Étape peu représentée\u00a0: {label} ({actors})",
+                lang,
+                label=stage_label(f["stage"], lang),
+                actors=_count(f["actors"], "acteur", lang),
+            )
+        )
     for s in g["no_link_into"]:
-        lines.append(f"  Aucun lien entrant depuis l'étape précédente : {STAGE_LABELS[s]}")
+        lines.append(
+            "  "
+            + tr(
+                "Aucun lien entrant depuis l’étape précédente\u00a0: {label}",
+                lang,
+                label=stage_label(s, lang),
+            )
+        )
     if not g["few_actors"] and not g["no_link_into"]:
-        lines.append("  (aucun)")
-    lines += ["", "Rapprochements suggérés"]
+        lines.append("  " + none_m)
+    lines += ["", tr("Rapprochements suggérés", lang)]
     lines += [
-        f"  {i}. {s['reason']} (score {s['score']:g})"
+        f"  {i}. {suggestion_reasons(m, s, lang)['reason']} (score {s['score']:g})"
         for i, s in enumerate(r["suggestions"], start=1)
-    ] or ["  (aucun)"]
+    ] or ["  " + none_m]
     return "\n".join(lines) + "\n"

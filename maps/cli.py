@@ -41,10 +41,18 @@ def _load(path: str, lenient: bool):
     return m
 
 
+_lang = click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Langue du rapport et des images (fr ou en).",
+)
+
 _lenient = click.option(
     "--lenient",
     is_flag=True,
-    help="Ignorer les lignes invalides (un avertissement par ligne) au lieu d'échouer.",
+    help="Ignorer les lignes invalides (un avertissement par ligne) au lieu d’échouer.",
 )
 
 
@@ -58,14 +66,15 @@ def map_cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON au lieu du rapport texte.")
 @click.option("--seed", default=42, show_default=True, help="Graine (communautés, échantillons).")
 @click.option("--top", default=10, show_default=True, help="Nombre de passerelles et suggestions.")
+@_lang
 @_lenient
-def analyse_cmd(input: str, as_json: bool, seed: int, top: int, lenient: bool) -> None:
+def analyse_cmd(input: str, as_json: bool, seed: int, top: int, lang: str, lenient: bool) -> None:
     m = _load(input, lenient)
-    result = analyse(m, seed=seed, top=top)
+    result = analyse(m, seed=seed, top=top, lang=lang)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        click.echo(analysis_text(m, result), nl=False)
+        click.echo(analysis_text(m, result, lang), nl=False)
 
 
 def _parse_date(ctx, param, value):
@@ -79,8 +88,8 @@ def _parse_date(ctx, param, value):
 
 @map_cli.command(
     "export",
-    help="Exporter une cartographie (format choisi par l'extension). --out peut être "
-    "répété : chaque image n'est alors dessinée qu'une fois pour PNG, SVG et PDF.",
+    help="Exporter une cartographie (format choisi par l’extension). --out peut être "
+    "répété : chaque image n’est alors dessinée qu'une fois pour PNG, SVG et PDF.",
 )
 @click.argument("input", type=click.Path(exists=False))
 @click.option(
@@ -96,7 +105,7 @@ def _parse_date(ctx, param, value):
     "fmt",
     type=click.Choice(sorted(EXPORT_FORMATS)),
     default=None,
-    help="Format (sinon déduit de l'extension ; workbook = XLSX au format d'entrée).",
+    help="Format (sinon déduit de l’extension ; workbook = XLSX au format d’entrée).",
 )
 @click.option(
     "--layout",
@@ -105,13 +114,13 @@ def _parse_date(ctx, param, value):
     show_default=True,
     help="Disposition des images.",
 )
-@click.option("--title", default=None, help="Titre de l'image.")
+@click.option("--title", default=None, help="Titre de l’image.")
 @click.option("--paper", type=click.Choice(["a4", "a3", "screen"]), default="a4", show_default=True)
 @click.option(
     "--date",
     default=None,
     callback=_parse_date,
-    help="Date de la légende (AAAA-MM-JJ ; défaut : date des fichiers d'entrée).",
+    help="Date de la légende (AAAA-MM-JJ ; défaut : date des fichiers d’entrée).",
 )
 @click.option(
     "--colour-by",
@@ -123,12 +132,13 @@ def _parse_date(ctx, param, value):
 @click.option(
     "--source",
     default=None,
-    help="Origine des données pour la légende (défaut : nom des fichiers d'entrée).",
+    help="Origine des données pour la légende (défaut : nom des fichiers d’entrée).",
 )
 @click.option("--seed", default=42, show_default=True, help="Graine de la disposition réseau.")
+@_lang
 @_lenient
 def export_cmd(
-    input, outs, fmt, layout, title, paper, date, colour_by, source, seed, lenient
+    input, outs, fmt, layout, title, paper, date, colour_by, source, seed, lang, lenient
 ) -> None:
     try:
         formats = [format_for(out, fmt) for out in outs]
@@ -145,6 +155,7 @@ def export_cmd(
         colour_by=colour_by,
         seed=seed,
         source=source,
+        lang=lang,
     )
     for out, f in zip(outs, formats, strict=True):
         click.echo(f"Écrit : {out} ({f})", err=True)

@@ -13,7 +13,7 @@ Figures are independent objects: rendering is safe in a threaded server.
 ... )
 >>> fig = render_figure(m, title="Essai", date="2024-03-01")
 >>> [t.get_text() for t in fig.texts][:2]
-['Essai', "Cartographie des acteurs par étape de la stratégie d'impact collectif"]
+['Essai', 'Cartographie des acteurs par étape de la stratégie d’impact collectif']
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
 from .glyphs import MapCanvasAgg
+from .i18n import check_lang, ntr, stage_label, tr
+from .i18n import kind_label as _i18n_kind_label
 from .layout import CARD_PAD, MapLayout, network_layout, stage_layout, text_settings
 from .model import LINK_KINDS, ActorMap
 from .routing import route_stage_links
-from .stages import STAGE_COLORS, STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from .stages import STAGE_COLORS, STAGES
 
 __all__ = [
     "render_figure",
@@ -109,17 +111,6 @@ _FREE_KIND_COLOURS = (
     ("#DCE3EA", "#3D5366"),
 )
 _KIND_LEGEND_MAX = 9
-_KIND_LABELS = {
-    "collectivite": "Collectivité",
-    "reseau": "Réseau",
-    "association": "Association",
-    "fondation": "Fondation",
-    "financeur": "Financeur",
-    "service_public": "Service public",
-    "entreprise": "Entreprise",
-    "autre": "Autre",
-    "": "Type non renseigné",
-}
 _STAGE_FILLS = {
     "declencher": ("#FBDDB0", "#B86E00"),
     "organiser": ("#C5DDF0", "#005A8C"),
@@ -143,8 +134,8 @@ def _pretty_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _kind_label(kind: str) -> str:
-    return _KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+def _kind_label(kind: str, lang: str = "fr") -> str:
+    return _i18n_kind_label(kind, lang)
 
 
 def _link_style(kind: str, others: list[str]) -> dict:
@@ -159,8 +150,8 @@ def _link_style(kind: str, others: list[str]) -> dict:
     }
 
 
-def _link_label(kind: str) -> str:
-    return LINK_KINDS.get(kind, kind or "non précisé")
+def _link_label(kind: str, lang: str = "fr") -> str:
+    return tr(LINK_KINDS[kind], lang) if kind in LINK_KINDS else kind or tr("non précisé", lang)
 
 
 def _parse_date(date) -> datetime.date:
@@ -239,6 +230,7 @@ def render_figure(
     source: str | None = None,
     aspect: float | None = None,
     furniture: bool = True,
+    lang: str = "fr",
 ) -> Figure:
     """Draw ``m`` on a new print-ready figure.
 
@@ -276,6 +268,9 @@ def render_figure(
         of the figure's height: when the cards do not fit at that size, the
         actors are dots and the most connected are named, which a line at the
         bottom says.
+    lang : {"fr", "en"}
+        Language of the subtitle, column headers, legends and caption (see
+        :mod:`maps.i18n`); the title, when given, is used as is.
 
     Returns
     -------
@@ -285,6 +280,7 @@ def render_figure(
         raise ValueError(f"disposition inconnue : {layout!r} (stages ou network)")
     if paper not in PAPER_SIZES:
         raise ValueError(f"format de papier inconnu : {paper!r} (a4, a3 ou screen)")
+    check_lang(lang)
     colour_by = colour_by or ("kind" if layout == "stages" else "stage")
     fw, fh = PAPER_SIZES[paper]
     if aspect:
@@ -309,7 +305,7 @@ def render_figure(
             opts = {"max_labels": 60 if paper == "a3" else 40}
         if layout == "stages":
             return stage_layout(m, area[2], area[3], **opts)
-        return network_layout(m, area[2], area[3], seed=seed, **opts)
+        return network_layout(m, area[2], area[3], seed=seed, lang=lang, **opts)
 
     lay = lay_out(area)
     if big and lay.mode == "dots":  # room for the line that says so
@@ -329,9 +325,9 @@ def render_figure(
         return _STAGE_FILLS[_stage_category(m, actor, stage, layout)]
 
     if layout == "stages":
-        _draw_columns(ax, lay, big)
+        _draw_columns(ax, lay, big, lang)
     elif lay.band:
-        _draw_loose_band(ax, lay, big)
+        _draw_loose_band(ax, lay, big, lang)
     link_kinds = _draw_links(ax, m, lay, highlight)
     if lay.mode == "cards":
         _draw_cards(ax, m, lay, colours, highlight)
@@ -342,8 +338,13 @@ def render_figure(
             fig.text(
                 margin / W,
                 margin / H,
-                f"Chaque point est un acteur : les {len(lay.labels)} plus reliés sont "
-                f"nommés (sur {m.n_actors}).",
+                tr(
+                    "Chaque point est un acteur\u00a0: les {shown} plus reliés sont nommés "
+                    "(sur {total}).",
+                    lang,
+                    shown=len(lay.labels),
+                    total=m.n_actors,
+                ),
                 parse_math=False,
                 fontsize=SCREEN_MIN_FONT,
                 color="#333333",
@@ -352,7 +353,9 @@ def render_figure(
         return fig
 
     title = title or (
-        "Cartographie des acteurs" + (f" : {_pretty_name(m.source)}" if m.source else "")
+        tr("Cartographie des acteurs\u00a0: {name}", lang, name=_pretty_name(m.source))
+        if m.source
+        else tr("Cartographie des acteurs", lang)
     )
     fig.text(
         margin / W,
@@ -364,10 +367,11 @@ def render_figure(
         color="#222222",
         va="baseline",
     )
-    subtitle = (
-        "Cartographie des acteurs par étape de la stratégie d'impact collectif"
+    subtitle = tr(
+        "Cartographie des acteurs par étape de la stratégie d’impact collectif"
         if layout == "stages"
-        else "Réseau des coopérations entre acteurs (disposition par forces)"
+        else "Réseau des coopérations entre acteurs (disposition par forces)",
+        lang,
     )
     fig.text(margin / W, 1 - 47 / H, subtitle, fontsize=10, color="#555555", va="baseline")
 
@@ -379,20 +383,22 @@ def render_figure(
             Patch(
                 facecolor=palette.get(k, KIND_COLOURS[""])[0],
                 edgecolor=palette.get(k, KIND_COLOURS[""])[1],
-                label=_kind_label(k) if k != "…" else "autres types",
+                label=_kind_label(k, lang) if k != "…" else tr("autres types", lang),
             )
             for k in kinds_shown
         ]
-        handles.append(("Types d'acteurs", kind_handles, 4 if len(kind_handles) > 6 else 3))
+        handles.append(
+            (tr("Types d’acteurs", lang), kind_handles, 4 if len(kind_handles) > 6 else 3)
+        )
     else:
         cats = list(STAGES) + (["multi"] if layout == "network" else []) + [None]
-        labels = {s: STAGE_LABELS[s].split(" la ")[0].split(" l'")[0] for s in STAGES}
-        labels.update({"multi": _MULTI_LABEL, None: _NOSTAGE_LABEL})
+        labels = {s: stage_label(s, lang, "short") for s in STAGES}
+        labels.update({"multi": tr(_MULTI_LABEL, lang), None: tr(_NOSTAGE_LABEL, lang)})
         stage_handles = [
             Patch(facecolor=_STAGE_FILLS[c][0], edgecolor=_STAGE_FILLS[c][1], label=labels[c])
             for c in cats
         ]
-        handles.append(("Étapes", stage_handles, 3))
+        handles.append((tr("Étapes", lang), stage_handles, 3))
     others = sorted(k for k in link_kinds if k not in LINK_STYLES)
     link_handles = [
         Line2D(
@@ -404,12 +410,12 @@ def render_figure(
             marker=">" if _link_style(k, others)["arrow"] and lay.mode == "cards" else None,
             markersize=4,
             markevery=[1],
-            label=_link_label(k),
+            label=_link_label(k, lang),
         )
         for k in sorted(link_kinds, key=lambda k: (k not in LINK_STYLES, k))
     ]
     if link_handles:
-        handles.append(("Liens", link_handles, 3))
+        handles.append((tr("Liens", lang), link_handles, 3))
     notes = []
     if (
         layout == "stages"
@@ -423,7 +429,7 @@ def render_figure(
                 color="#C8C8C8",
                 lw=5,
                 solid_capstyle="round",
-                label="même acteur présent à plusieurs étapes",
+                label=tr("même acteur présent à plusieurs étapes", lang),
             )
         )
     if lay.mode == "dots":
@@ -435,16 +441,25 @@ def render_figure(
                 marker="o",
                 color="#888888",
                 markersize=3,
-                label=f"seuls les {len(lay.labels)} acteurs les plus reliés sont "
-                f"nommés (sur {m.n_actors})",
+                label=tr(
+                    "seuls les {shown} acteurs les plus reliés sont nommés (sur {total})",
+                    lang,
+                    shown=len(lay.labels),
+                    total=m.n_actors,
+                ),
             )
         )
     if highlight:
         notes.append(
-            Patch(facecolor="white", edgecolor="#D62728", lw=2, label="chaîne mise en évidence")
+            Patch(
+                facecolor="white",
+                edgecolor="#D62728",
+                lw=2,
+                label=tr("chaîne mise en évidence", lang),
+            )
         )
     if notes:
-        handles.append(("Repères", notes, 1))
+        handles.append((tr("Repères", lang), notes, 1))
     x = margin
     with text_settings():
         for name, hs, ncol in handles:
@@ -467,20 +482,24 @@ def render_figure(
             x += leg.get_window_extent(renderer).width * 72 / fig.dpi + 26
     day = _parse_date(date if date is not None else m.date)
     if source:
-        parts = [f"Source : {source}"]
+        parts = [tr("Source\u00a0: {source}", lang, source=source)]
     elif m.source and m.source_files:
-        parts = [f"Source : fichiers « {m.source} »"]
+        parts = [tr("Source\u00a0: fichiers «\u00a0{source}\u00a0»", lang, source=m.source)]
     elif m.source:
-        parts = [f"Source : {m.source}"]
+        parts = [tr("Source\u00a0: {source}", lang, source=m.source)]
     else:
-        parts = ["Source : données saisies"]
-    from .analysis import _plural
-
+        parts = [tr("Source\u00a0: données saisies", lang)]
     parts.append(
-        f"{_plural(m.n_actors, 'acteur')}, {_plural(m.n_contributions, 'contribution')}, "
-        f"{_plural(m.n_links, 'lien')}"
+        ", ".join(
+            [
+                ntr("{n} acteur", "{n} acteurs", m.n_actors, lang),
+                ntr("{n} contribution", "{n} contributions", m.n_contributions, lang),
+                ntr("{n} lien", "{n} liens", m.n_links, lang),
+            ]
+        )
     )
-    parts.append(f"données du {day.strftime('%d/%m/%Y')}")
+    shown_day = day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+    parts.append(tr("données du {date}", lang, date=shown_day))
     fig.text(
         margin / W,
         10 / H,
@@ -493,7 +512,7 @@ def render_figure(
     return fig
 
 
-def _draw_columns(ax, lay: MapLayout, big: bool = False) -> None:
+def _draw_columns(ax, lay: MapLayout, big: bool = False, lang: str = "fr") -> None:
     bottom = lay.band[1] + 6 if lay.band else 0.0
     for i, (stage, x0, x1) in enumerate(lay.columns):
         color = STAGE_COLORS[stage]
@@ -522,7 +541,7 @@ def _draw_columns(ax, lay: MapLayout, big: bool = False) -> None:
         ax.text(
             (x0 + x1) / 2,
             lay.height - 12,
-            f"{i + 1}. {(STAGE_SHORT_LABELS if big else STAGE_LABELS)[stage]}",
+            f"{i + 1}. {stage_label(stage, lang, 'short' if big else 'full')}",
             ha="center",
             va="center",
             fontsize=SCREEN_MIN_FONT + 1 if big else 9.5,
@@ -558,7 +577,7 @@ def _draw_columns(ax, lay: MapLayout, big: bool = False) -> None:
             10,
             # cards mode: at the bottom, where no link runs
             b0 + 9 if lay.mode == "cards" else b1 - 10,
-            "Sans étape renseignée",
+            tr("Sans étape renseignée", lang),
             ha="left",
             va="center",
             fontsize=SCREEN_MIN_FONT if big else 8,
@@ -568,7 +587,7 @@ def _draw_columns(ax, lay: MapLayout, big: bool = False) -> None:
         )
 
 
-def _draw_loose_band(ax, lay: MapLayout, big: bool = False) -> None:
+def _draw_loose_band(ax, lay: MapLayout, big: bool = False, lang: str = "fr") -> None:
     """The band of the network layout holding the actors without any link."""
     b0, b1 = lay.band
     ax.add_artist(
@@ -585,7 +604,7 @@ def _draw_loose_band(ax, lay: MapLayout, big: bool = False) -> None:
     ax.text(
         10,
         b1 - 7,
-        "Sans lien avec les autres acteurs",
+        tr("Sans lien avec les autres acteurs", lang),
         ha="left",
         va="center",
         fontsize=SCREEN_MIN_FONT if big else 8,

@@ -256,12 +256,13 @@ def export(
     seed: int = 42,
     highlight: list[str] | None = None,
     source: str | None = None,
+    lang: str = "fr",
 ) -> str:
     """Export ``m`` to ``path``; return the format used.
 
     The format comes from ``format`` or the extension (see
     :func:`format_for`). Drawing options (``layout``, ``title``, ``paper``,
-    ``date``, ``colour_by``, ``seed``, ``highlight``, ``source``) are those of
+    ``date``, ``colour_by``, ``seed``, ``highlight``, ``source``, ``lang``) are those of
     :func:`maps.render_figure`. Files are written atomically: if anything
     fails, nothing is written.
     """
@@ -280,6 +281,7 @@ def export(
             seed=seed,
             highlight=highlight,
             source=source,
+            lang=lang,
         )
         data = figure_bytes(fig, fmt)
     elif fmt == "gexf":
@@ -311,6 +313,7 @@ _DRAWING_OPTIONS = (
     "seed",
     "highlight",
     "source",
+    "lang",
 )
 
 
@@ -327,6 +330,7 @@ def export_many(
     seed: int = 42,
     highlight: list[str] | None = None,
     source: str | None = None,
+    lang: str = "fr",
     workers: int | None = None,
 ) -> list[str]:
     """Export ``m`` to several files; return the format of each, in order.
@@ -338,7 +342,7 @@ def export_many(
     ``targets`` holds paths, or ``(path, options)`` pairs whose ``options``
     dict overrides ``format`` and the drawing options (``layout``,
     ``title``, ``paper``, ``date``, ``colour_by``, ``seed``, ``highlight``,
-    ``source``) for that file. Every format is checked before anything is written; each
+    ``source``, ``lang``) for that file. Every format is checked before anything is written; each
     file is then written atomically.
 
     ``workers``: 1 does everything in this process; 2 splits the files
@@ -371,6 +375,7 @@ def export_many(
         "seed": seed,
         "highlight": highlight,
         "source": source,
+        "lang": lang,
     }
     jobs = []
     for target in targets:

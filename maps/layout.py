@@ -42,8 +42,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .i18n import stage_label
 from .model import ActorMap
-from .stages import STAGE_SHORT_LABELS, STAGES
+from .stages import STAGES
 
 __all__ = [
     "Card",
@@ -708,6 +709,7 @@ def network_layout(
     label_all_max: int = LABEL_ALL_MAX,
     max_labels: int = 40,
     fonts: tuple[float, ...] | None = None,
+    lang: str = "fr",
 ) -> MapLayout:
     """Force-directed layout of ``m`` on a ``width`` x ``height`` points area.
 
@@ -753,7 +755,10 @@ def network_layout(
             for a in nodes:
                 stages = m.graph.nodes[a]["stages"]
                 if len(stages) > 1:
-                    lines[a] = [*lines[a], " · ".join(STAGE_SHORT_LABELS[s] for s in stages)]
+                    lines[a] = [
+                        *lines[a],
+                        " · ".join(stage_label(s, lang, "short") for s in stages),
+                    ]
             wh = np.array([_card_size(lines[a], fontsize) for a in nodes]).reshape(-1, 2)
             area = float((wh[:, 0] * wh[:, 1]).sum())
             if area > 0.35 * width * height and fontsize > sizes_tried[-1]:

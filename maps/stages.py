@@ -1,8 +1,8 @@
 """The three stages of a collective-impact strategy.
 
 A contribution of an actor is classified into one of three stages, in this
-order: *déclencher l'action*, *organiser la stratégie d'impact collectif* and
-*animer la stratégie d'impact collectif*. Spreadsheets written by hand spell
+order: *déclencher l’action*, *organiser la stratégie d’impact collectif* and
+*animer la stratégie d’impact collectif*. Spreadsheets written by hand spell
 them in many ways; :func:`normalize_stage` maps all of them to a key.
 
 >>> normalize_stage("DÉCLENCHER l'action")
@@ -10,7 +10,7 @@ them in many ways; :func:`normalize_stage` maps all of them to a key.
 >>> normalize_stage("Animer…")
 'animer'
 >>> STAGE_LABELS["organiser"]
-"Organiser la stratégie d'impact collectif"
+'Organiser la stratégie d’impact collectif'
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from .i18n import _STAGE_TEXTS
 
 __all__ = [
     "STAGES",
@@ -33,35 +35,15 @@ __all__ = [
 #: Stage keys, in the order of the strategy.
 STAGES: tuple[str, ...] = ("declencher", "organiser", "animer")
 
-#: Full French labels, as in the collective-impact literature.
-STAGE_LABELS: dict[str, str] = {
-    "declencher": "Déclencher l'action",
-    "organiser": "Organiser la stratégie d'impact collectif",
-    "animer": "Animer la stratégie d'impact collectif",
-}
+#: Full French labels, as in the collective-impact literature (English and
+#: other forms: :func:`maps.i18n.stage_label`).
+STAGE_LABELS: dict[str, str] = dict(_STAGE_TEXTS["full"])
 
 #: Short French labels, for column headers and tags.
-STAGE_SHORT_LABELS: dict[str, str] = {
-    "declencher": "Déclencher",
-    "organiser": "Organiser",
-    "animer": "Animer",
-}
+STAGE_SHORT_LABELS: dict[str, str] = dict(_STAGE_TEXTS["short"])
 
 #: One-line explanations, for user interfaces.
-STAGE_DESCRIPTIONS: dict[str, str] = {
-    "declencher": (
-        "Faire émerger les projets : délimiter la préoccupation commune, "
-        "définir un horizon de transformation, répondre aux besoins du territoire."
-    ),
-    "organiser": (
-        "Outiller les projets et relier les actions : gouvernance, financement, "
-        "évaluation, communication, feuille de route."
-    ),
-    "animer": (
-        "Faire durer la coopération : entretenir les échanges, ancrer les acteurs "
-        "dans le territoire, collecter et analyser les données d'évaluation."
-    ),
-}
+STAGE_DESCRIPTIONS: dict[str, str] = dict(_STAGE_TEXTS["description"])
 
 #: Colours used for each stage in drawings (colour-blind friendly palette).
 STAGE_COLORS: dict[str, str] = {

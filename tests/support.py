@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -25,6 +26,9 @@ import socketio
 import requests_shim as http
 
 ROOT = Path(__file__).resolve().parent.parent
+# One build of the hashed, compressed static files for the whole run (apps and
+# live servers), instead of one per instance folder.
+os.environ.setdefault("WORKSHOP_STATIC_BUILD_DIR", tempfile.mkdtemp(prefix="workshop-static-"))
 POSTGRES_URL = os.environ.get("WORKSHOP_TEST_POSTGRES")
 CHROMIUM = os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium")
 

@@ -26,7 +26,7 @@ from .db import Database
 from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
 from .i18n import select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from .realtime import install_gate
+from .realtime import install_gate, rooms_may_share_a_socket
 from .wsdeflate import install as install_shared_deflate
 
 __version__ = "0.1.0"
@@ -43,14 +43,41 @@ def _emit_to_rooms(event: str, data, rooms: tuple[str, ...]) -> None:
     socketio.emit(event, data, to=rooms[0] if len(rooms) == 1 else list(rooms))
 
 
+# What one socket written to costs the process, measured on a 2-core machine
+# (docs/PERFORMANCE.md): how long a flush is taken to be in flight where its
+# writing cannot be seen from the broadcaster's thread (writer threads, or
+# other processes behind the message queue). Under gevent on one process the
+# broadcaster sees it: the writers run as soon as it yields.
 SOCKET_US_THREADING = 500  # 300 phones: 150 ms between flushes
-SOCKET_US_GEVENT = 150
+SOCKET_US_QUEUE = 150
 
 
 def _sockets_in(rooms: tuple[str, ...]) -> int:
     """How many sockets of this process a message to these rooms reaches."""
     local = socketio.server.manager.rooms.get("/", {})
     return sum(len(local.get(r, ())) for r in rooms)
+
+
+# Compressed per response: pages and JSON answers, not the console's pages
+# (they hold the atelier's secret: no compression beside reflected text).
+COMPRESSED_TYPES = ["text/html", "application/json"]
+
+
+def _compress_pages(app: Flask) -> None:
+    from flask_compress import Compress
+
+    app.config.setdefault("COMPRESS_REGISTER", False)
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    compress = Compress(app)
+
+    @app.after_request
+    def compressed(response):
+        if "no-store" in response.headers.get("Cache-Control", "") or response.is_streamed:
+            return response
+        return compress.after_request(response)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -126,20 +153,25 @@ def create_app(config: dict | None = None) -> Flask:
         serializer=Packet,
     )
     install_gate(socketio.server, app)
+    # Static files: hashed names, precompressed, immutable (WhiteNoise);
+    # pages and JSON: compressed per response (Flask-Compress).
+    from . import assets
+
+    assets.install(app)
+    _compress_pages(app)
     # Browsers' WebSocket compression: once per message, not per socket.
     install_shared_deflate()
+    socket_us = app.config.get("BROADCAST_SOCKET_US")
+    if socket_us is None:
+        socket_us = (
+            SOCKET_US_THREADING if ASYNC_MODE != "gevent" else SOCKET_US_QUEUE if queue else 0
+        )
     app.extensions["workshop_broadcaster"] = Broadcaster(
         _emit_to_rooms,
-        app.config.get("BROADCAST_WINDOW_MS", 50) / 1000,
+        app.config.get("BROADCAST_WINDOW_MS", 250) / 1000,
         recipients=_sockets_in,
-        # What one socket written to costs the process, measured on a 2-core
-        # machine (docs/PERFORMANCE.md): the wait after a flush grows with it.
-        per_recipient=(
-            app.config.get("BROADCAST_SOCKET_US")
-            or (SOCKET_US_GEVENT if ASYNC_MODE == "gevent" else SOCKET_US_THREADING)
-        )
-        / 1e6,
-        max_window=0.25,
+        per_recipient=socket_us / 1e6,
+        conflicts=rooms_may_share_a_socket,
     )
     if app.config.get("PROXY"):
         # After init_app so that the Socket.IO handshake sees the client's

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 MODULES = [
     "workshop.ateliers",
     "workshop.board",
+    "workshop.cloud",
+    "workshop.poll",
     "workshop.codev",
     "workshop.gdpr",
     "workshop.livemap",
+    "workshop.deroule",
     "workshop.report",
 ]
 

@@ -1,7 +1,9 @@
 """Database engine and sessions (SQLAlchemy 2, no Flask).
 
-SQLite is the embedded default: WAL journal, a busy timeout and foreign keys
-on. PostgreSQL is selected by a ``postgresql://`` URL.
+SQLite is the embedded default: WAL journal, a busy timeout, foreign keys
+and ``secure_delete`` on (deleted content is overwritten with zeros, see
+:meth:`Database.erase_traces`). PostgreSQL is selected by a
+``postgresql://`` URL.
 
 Use :meth:`Database.session` as a unit of work: it commits on success and rolls
 back on error, so that nothing is acknowledged before it is stored::
@@ -10,12 +12,16 @@ back on error, so that nothing is acknowledged before it is stored::
         s.add(obj)
 """
 
+import logging
 import threading
+import time
 from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 
 class Base(DeclarativeBase):
@@ -28,6 +34,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted rows are overwritten with zeros in their pages and in the free
+    # pages, instead of staying readable in the file until reused (GDPR:
+    # real deletion).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -117,6 +127,40 @@ class Database:
                 raise
             finally:
                 s.close()
+
+    def erase_traces(self, timeout: float = 5.0) -> bool:
+        """After a deletion has been committed, leave no copy of the deleted
+        rows in the files (SQLite; nothing to do elsewhere).
+
+        ``secure_delete`` zeroes the deleted content in the database pages,
+        but the write-ahead log still holds the earlier images of those pages
+        (the texts as they were written) until it is checkpointed and
+        rewritten from its start. ``PRAGMA wal_checkpoint(TRUNCATE)`` copies
+        the log into the database file and empties it. It needs a moment
+        without readers: it is tried without SQLite's busy handler (which
+        would block every greenlet of the process) and again every 20 ms, for
+        ``timeout`` seconds at most. Returns whether the log was emptied.
+        """
+        if not self.is_sqlite:
+            return True
+        deadline = time.monotonic() + timeout
+        with self.write_lock(), self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            raw.execute("PRAGMA busy_timeout=0")
+            try:
+                while True:
+                    try:
+                        busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    except Exception:  # "database is locked"
+                        busy = 1
+                    if not busy:
+                        return True
+                    if time.monotonic() > deadline:
+                        log.warning("the write-ahead log could not be emptied after a deletion")
+                        return False
+                    time.sleep(0.02)
+            finally:
+                raw.execute("PRAGMA busy_timeout=10000")
 
     def dispose(self):
         self.engine.dispose()

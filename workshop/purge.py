@@ -49,6 +49,7 @@ def purge(database, months: int, *, today: dt.date | None = None, dry_run: bool 
             continue
         with database.engine.begin() as conn:
             counts = data.delete_atelier(conn, item["id"])
+        database.erase_traces()  # no copy left in SQLite's write-ahead log
         log.info(
             "purge: deleted atelier %s (%s): %s",
             item["code"],

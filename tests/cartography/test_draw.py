@@ -74,13 +74,15 @@ def test_figure_has_title_date_source_and_french_legend(mulhouse):
     fig = render_figure(mulhouse, title="Mulhouse", date="2024-03-05")
     texts = [t.get_text() for t in fig.texts]
     assert "Mulhouse" in texts
-    assert any("05/03/2024" in t and "Source : fichiers « mulhouse »" in t for t in texts)
+    assert any(
+        "05/03/2024" in t and "Source\u00a0: fichiers «\u00a0mulhouse\u00a0»" in t for t in texts
+    )
     fig = render_figure(mulhouse, date="2024-03-05", source="atelier de Mulhouse")
     texts = [t.get_text() for t in fig.texts]
-    assert "Cartographie des acteurs : Mulhouse" in texts
-    assert any(t.startswith("Source : atelier de Mulhouse · 20 acteurs") for t in texts)
+    assert "Cartographie des acteurs\u00a0: Mulhouse" in texts
+    assert any(t.startswith("Source\u00a0: atelier de Mulhouse · 20 acteurs") for t in texts)
     legend_texts = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
     assert "partenaire" in legend_texts and "membre de" in legend_texts
     assert any("même acteur" in t for t in legend_texts)
     ax_texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "1. Déclencher l'action" in ax_texts and "Sans étape renseignée" in ax_texts
+    assert "1. Déclencher l’action" in ax_texts and "Sans étape renseignée" in ax_texts

@@ -82,12 +82,12 @@ def test_caption_of_a_map_made_in_an_atelier_names_no_file():
     )
     caption = _caption(render_figure(m, date="2024-03-05"))
     assert "fichiers" not in caption
-    assert caption.startswith("Source : Portrait croisé de Mulhouse · 1 acteur")
+    assert caption.startswith("Source\u00a0: Portrait croisé de Mulhouse · 1 acteur")
 
 
 def test_caption_of_a_map_read_from_files(demo_dir):
     m = maps.read_map(demo_dir)
-    assert "Source : fichiers « " in _caption(render_figure(m, date="2024-03-05"))
+    assert "Source\u00a0: fichiers «\u00a0" in _caption(render_figure(m, date="2024-03-05"))
 
 
 def test_isolated_actor_does_not_squeeze_the_network():

@@ -32,7 +32,7 @@ def ensure_demo(app) -> tuple[str, str]:
                 s,
                 {
                     "title": DEMO_TITLE,
-                    "date": dt.date(2024, 6, 13),
+                    "date": dt.date.today(),
                     "place": "Mulhouse",
                     "allow_anonymous": True,
                 },

@@ -76,6 +76,9 @@ register_messages(
 def _setup(app):
     from ..ateliers.events import SCENES
     from . import events  # noqa: F401  (registers the socket events)
+    from .activities import register
+
+    register()  # its activity types in the déroulé
 
     SCENES.add("livemap")
 

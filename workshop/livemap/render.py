@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 
 import maps
+from maps.i18n import stage_label
 
 from ..concurrency import run_blocking
 
@@ -121,15 +122,16 @@ def drawing(
     title: str,
     date=None,
     aspect: float | None = None,
+    lang: str = "fr",
 ) -> bytes:
-    """The drawing as SVG or PNG bytes; ``build_map()`` is called on a miss.
+    """The drawing as SVG or PNG bytes in ``lang``; ``build_map()`` is called on a miss.
 
     With ``aspect`` (a projector), the map is drawn for the screen: it fills
     a figure of that shape, without title, legend or caption (the page shows
     them), with texts of at least ``maps.draw.SCREEN_MIN_FONT`` points.
     Without, it is the export's figure (16:9, title, legend, caption).
     """
-    key = (atelier_id, version, view, highlight or "", fmt, aspect)
+    key = (atelier_id, version, view, highlight or "", fmt, aspect, lang)
     data = _drawings.get(key)
     if data is not None:
         return data
@@ -141,13 +143,13 @@ def drawing(
         if m is None:
             return EMPTY_SVG if fmt == "svg" else EMPTY_PNG
         data = run_blocking(
-            _draw, m, view, title, date, highlight_ids(m, highlight) or None, fmt, aspect
+            _draw, m, view, title, date, highlight_ids(m, highlight) or None, fmt, aspect, lang
         )
         _drawings.put(key, data)
         return data
 
 
-def _draw(m, view, title, date, highlight, fmt, aspect=None) -> bytes:
+def _draw(m, view, title, date, highlight, fmt, aspect=None, lang="fr") -> bytes:
     fig = maps.render_figure(
         m,
         layout=VIEW_LAYOUTS[view],
@@ -158,21 +160,22 @@ def _draw(m, view, title, date, highlight, fmt, aspect=None) -> bytes:
         dpi=110 if fmt == "png" else 200,
         aspect=aspect,
         furniture=aspect is None,
+        lang=lang,
     )
     from maps.draw import figure_bytes  # matplotlib, on first drawing
 
     return figure_bytes(fig, fmt)
 
 
-def analysis(atelier_id: int, version: int, m: maps.ActorMap) -> dict:
-    """Stage coverage, broken chains, suggestions and paragraphs, in French."""
-    key = (atelier_id, version)
+def analysis(atelier_id: int, version: int, m: maps.ActorMap, lang: str = "fr") -> dict:
+    """Stage coverage, broken chains, suggestions and paragraphs, in ``lang``."""
+    key = (atelier_id, version, lang)
     data = _analyses.get(key)
     if data is not None:
         return data
     if m is None:
         return {
-            "stages": [{"key": s, "label": maps.STAGE_LABELS[s], "actors": 0} for s in maps.STAGES],
+            "stages": [{"key": s, "label": stage_label(s, lang), "actors": 0} for s in maps.STAGES],
             "actors": 0,
             "links": 0,
             "contributions": 0,
@@ -184,11 +187,11 @@ def analysis(atelier_id: int, version: int, m: maps.ActorMap) -> dict:
             "paragraphs": [],
             "table": [],
         }
-    r = maps.analyse(m)
+    r = maps.analyse(m, lang=lang)
     names = {n: m.name(n) for n in m.graph}
     data = {
         "stages": [
-            {"key": s, "label": maps.STAGE_LABELS[s], "actors": r["stages"][s]} for s in maps.STAGES
+            {"key": s, "label": stage_label(s, lang), "actors": r["stages"][s]} for s in maps.STAGES
         ],
         "actors": r["actors"],
         "links": r["links"],
@@ -201,21 +204,21 @@ def analysis(atelier_id: int, version: int, m: maps.ActorMap) -> dict:
             {
                 "source": names[sg["source"]],
                 "target": names[sg["target"]],
-                "from_stage": maps.STAGE_SHORT_LABELS[sg["from_stage"]],
-                "to_stage": maps.STAGE_SHORT_LABELS[sg["to_stage"]],
+                "from_stage": stage_label(sg["from_stage"], lang, "short"),
+                "to_stage": stage_label(sg["to_stage"], lang, "short"),
                 "reason": sg["reason"],
             }
             for sg in r["suggestions"][:5]
         ],
-        "paragraphs": maps.analysis_paragraphs(m, r),
+        "paragraphs": maps.analysis_paragraphs(m, r, lang),
         "table": maps.stage_table(m),
-        "legend": legend(m),
+        "legend": legend(m, lang),
     }
     _analyses.put(key, data)
     return data
 
 
-def legend(m: maps.ActorMap) -> dict:
+def legend(m: maps.ActorMap, lang: str = "fr") -> dict:
     """What the projector shows beside a drawing for the screen: the colours of
     the actor types (stage view), of the stages (network view) and the styles
     of the link kinds, as on the drawing (``maps.draw``)."""
@@ -225,7 +228,7 @@ def legend(m: maps.ActorMap) -> dict:
     kinds = [
         {
             "key": k,
-            "label": draw._kind_label(k) if k else draw._KIND_LABELS[""],
+            "label": draw._kind_label(k, lang),
             "fill": palette[k][0],
             "edge": palette[k][1],
         }
@@ -233,8 +236,10 @@ def legend(m: maps.ActorMap) -> dict:
         if k != "…"
     ]
     cats = [*maps.STAGES, "multi", None]
-    labels = dict(maps.STAGE_SHORT_LABELS)
-    labels.update({"multi": draw._MULTI_LABEL, None: draw._NOSTAGE_LABEL})
+    labels = {s: stage_label(s, lang, "short") for s in maps.STAGES}
+    labels.update(
+        {"multi": draw.tr(draw._MULTI_LABEL, lang), None: draw.tr(draw._NOSTAGE_LABEL, lang)}
+    )
     stages = [
         {
             "key": c or "",
@@ -256,7 +261,7 @@ def legend(m: maps.ActorMap) -> dict:
         links.append(
             {
                 "key": k,
-                "label": draw._link_label(k),
+                "label": draw._link_label(k, lang),
                 "color": st["color"],
                 "dash": dashes.get(st["ls"], ""),
                 "width": st["lw"],

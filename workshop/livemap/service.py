@@ -677,17 +677,20 @@ def admin_view(s: Session, atelier: Atelier) -> dict:
         "contributions": [c.to_dict() for c in _rows(s, atelier, LivemapContribution)],
         "links": [lk.to_dict() for lk in _rows(s, atelier, LivemapLink)],
         "projects": len(_rows(s, atelier, LivemapProject)),
-        "stages": _stage_info(),
+        "stages": _stage_info(atelier.locale),
     }
 
 
-def _stage_info() -> list[dict]:
+def _stage_info(lang: str = "fr") -> list[dict]:
+    from maps.i18n import LANGUAGES, stage_label
+
+    lang = lang if lang in LANGUAGES else "fr"
     return [
         {
             "key": k,
-            "label": maps.STAGE_LABELS[k],
-            "short": maps.STAGE_SHORT_LABELS[k],
-            "description": maps.STAGE_DESCRIPTIONS[k],
+            "label": stage_label(k, lang),
+            "short": stage_label(k, lang, "short"),
+            "description": stage_label(k, lang, "description"),
         }
         for k in maps.STAGES
     ]
@@ -701,7 +704,7 @@ def public_view(s: Session, atelier: Atelier) -> dict:
         "actors": [a.public_dict() for a in rows["actors"]],
         "contributions": [c.public_dict() for c in rows["contributions"]],
         "links": [lk.public_dict() for lk in rows["links"]],
-        "stages": _stage_info(),
+        "stages": _stage_info(atelier.locale),
     }
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 import maps
 
+from .. import documents
 from ..ateliers import service as ateliers
 from ..ateliers.views import facilitator_atelier
 from ..concurrency import run_blocking
@@ -59,7 +60,8 @@ def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None, aspect=None)
         lambda: service.build_actor_map(s, atelier),
         atelier.title,
         atelier.date,
-        aspect,
+        aspect=aspect,
+        lang=atelier.locale,
     )
 
 
@@ -88,14 +90,7 @@ def projector_image(code, fmt):
 
 
 def _filename(atelier, ext: str, suffix: str = "") -> str:
-    base = re.sub(r"[^A-Za-z0-9]+", "-", maps_slug(atelier.title)).strip("-")[:60] or "carte"
-    return f"carte-{base}{suffix}.{ext}"
-
-
-def maps_slug(text: str) -> str:
-    from ..domain.livemap import slugify
-
-    return slugify(text)
+    return documents.export_filename("carte", atelier.title, suffix, ext=ext)
 
 
 @bp.get("/a/<code>/console/<secret>/livemap/export.<fmt>")
@@ -117,12 +112,18 @@ def export(code, secret, fmt):
                 if m is None:
                     raise DomainError("livemap_empty")
                 data = run_blocking(
-                    export_bytes, m, fmt, view=view, title=atelier.title, date=atelier.date
+                    export_bytes,
+                    m,
+                    fmt,
+                    view=view,
+                    title=atelier.title,
+                    date=atelier.date,
+                    lang=atelier.locale,
                 )
             mimetype, ext = EXPORT_TYPES[fmt]
-            suffix = f"-{view}" if fmt in ("png", "svg", "pdf") else ""
+            suffix = view if fmt in ("png", "svg", "pdf") else ""
             if fmt == "workbook":
-                suffix = "-classeur"
+                suffix = "classeur"
             filename = _filename(atelier, ext, suffix)
     except DomainError as err:
         return friendly_error(err.code, 403 if err.code == "bad_secret" else 400)
@@ -130,13 +131,13 @@ def export(code, secret, fmt):
         data,
         mimetype=mimetype,
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": documents.content_disposition(filename),
             "Cache-Control": "no-store",
         },
     )
 
 
-def export_bytes(m, fmt: str, *, view="stage", title=None, date=None) -> bytes:
+def export_bytes(m, fmt: str, *, view="stage", title=None, date=None, lang="fr") -> bytes:
     """Export ``m`` with ``maps.export`` into memory."""
     with tempfile.TemporaryDirectory() as tmp:
         if fmt == "csv":
@@ -155,6 +156,7 @@ def export_bytes(m, fmt: str, *, view="stage", title=None, date=None) -> bytes:
             layout=render.VIEW_LAYOUTS[view],
             title=title,
             date=date,
+            lang=lang,
         )
         return path.read_bytes()
 

@@ -1,0 +1,129 @@
+"""The déroulé over real WebSockets against the real server process."""
+
+import time
+
+
+def build(fac, modele="ptit_dej"):
+    ack = fac.call("deroule:template:apply", {"template": modele})
+    assert ack["ok"], ack
+    state = fac.wait_event(
+        "deroule:state", lambda d: len(d["activities"]) >= ack["data"]["created"]
+    )
+    return [a["id"] for a in state["activities"]]
+
+
+def test_navigation_reaches_every_surface_and_late_joiners(live_server):
+    atelier = live_server.create_atelier(title="P’tit Déj")
+    fac = live_server.facilitator(atelier)
+    ids = build(fac)
+    proj = live_server.projector(atelier)
+    phone = live_server.participant(atelier, "Awa")
+    assert phone.snapshot["deroule"]["current_id"] is None
+    assert "types" not in phone.snapshot["deroule"]
+    assert {t["key"] for t in fac.snapshot["deroule"]["types"]} >= {
+        "welcome",
+        "message",
+        "question",
+        "vote",
+        "codev",
+        "map",
+        "close",
+    }
+
+    ack = fac.call("deroule:next")
+    assert ack["ok"] and ack["data"]["current_id"] == ids[0]
+    ack = fac.call("deroule:next")
+    assert ack["data"]["current_id"] == ids[1]
+    for c in (phone, proj, fac):
+        state = c.wait_event("deroule:state", lambda d: d["current_id"] == ids[1])
+        assert state["activities"][1]["panel"] == "board"
+    proj.wait_event("atelier", lambda d: d["scene"] == "board")
+    prompt_id = state["activities"][1]["prompt_id"]
+    phone.wait_event(
+        "board:state",
+        lambda d: any(p["id"] == prompt_id and p["status"] == "open" for p in d["prompts"]),
+    )
+    # the phone can write on the question at once
+    ack = phone.call(
+        "board:note:create",
+        {"client_id": "note-live-0001", "prompt_id": prompt_id, "text": "Du temps"},
+    )
+    assert ack["ok"], ack
+
+    # a phone that joins now lands on the current activity
+    late = live_server.participant(atelier, "Léa")
+    assert late.snapshot["deroule"]["current_id"] == ids[1]
+
+    # a participant and a projector cannot drive the déroulé
+    for c in (phone, proj):
+        for name, payload in (
+            ("deroule:next", {}),
+            ("deroule:prev", {}),
+            ("deroule:goto", {"activity_id": ids[0]}),
+            ("deroule:overlay", {"overlay": "blank"}),
+            ("deroule:reorder", {"ids": ids[::-1]}),
+            ("deroule:activity:delete", {"activity_id": ids[0]}),
+        ):
+            ack = c.call(name, payload)
+            assert ack["error"] == "forbidden" and ack["message"], (name, ack)
+    assert fac.call("sync")["data"]["deroule"]["current_id"] == ids[1]
+
+    # blank, join screen, then back to the activity
+    assert fac.call("deroule:overlay", {"overlay": "blank"})["ok"]
+    proj.wait_event("deroule:state", lambda d: d["overlay"] == "blank")
+    assert fac.call("deroule:overlay", {"overlay": "join"})["ok"]
+    proj.wait_event("deroule:state", lambda d: d["overlay"] == "join")
+    assert fac.call("deroule:next")["ok"]  # the vote; changing activity takes the overlay down
+    state = phone.wait_event("deroule:state", lambda d: d["current_id"] == ids[2])
+    assert state["overlay"] == "none"
+
+    # bad input: named, nothing changed
+    seq = state["seq"]
+    assert fac.call("deroule:reorder", {"ids": ids[:-1]})["error"] == "deroule_bad_order"
+    assert fac.call("deroule:reorder", {"ids": ids + [10**6]})["error"] == "deroule_bad_order"
+    assert (
+        fac.call("deroule:activity:delete", {"activity_id": ids[2]})["error"]
+        == "deroule_delete_current"
+    )
+    assert fac.call("deroule:goto", {"activity_id": ids[-1]})["ok"]
+    ack = fac.call("deroule:next")
+    assert ack["error"] == "deroule_at_end" and "dernière" in ack["message"]
+    bad = fac.call(
+        "deroule:import",
+        {
+            "document": {
+                "format": "workshop-deroule",
+                "version": 1,
+                "activities": [{"type": "vote", "title": "V", "settings": {"dots": "trois"}}],
+            }
+        },
+    )
+    assert bad["error"] == "deroule_bad_field" and "activities[1].settings.dots" in bad["message"]
+    newer = fac.call(
+        "deroule:import",
+        {"document": {"format": "workshop-deroule", "version": 7, "activities": []}},
+    )
+    assert newer["error"] == "deroule_newer_version" and "7" in newer["message"]
+    notafile = fac.call("deroule:import", {"document": {"activities": []}})
+    assert notafile["error"] == "deroule_not_a_file"
+    now = fac.call("sync")["data"]["deroule"]
+    assert [a["id"] for a in now["activities"]] == ids and now["seq"] == seq + 1  # only the goto
+
+
+def test_phone_reconnecting_mid_activity_lands_on_the_current_one(live_server):
+    atelier = live_server.create_atelier(title="Reconnexion")
+    fac = live_server.facilitator(atelier)
+    ids = build(fac, "portrait_croise")
+    phone = live_server.participant(atelier, "Karim")
+    assert fac.call("deroule:goto", {"activity_id": ids[1]})["ok"]
+    phone.wait_event("deroule:state", lambda d: d["current_id"] == ids[1])
+    phone.sio.disconnect()
+    assert fac.call("deroule:next")["ok"]  # while the phone is away
+    phone.clear()
+    phone.connect()
+    assert phone.snapshot["deroule"]["current_id"] == ids[2]
+    # and the server keeps the time spent
+    time.sleep(0.2)
+    state = fac.call("sync")["data"]["deroule"]
+    assert state["activities"][1]["spent_ms"] > 0
+    assert state["since_ms"] <= state["server_time"]

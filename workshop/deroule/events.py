@@ -1,0 +1,142 @@
+"""Socket.IO events of the déroulé (thin: rules are in the service).
+
+Every change broadcasts ``deroule:state`` (the whole déroulé, one view for
+every surface) to the atelier's room ``all``; a change of current activity
+also sends ``atelier`` (its ``scene`` follows the activity) and whatever the
+activity's ``enter`` hook queued (the board's new state, the map opened…).
+"""
+
+from ..realtime import event, register_snapshot_part
+from . import service
+from .modeles import modele
+
+
+def _snapshot_part(s, atelier, identity):
+    view = service.view(s, atelier)
+    if identity.role == "facilitator":
+        view["types"] = service.types_view()
+    return view
+
+
+register_snapshot_part("deroule", _snapshot_part)
+
+
+def emit_state(ctx, *, atelier_changed: bool = False) -> dict:
+    s = ctx.session
+    s.flush()
+    data = service.view(s, ctx.atelier)
+    if atelier_changed:
+        ctx.emit("atelier", ctx.atelier.public_dict())
+    ctx.emit("deroule:state", data)
+    return data
+
+
+@event("deroule:activity:create")
+def create(ctx, args):
+    """Facilitator. Add an activity; broadcasts ``deroule:state``."""
+    act = service.create_activity(
+        ctx.session,
+        ctx.atelier,
+        args.type,
+        title=args.get("title"),
+        duration_min=args.get("duration_min"),
+        settings=args.get("settings"),
+        after_id=args.get("after_id"),
+        events=ctx,
+    )
+    emit_state(ctx)
+    return {"id": act.id}
+
+
+@event("deroule:activity:update")
+def update(ctx, args):
+    """Facilitator. Edit an activity; broadcasts ``deroule:state``."""
+    act = service.update_activity(
+        ctx.session,
+        ctx.atelier,
+        args.activity_id,
+        title=args.get("title"),
+        duration_min=args.get("duration_min"),
+        settings=args.get("settings"),
+        events=ctx,
+    )
+    emit_state(ctx)
+    return {"id": act.id}
+
+
+@event("deroule:activity:delete")
+def delete(ctx, args):
+    """Facilitator. Delete an activity (not the current one); broadcasts ``deroule:state``."""
+    gone = service.delete_activity(ctx.session, ctx.atelier, args.activity_id)
+    emit_state(ctx)
+    return {"id": gone}
+
+
+@event("deroule:activity:duplicate")
+def duplicate(ctx, args):
+    """Facilitator. Copy an activity right after it; broadcasts ``deroule:state``."""
+    act = service.duplicate_activity(ctx.session, ctx.atelier, args.activity_id, events=ctx)
+    emit_state(ctx)
+    return {"id": act.id}
+
+
+@event("deroule:reorder")
+def reorder(ctx, args):
+    """Facilitator. New order (every id once); broadcasts ``deroule:state``."""
+    service.reorder(ctx.session, ctx.atelier, args.ids)
+    emit_state(ctx)
+    return {"ids": list(args.ids)}
+
+
+def _go(ctx, **kw):
+    act = service.go(ctx.session, ctx.atelier, events=ctx, **kw)
+    data = emit_state(ctx, atelier_changed=True)
+    return {"current_id": act.id, "seq": data["seq"]}
+
+
+@event("deroule:next")
+def next_activity(ctx, args):
+    """Facilitator. Suivant; broadcasts ``atelier``, ``deroule:state`` and the
+    new activity's own changes."""
+    return _go(ctx, delta=1)
+
+
+@event("deroule:prev")
+def prev_activity(ctx, args):
+    """Facilitator. Précédent; broadcasts like ``deroule:next``."""
+    return _go(ctx, delta=-1)
+
+
+@event("deroule:goto")
+def goto(ctx, args):
+    """Facilitator. Go to one activity; broadcasts like ``deroule:next``."""
+    return _go(ctx, target_id=args.activity_id)
+
+
+@event("deroule:overlay")
+def overlay(ctx, args):
+    """Facilitator. Blank the projector, show the join screen, or neither;
+    broadcasts ``deroule:state``."""
+    service.set_overlay(ctx.session, ctx.atelier, args.overlay)
+    data = emit_state(ctx)
+    return {"overlay": data["overlay"], "seq": data["seq"]}
+
+
+@event("deroule:import")
+def import_document(ctx, args):
+    """Facilitator. Add the activities of a déroulé file; broadcasts ``deroule:state``."""
+    created = service.import_document(
+        ctx.session, ctx.atelier, args.document, replace=args.replace, events=ctx
+    )
+    emit_state(ctx)
+    return {"created": len(created)}
+
+
+@event("deroule:template:apply")
+def apply_template(ctx, args):
+    """Facilitator. Add a shipped modèle's activities; broadcasts ``deroule:state``."""
+    created = service.import_document(
+        ctx.session, ctx.atelier, modele(args.template), replace=args.replace, events=ctx
+    )
+    emit_state(ctx)
+    return {"created": len(created)}
