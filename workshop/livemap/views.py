@@ -41,8 +41,9 @@ def db():
     return current_app.extensions["workshop_db"]
 
 
-def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None) -> bytes:
-    """The validated map drawn in ``view`` (stage or network), cached per version."""
+def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None, aspect=None) -> bytes:
+    """The validated map drawn in ``view`` (stage or network), cached per
+    version; with ``aspect``, drawn for a projector of that shape."""
     st = service.get_settings(s, atelier)
     key = None
     if highlight_id:
@@ -59,14 +60,17 @@ def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None) -> bytes:
         lambda: service.build_actor_map(s, atelier),
         atelier.title,
         atelier.date,
-        atelier.locale,
+        aspect=aspect,
+        lang=atelier.locale,
     )
 
 
 @bp.get("/a/<code>/livemap/map.<fmt>")
 def projector_image(code, fmt):
-    """The validated map as drawn on the projector: ``?view=stage|network``;
-    the current highlight is applied; ``v`` (the map version) only busts caches."""
+    """The validated map as drawn on the projector: ``?view=stage|network``,
+    ``ar`` the shape (width / height) of the room the page has for it (a
+    drawing for the screen; without, the export's figure); the current
+    highlight is applied; ``v`` (the map version) only busts caches."""
     if fmt not in IMAGE_TYPES:
         return friendly_error("livemap_export_format", 404)
     view = request.args.get("view", "stage")
@@ -77,7 +81,8 @@ def projector_image(code, fmt):
         if atelier is None:
             return friendly_error("atelier_not_found", 404)
         st = service.get_settings(s, atelier)
-        data = map_drawing(s, atelier, view, fmt, st.highlight_id)
+        aspect = render.screen_aspect(request.args.get("ar"))
+        data = map_drawing(s, atelier, view, fmt, st.highlight_id, aspect)
         version = st.version
     fresh = request.args.get("v") == str(version)
     headers = {"Cache-Control": "private, max-age=3600" if fresh else "no-cache"}
