@@ -63,6 +63,7 @@ ID_MAX = 2**53
 # another short safe token): board notes, codev items, live-map submissions,
 # word-cloud answers, poll ballots.
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+_client_id_match = CLIENT_ID_PATTERN.match
 ROLES = ("facilitator", "participant", "projector")
 
 
@@ -127,6 +128,8 @@ class Id(Field):
     kind = "identifiant"
 
     def check(self, value, name):
+        if value.__class__ is int and 0 < value <= ID_MAX:  # the common case, first
+            return value
         if not _is_int(value):
             _refuse(name, "type")
         if not 1 <= value <= ID_MAX:
@@ -159,6 +162,8 @@ class Int(Field):
         self.low, self.high, self.code = low, high, code
 
     def check(self, value, name):
+        if value.__class__ is int and self.low <= value <= self.high:
+            return value
         if not _is_int(value):
             _refuse(name, "type")
         if not self.low <= value <= self.high:
@@ -227,6 +232,13 @@ class Str(Field):
         self.too_long = too_long
 
     def check(self, value, name):
+        if (
+            value.__class__ is str
+            and len(value) <= self.max_length
+            and self.pattern is None
+            and (value.isascii() or not _has_surrogate(value))
+        ):
+            return value
         if not isinstance(value, str):
             _refuse(name, "type")
         if len(value) > self.max_length:
@@ -260,7 +272,7 @@ class ClientId(Field):
     kind = "identifiant client"
 
     def check(self, value, name):
-        if not isinstance(value, str) or not CLIENT_ID_PATTERN.match(value):
+        if value.__class__ is not str or not _client_id_match(value):
             raise DomainError("invalid_client_id", field=name)
         return value
 
@@ -288,8 +300,11 @@ class Choice(Field):
         super().__init__(**kw)
         self.values = tuple(values)
         self.code = code
+        self._strings = frozenset(v for v in self.values if v.__class__ is str)
 
     def check(self, value, name):
+        if value.__class__ is str and value in self._strings:  # the common case
+            return value
         # Only hashable scalars are compared: a list or an object is refused
         # as such, never looked up (``[] in {...}`` raises TypeError).
         if isinstance(value, bool) or not isinstance(value, str | int) or value not in self.values:
@@ -424,9 +439,31 @@ class Contract:
         unknown = set(self.roles) - set(ROLES)
         if unknown:
             raise ValueError(f"{self.name}: unknown roles {sorted(unknown)}")
+        # What parse() goes through for each payload, computed once.
+        plan = tuple(
+            (k, f.check, f.required, f.nullable, f.default) for k, f in self.fields.items()
+        )
+        object.__setattr__(self, "_keys", frozenset(self.fields))
+        object.__setattr__(self, "_plan", plan)
 
     def parse(self, payload) -> Payload:
-        return parse_fields(self.fields, payload)
+        """The payload checked and typed (as :func:`parse_fields`, with the
+        declaration's plan computed once: this runs for every event)."""
+        if payload.__class__ is not dict or not self._keys.issuperset(payload):
+            return parse_fields(self.fields, payload)  # refused there, with the field
+        out = Payload()
+        for key, check, required, nullable, default in self._plan:
+            value = payload.get(key, MISSING)
+            if value is MISSING:
+                if required:
+                    _refuse(key, "missing")
+                if default is not MISSING:
+                    out[key] = default
+            elif value is None and nullable:
+                out[key] = None
+            else:
+                out[key] = check(value, key)
+        return out
 
     def example(self) -> dict:
         return example_payload(self.fields)
