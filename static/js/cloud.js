@@ -75,11 +75,13 @@
   /* ---------------------------------------------------------------- projector */
   const MIN_COUNT_FONT = 2.4;
   const placedEls = new Map();
+  let currentId = null;
 
   function renderProjector() {
     const scene = document.querySelector('.scene[data-scene="cloud"]');
     if (!scene) return;
     const act = ordered().find((a) => a.on_screen);
+    currentId = act ? act.id : null;
     const q = document.getElementById("cloud-proj-question");
     const wait = document.getElementById("cloud-wait");
     const foot = document.getElementById("cloud-foot");
@@ -116,13 +118,30 @@
     placedEls.clear();
   }
 
+  /* The canvas fills the stage; a small cloud is zoomed in (at most 2.5×)
+   * around the canvas centre. The zoom only ever shrinks while the cloud
+   * grows (it starts again when the cloud changes or the screen is
+   * resized): a word added inside the cloud moves nothing, a word added
+   * outside it zooms everything out together, the arrangement kept. */
+  let zoomFor = null;
+  let zoom = 1;
   function drawCloud(canvas, lay, showCounts) {
     const stage = canvas.parentElement;
     const [cw, ch] = lay.canvas;
     const box = stage.getBoundingClientRect();
-    const scale = Math.max(0.1, Math.min(box.width / cw, box.height / ch));
-    canvas.style.width = cw * scale + "px";
-    canvas.style.height = ch * scale + "px";
+    const base = Math.max(0.1, Math.min(box.width / cw, box.height / ch));
+    let ex = 1, ey = 1;
+    lay.words.forEach((w) => {
+      ex = Math.max(ex, Math.abs(w.x) + w.w / 2);
+      ey = Math.max(ey, Math.abs(w.y) + w.h / 2);
+    });
+    const fit = Math.max(1, Math.min(2.5, (box.width / 2) / (ex * base * 1.04), (box.height / 2) / (ey * base * 1.04)));
+    const key = (store.acts.get(currentId) || {}).id + ":" + Math.round(box.width) + "x" + Math.round(box.height);
+    if (zoomFor !== key || fit < zoom) { zoom = fit; zoomFor = key; }
+    const scale = base * zoom;
+    canvas.style.width = box.width + "px";
+    canvas.style.height = box.height + "px";
+    const ox = box.width / 2, oy = box.height / 2;
     const keep = new Set();
     lay.words.forEach((w) => {
       keep.add(w.key);
@@ -139,9 +158,10 @@
       }
       span.dataset.key = w.key;
       span.dataset.count = w.count;
+      span.dataset.font = w.font * scale;
       span.style.color = w.colour;
-      span.style.left = (w.x - w.w / 2 + cw / 2) * scale + "px";
-      span.style.top = (w.y - w.h / 2 + ch / 2) * scale + "px";
+      span.style.left = ox + (w.x - w.w / 2) * scale + "px";
+      span.style.top = oy + (w.y - w.h / 2) * scale + "px";
       span.style.width = w.w * scale + "px";
       span.style.height = w.h * scale + "px";
       span.style.lineHeight = w.h * scale + "px";
