@@ -570,6 +570,7 @@ def run_one(kind, n, args, tmp):
                 url,
                 auth={"role": "facilitator", "code": atelier["code"], "secret": atelier["secret"]},
                 transports=["websocket"],
+                wait_timeout=30,
             )
             prompt_id = fac.call("board:prompt:create", {"text": "Bench ?"})["data"]["id"]
             fac.disconnect()
@@ -921,6 +922,7 @@ def ateliers_check(kind, args, tmp, ateliers=3):
                 url,
                 auth={"role": "facilitator", "code": a["code"], "secret": a["secret"]},
                 transports=["websocket"],
+                wait_timeout=30,
             )
             proj = socketio.Client()
 
