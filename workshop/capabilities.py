@@ -17,6 +17,7 @@ MODULES = [
     "workshop.livemap",
     "workshop.deroule",
     "workshop.report",
+    "workshop.a11y",
 ]
 
 

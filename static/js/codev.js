@@ -595,7 +595,7 @@
     });
     body.push(ul);
     if (t.status === "setup") {
-      const sel = el("select", { "data-assign": g.id }, [el("option", { value: "", text: T.assign })]);
+      const sel = el("select", { "data-assign": g.id, "aria-label": T.assign }, [el("option", { value: "", text: T.assign })]);
       S.participants.forEach((p) => {
         if (!assigned.has(p.id) && !p.removed) sel.append(el("option", { value: String(p.id), text: p.name || W.i18n.anonymous + " #" + p.id }));
       });
@@ -607,7 +607,7 @@
     }
     const qs = det.items.filter((i) => i.kind === "question").length;
     const ps = det.items.filter((i) => i.kind === "proposal").length;
-    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: W.labelled(T.subject, det.texts.subject) }));
+    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", tabindex: "0", text: W.labelled(T.subject, det.texts.subject) }));
     body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
     const base = document.getElementById("codev-console").dataset.consoleBase + "/" + g.id + "/summary.";
     const close = el("button", { type: "button", class: "btn small", text: g.closed ? T.reopen : T.close });
