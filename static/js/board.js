@@ -68,7 +68,7 @@
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      try { render(); } catch (e) { console.error(e); }
+      try { W.keepFocus(document.querySelector("main") || document.body, render); } catch (e) { console.error(e); }
     });
   }
 
@@ -120,7 +120,9 @@
       if (!item.event.startsWith("board:")) return;
       if (ack.ok) {
         if (ack.data && ack.data.id) store.mine.set(ack.data.id, ack.data);
+        if (item.event === "board:note:create" && ack.data) W.announce(noteState(ack.data));
       } else {
+        W.announce(ack.message);
         const pid = item.payload.prompt_id;
         errors[pid] = ack.message;
         const d = drafts[pid] || (drafts[pid] = {});
@@ -768,6 +770,7 @@
       const totals = voteTotals(p);
       const all = notesOf(p.id).filter((n) => !n.merged_into);
       const pendingNotes = all.filter((n) => n.status === "pending");
+      W.announceNew("board-pending", pendingNotes.map((n) => n.id), T.new_pending);
       queue.hidden = pendingNotes.length === 0;
       queue.replaceChildren(el("h3", { text: T.queue + " (" + pendingNotes.length + ")" }));
       pendingNotes.forEach((n) => {

@@ -151,6 +151,7 @@
     } catch (e) { /* no audio */ }
   }
 
+  const lastMinute = new Set();
   function tick() {
     document.querySelectorAll("[data-codev-timer]").forEach((node) => {
       const gid = Number(node.dataset.group);
@@ -173,6 +174,12 @@
     S.groups.forEach((g) => {
       const ms = remainingMs(g.timer);
       const key = g.id + ":" + g.timer.version;
+      // the last minute is announced once, to the phones of the group (timers only signal)
+      if (role === "participant" && ms !== null && g.timer.deadline_ms !== null && ms > 0 && ms <= 60000 &&
+          !lastMinute.has(key) && document.querySelector('[data-codev-timer][data-group="' + g.id + '"]')) {
+        lastMinute.add(key);
+        W.announce(T.last_minute);
+      }
       if (ms !== null && ms <= 0 && g.timer.deadline_ms !== null) {
         if (!timeUp.has(key)) {
           timeUp.add(key);
@@ -455,6 +462,7 @@
     W.outbox.onResult((item, ack) => {
       if (!item.event.startsWith("codev:")) return;
       showErr(document.getElementById("codev-error"), ack);
+      W.announce(ack.ok ? W.i18n.sent : ack.message);
       if (ack.ok && ack.data) {
         if (ack.data.item) upsertItem(ack.data.item);
         if (ack.data.texts) detail(ack.data.group_id).texts = ack.data.texts;
@@ -705,8 +713,9 @@
   /* ================================================================ render */
   function render() {
     try {
-      if (role === "participant") renderPhone();
-      else if (role === "facilitator") renderConsole();
+      const main = document.querySelector("main") || document.body;
+      if (role === "participant") W.keepFocus(main, renderPhone);
+      else if (role === "facilitator") W.keepFocus(main, renderConsole);
       else if (role === "projector") renderProjector();
       tick();
     } catch (e) { console.error(e); }

@@ -16,7 +16,19 @@
     document.body.dataset.status = a.status;
   }
 
+  // A new activity on screen is announced (polite, throttled by W.announce).
+  const sceneLabels = JSON.parse((document.getElementById("scene-labels") || {}).textContent || "{}");
+  let scene = null;
+  function followScene(a) {
+    if (scene !== null && a.scene !== scene && sceneLabels[a.scene]) {
+      W.announce(W.labelled(W.i18n.new_activity, sceneLabels[a.scene]));
+    }
+    scene = a.scene;
+  }
+  W.on("atelier", followScene);
+
   W.onSnapshot((snap) => {
+    followScene(snap.atelier);
     renderAtelier(snap.atelier);
     document.getElementById("me-name").textContent = snap.me.name || W.i18n.anonymous;
   });
