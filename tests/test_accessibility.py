@@ -4,11 +4,12 @@ regions, reflow at 320 px and 200 % zoom, the accessibility statement."""
 
 import json
 import re
+import uuid
 
 import pytest
+from a11y_helpers import axe_path, axe_violations, summarise
 from playwright.sync_api import expect
 
-from a11y_helpers import axe_path, axe_violations, summarise
 from support import LAPTOP, PHONE, PROJECTOR, LiveServer
 
 
@@ -230,3 +231,170 @@ def test_phone_pages_reflow_at_320px_and_200_percent_zoom(browser, demo_server):
         ctx.close()
         join_ctx.close()
     assert fac.call("atelier:scene", {"scene": "home"})["ok"]
+
+
+def _tab_to(page, selector, limit=400):
+    """Press Tab until the focus is on ``selector`` (reachable by keyboard);
+    check on the way that every focused element shows a visible focus."""
+    unseen, trail = [], []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """(sel) => {
+                const a = document.activeElement;
+                const s = getComputedStyle(a);
+                const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+                    || (s.boxShadow && s.boxShadow !== 'none');
+                return {hit: a.matches(sel), visible, what: a.tagName + '.' + a.className + '[' + (a.type || '') + '] ' + s.outlineStyle + ' ' + s.outlineWidth + ' ' + (a.closest('[id]') || {}).id};
+            }""",
+            selector,
+        )
+        trail.append(info["what"])
+        if not info["visible"] and not info["what"].startswith("BODY."):  # BODY: Tab wrapped around
+            unseen.append(info["what"])
+        if info["hit"]:
+            assert not unseen, f"focus not visible on: {unseen[:5]} in {trail[-30:]}"
+            return
+    raise AssertionError(f"{selector} not reached with Tab: {trail[-40:]}")
+
+
+def _ok(ack):
+    assert ack["ok"], ack
+    return ack["data"]
+
+
+def test_console_by_keyboard_only(browser, live_server_sqlite):
+    """Filing a post-it in a category, reordering categories, merging two
+    post-its, validating a map item: Tab, arrows, Enter and Space only."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Clavier")
+    fac = server.facilitator(atelier)
+    prompt = _ok(fac.call("board:prompt:create", {"text": "Quels besoins ?"}))
+    cat_a = _ok(fac.call("board:category:create", {"prompt_id": prompt["id"], "title": "Alpha"}))
+    cat_b = _ok(fac.call("board:category:create", {"prompt_id": prompt["id"], "title": "Bêta"}))
+    phone = server.participant(atelier, "Awa")
+    notes = []
+    for text in ("Un local", "Des bénévoles", "Des bénévoles formés"):
+        ack = phone.call(
+            "board:note:create",
+            {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": text},
+        )
+        notes.append(_ok(ack))
+    _ok(fac.call("livemap:settings", {"open": True}))
+    actor = _ok(
+        phone.call(
+            "livemap:actor:add",
+            {
+                "client_id": str(uuid.uuid4()),
+                "name": "Centre social Papin",
+                "kind": "association",
+                "territory": "Mulhouse",
+            },
+        )
+    )
+    ctx = browser.new_context(**LAPTOP)
+    page = ctx.new_page()
+    page.on("dialog", lambda d: d.accept())
+    page.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(page)
+    expect(page.locator(".board-note-card")).to_have_count(3)
+
+    def board():
+        return fac.call("sync")["data"]["board"]
+
+    # 1. file the first post-it in « Alpha » with the move list (arrow keys)
+    n1 = notes[0]["id"]
+    _tab_to(page, f'.board-note-card[data-note="{n1}"] select.board-move')
+    page.keyboard.press("ArrowDown")  # from « sans catégorie » to the first category
+    page.keyboard.press("Tab")
+    fac.wait_for(
+        lambda: any(n["id"] == n1 and n["category_id"] == cat_a["id"] for n in board()["notes"]),
+        "note filed by keyboard",
+    )
+
+    # 2. move « Alpha » after « Bêta » with its ↓ button; the focus stays with Alpha
+    _tab_to(
+        page, f'[data-drop-category="{cat_a["id"]}"] .board-col-head button[aria-label="Descendre"]'
+    )
+    page.keyboard.press("Enter")
+    fac.wait_for(
+        lambda: (
+            [c["id"] for c in sorted(board()["categories"], key=lambda c: c["position"])]
+            == [cat_b["id"], cat_a["id"]]
+        ),
+        "categories reordered by keyboard",
+    )
+    page.wait_for_timeout(500)
+    owner = page.evaluate(
+        "() => (document.activeElement.closest('[data-drop-category]') || {}).dataset?.dropCategory"
+    )
+    assert owner == str(cat_a["id"]), owner
+
+    # 3. merge « Des bénévoles » into « Des bénévoles formés »
+    n2, n3 = notes[1]["id"], notes[2]["id"]
+    _tab_to(page, f'.board-note-card[data-note="{n2}"] [data-action="merge"]')
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    _tab_to(page, f'.board-note-card[data-note="{n3}"] [data-action="merge-here"]')
+    page.keyboard.press("Space")
+    fac.wait_for(
+        lambda: any(n["id"] == n2 and n.get("merged_into") == n3 for n in board()["notes"]),
+        "notes merged by keyboard",
+    )
+
+    # 4. validate the phone's actor on the live map
+    _tab_to(page, f'[data-validate-actor="{actor["id"]}"]')
+    page.keyboard.press("Enter")
+    fac.wait_for(
+        lambda: any(
+            a["id"] == actor["id"] and a["status"] == "validated"
+            for a in fac.call("sync")["data"]["livemap"]["actors"]
+        ),
+        "actor validated by keyboard",
+    )
+    ctx.close()
+
+
+def test_announcements_are_polite_and_throttled(browser, live_server_sqlite):
+    """The phone announces a new activity; the console says how many new
+    items wait, in one polite live region, spaced out."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Annonces")
+    fac = server.facilitator(atelier)
+    prompt = _ok(fac.call("board:prompt:create", {"text": "Vos idées ?", "approval": True}))
+    ctx, phone, _ = _phone(browser, server, atelier, "Awa")
+    console_ctx = _context(browser, LAPTOP)
+    console = console_ctx.new_page()
+    console.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(console)
+    for page in (phone, console):
+        region = page.locator("#announcer")
+        expect(region).to_have_attribute("aria-live", "polite")
+        page.evaluate(
+            """() => { window.__said = [];
+                new MutationObserver(() => {
+                    const t = document.getElementById('announcer').textContent;
+                    if (t) window.__said.push([Date.now(), t]);
+                }).observe(document.getElementById('announcer'), {childList: true, characterData: true, subtree: true});
+            }"""
+        )
+    # new activity on the phone
+    assert fac.call("atelier:scene", {"scene": "board"})["ok"]
+    phone.wait_for_function("() => window.__said.some(([, t]) => t.includes('Nouvelle activité'))")
+    # a burst of 12 pending notes: the console speaks a few times, not 12
+    other = server.participant(atelier, "Bob")
+    for i in range(12):
+        other.call(
+            "board:note:create",
+            {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": f"n{i}"},
+        )
+    console.wait_for_function(
+        "() => window.__said.some(([, t]) => /nouveaux? post-it à valider/.test(t))", timeout=10000
+    )
+    console.wait_for_timeout(3500)
+    said = console.evaluate("() => window.__said")
+    assert 1 <= len(said) <= 4, said
+    gaps = [b[0] - a[0] for a, b in zip(said, said[1:], strict=False)]
+    assert all(g >= 1400 for g in gaps), gaps
+    ctx.close()
+    console_ctx.close()

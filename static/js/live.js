@@ -354,8 +354,9 @@
     const ownerKey = owner && root.contains(owner)
       ? [...owner.attributes].filter((a) => a.name.startsWith("data-") && a.name !== "data-colour").map((a) => a.name + "=" + a.value).join(";")
       : "";
-    const own = node.getAttribute("data-action") || node.getAttribute("aria-label") || node.id || node.className ||
-      (node.textContent || "").trim().slice(0, 40);
+    const own = [node.getAttribute("data-action"), node.getAttribute("aria-label"), node.id, node.getAttribute("name"),
+      node.getAttribute("href"), /^(checkbox|radio)$/.test(node.type) ? node.getAttribute("value") : "", node.tagName === "SELECT" || node.tagName === "TEXTAREA" ? "" : (node.textContent || "").trim().slice(0, 40)]
+      .filter(Boolean).join("~");
     return node.tagName + "|" + ownerKey + "|" + own;
   }
   function keepFocus(root, fn) {
@@ -363,12 +364,17 @@
     const key = focusKey(active, root);
     fn();
     if (!key || root.contains(active)) return;
-    const again = [...root.querySelectorAll("button, a[href], input, select, textarea, [tabindex]")]
-      .find((n) => focusKey(n, root) === key && !n.disabled);
+    const controls = [...root.querySelectorAll("button, a[href], input, select, textarea, [tabindex]")].filter((n) => !n.disabled);
+    // the same control, else another control of the same item (a "move down"
+    // button that is now disabled: its "move up" neighbour), else a heading
+    const ownerOf = (k) => k.split("|")[1];
+    const again = controls.find((n) => focusKey(n, root) === key) ||
+      (ownerOf(key) && controls.find((n) => ownerOf(focusKey(n, root) || "||") === ownerOf(key)));
     if (again) again.focus();
     else {
+      if (window.__focusDebug) console.log("keepFocus lost", key);
       const owner = root.querySelector("h2, h3");
-      if (owner && key) { owner.setAttribute("tabindex", "-1"); owner.focus(); }
+      if (owner) { owner.setAttribute("tabindex", "-1"); owner.focus(); }
     }
   }
   setInterval(() => outbox.flush(), 5000);
