@@ -7,7 +7,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 import maps
 
@@ -102,31 +102,28 @@ def export(code, secret, fmt):
     view = request.args.get("view", "stage")
     if view not in render.VIEW_LAYOUTS:
         return friendly_error("livemap_invalid_view", 404)
-    try:
-        with db().session() as s:
-            atelier = facilitator_atelier(s, code, secret)
-            if fmt in ("png", "svg"):
-                data = map_drawing(s, atelier, view, fmt)
-            else:
-                m = service.build_actor_map(s, atelier)
-                if m is None:
-                    raise DomainError("livemap_empty")
-                data = run_blocking(
-                    export_bytes,
-                    m,
-                    fmt,
-                    view=view,
-                    title=atelier.title,
-                    date=atelier.date,
-                    lang=atelier.locale,
-                )
-            mimetype, ext = EXPORT_TYPES[fmt]
-            suffix = view if fmt in ("png", "svg", "pdf") else ""
-            if fmt == "workbook":
-                suffix = "classeur"
-            filename = _filename(atelier, ext, suffix)
-    except DomainError as err:
-        return friendly_error(err.code, 403 if err.code == "bad_secret" else 400)
+    with db().session() as s:
+        atelier = facilitator_atelier(s, code, secret)
+        if fmt in ("png", "svg"):
+            data = map_drawing(s, atelier, view, fmt)
+        else:
+            m = service.build_actor_map(s, atelier)
+            if m is None:
+                raise DomainError("livemap_empty")
+            data = run_blocking(
+                export_bytes,
+                m,
+                fmt,
+                view=view,
+                title=atelier.title,
+                date=atelier.date,
+                lang=atelier.locale,
+            )
+        mimetype, ext = EXPORT_TYPES[fmt]
+        suffix = view if fmt in ("png", "svg", "pdf") else ""
+        if fmt == "workbook":
+            suffix = "classeur"
+        filename = _filename(atelier, ext, suffix)
     return Response(
         data,
         mimetype=mimetype,
@@ -167,20 +164,18 @@ def import_map(code, secret):
     atelier's live map; answers JSON ``{"ok", "counts"}`` or an error with the
     message of ``maps`` (file, row, value)."""
     files = [f for f in request.files.getlist("files") if f and f.filename]
+    g.json_errors = True  # refusals answered as JSON, with the one status mapping
     locale = "fr"
     try:
         with db().session() as s:
             atelier = facilitator_atelier(s, code, secret)
-            locale = atelier.locale
+            locale = g.atelier_locale = atelier.locale
             if not files or len(files) > MAX_IMPORT_FILES:
                 raise DomainError("livemap_import_files")
             m = _read_uploaded(files)
             service.next_seq(s, atelier)
             counts = service.import_map(s, atelier, m)
             atelier_id = atelier.id
-    except DomainError as err:
-        status = 403 if err.code == "bad_secret" else 400
-        return jsonify(error_payload(err, locale)), status
     except maps.MapInputError as err:
         body = error_payload("livemap_import_error", locale, detail=str(err))
         body["detail"] = str(err)
