@@ -184,7 +184,15 @@
     });
   }
 
-  if (role === "projector") window.addEventListener("resize", schedule);
+  if (role === "projector") {
+    window.addEventListener("resize", schedule);
+    // drawn while its scene was hidden, the cloud had no room: draw it again when it shows
+    const cloudScene = document.querySelector('.scene[data-scene="cloud"]');
+    if (cloudScene) {
+      new MutationObserver(() => { if (!cloudScene.hidden) { zoomFor = null; schedule(); } })
+        .observe(cloudScene, { attributes: true, attributeFilter: ["hidden"] });
+    }
+  }
 
   /* ---------------------------------------------------------------- phone */
   const cards = new Map();
