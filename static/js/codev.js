@@ -648,7 +648,10 @@
 
   /* ================================================================ projector */
   function renderProjector() {
-    const focusG = S.projected ? S.groups.get(S.projected) : null;
+    // A room's screen (/s/<code>/<n>) always shows its own group.
+    const pinned = Number(document.body.dataset.codevGroup || 0);
+    const focusId = pinned || S.projected;
+    const focusG = focusId ? S.groups.get(focusId) : null;
     document.getElementById("codev-overview").hidden = !!focusG;
     document.getElementById("codev-focus").hidden = !focusG;
     if (focusG) { renderFocus(focusG); return; }

@@ -15,7 +15,7 @@ from .models import BoardPrompt
 register_messages(
     {
         "deroule_vote_without_question": N_(
-            "Un vote porte sur les post-it de la question qui le précède dans le déroulé : "
+            "Un vote porte sur les post-it de la question qui le précède dans le déroulé : "
             "placez une activité « Question » avant ce vote."
         ),
     }

@@ -12,42 +12,42 @@ from .views import bp
 
 register_messages(
     {
-        "deroule_unknown_type": N_("Type d’activité inconnu : « %(type)s »."),
+        "deroule_unknown_type": N_("Type d’activité inconnu : « %(type)s »."),
         "deroule_activity_not_found": N_(
             "Cette activité n’existe pas (ou plus) dans le déroulé de cet atelier."
         ),
         "deroule_bad_order": N_(
-            "Le nouvel ordre doit citer chaque activité du déroulé une fois, sans en ajouter : "
+            "Le nouvel ordre doit citer chaque activité du déroulé une fois, sans en ajouter : "
             "rien n’a été déplacé. Rechargez le déroulé et recommencez."
         ),
         "deroule_at_end": N_("C’est déjà la dernière activité du déroulé."),
         "deroule_at_start": N_("C’est déjà la première activité du déroulé."),
-        "deroule_empty": N_("Le déroulé est vide : ajoutez d’abord une activité."),
+        "deroule_empty": N_("Le déroulé est vide : ajoutez d’abord une activité."),
         "deroule_delete_current": N_(
-            "On ne supprime pas l’activité en cours : passez d’abord à une autre activité."
+            "On ne supprime pas l’activité en cours : passez d’abord à une autre activité."
         ),
         "deroule_replace_running": N_(
-            "Le déroulé a commencé : on ne le remplace plus. Ajoutez les activités à la suite."
+            "Le déroulé a commencé : on ne le remplace plus. Ajoutez les activités à la suite."
         ),
         "deroule_bad_duration": N_(
             "La durée prévue doit être comprise entre 0 et %(max)s minutes."
         ),
         "deroule_too_many": N_("Un déroulé compte au plus %(max)s activités."),
         "deroule_not_a_file": N_(
-            "Ce fichier n’est pas un déroulé (il manque « format » : « workshop-deroule »)."
+            "Ce fichier n’est pas un déroulé (il manque « format » : « workshop-deroule »)."
             " Rien n’a été importé."
         ),
         "deroule_newer_version": N_(
-            "Ce déroulé vient d’une version plus récente de l’application (format %(version)s ;"
+            "Ce déroulé vient d’une version plus récente de l’application (format %(version)s ;"
             " celle-ci lit jusqu’au format %(supported)s). Rien n’a été importé :"
             " mettez l’application à jour."
         ),
         "deroule_bad_field": N_(
-            "Le fichier de déroulé contient une valeur invalide au champ « %(field)s »."
+            "Le fichier de déroulé contient une valeur invalide au champ « %(field)s »."
             " Rien n’a été importé."
         ),
         "deroule_file_unknown_type": N_(
-            "Type d’activité inconnu « %(type)s » au champ « %(field)s » du fichier."
+            "Type d’activité inconnu « %(type)s » au champ « %(field)s » du fichier."
             " Rien n’a été importé."
         ),
         "deroule_unknown_modele": N_("Ce modèle de déroulé n’existe pas."),
@@ -76,6 +76,7 @@ def _demo(session, atelier):
 CAPABILITY = Capability(
     name="deroule",
     blueprint=bp,
+    styles=["css/deroule.css"],
     setup=_setup,
     demo=_demo,
 )
