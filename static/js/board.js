@@ -9,7 +9,7 @@
   const W = window.Workshop;
   const i18nNode = document.getElementById("board-i18n");
   if (!W || !i18nNode) return;
-  const T = JSON.parse(i18nNode.textContent);
+  const T = W.texts("board-i18n"); // updated in place when the language changes
   const el = W.el;
   const role = W.role;
 
@@ -166,7 +166,7 @@
           input.addEventListener("change", () => { d.colour = c; });
           const sw = el("span", { class: "swatch" });
           paint(sw, c);
-          fs.append(el("label", { class: "colour-radio", title: c }, [input, sw, el("span", { class: "sr-only", text: c })]));
+          fs.append(el("label", { class: "colour-radio", title: T.colours[c] || c }, [input, sw, el("span", { class: "sr-only", text: T.colours[c] || c })]));
         });
         form.append(fs);
       }
@@ -521,6 +521,8 @@
     document.querySelectorAll("[data-export]").forEach((a) => { exportBase[a.dataset.export] = a.getAttribute("href"); });
     let currentId = null;
     let merging = null;
+    // For the console's other panels (grouping suggestions): read-only access.
+    W.board = { store: store, current: () => currentId };
 
     function show(ack) {
       if (ack && !ack.ok) { errorBox.textContent = ack.message; errorBox.hidden = false; }
@@ -611,7 +613,7 @@
         if (p.vote_status === "closed") row3.append(el("span", { class: "pill", text: T.results }));
       }
       card.append(row3);
-      const ex = el("p", { class: "board-prompt-exports" }, [el("span", { text: T.exports + " : " })]);
+      const ex = el("p", { class: "board-prompt-exports" }, [el("span", { text: W.labelled(T.exports, "") })]);
       Object.entries(exportBase).forEach(([fmt, href]) => {
         ex.append(el("a", { href: href + "?prompt=" + p.id, class: "btn small", text: fmt.toUpperCase() }));
       });
@@ -796,6 +798,7 @@
         placed.filter((n) => !n.category_id || !store.cats.has(n.category_id)), p, cats, totals, null, -1));
       cats.forEach((c, i) => columns.append(column(c.title, c.id, placed.filter((n) => n.category_id === c.id), p, cats, totals, c, i)));
       columns.scrollLeft = scrollX;
+      document.dispatchEvent(new CustomEvent("board:rendered"));
     };
   }
 })();

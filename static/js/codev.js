@@ -10,7 +10,7 @@
   const W = window.Workshop;
   const i18nEl = document.getElementById("codev-i18n");
   if (!W || !i18nEl) return;
-  const T = JSON.parse(i18nEl.textContent);
+  const T = W.texts("codev-i18n"); // updated in place when the language changes
   const el = W.el;
   const role = W.role;
 
@@ -48,10 +48,28 @@
   }
 
   /* ------------------------------------------------------------ state updates */
+  /* Every timer carries a version that grows with each change: a state that
+   * arrives after a newer one (in a group, a personal state, an ack) keeps
+   * the newer timer (docs/protocol.md). */
+  function newerTimer(known, incoming) {
+    if (!known) return incoming;
+    if (!incoming) return known;
+    return (known.version || 0) > (incoming.version || 0) ? known : incoming;
+  }
+  function putGroup(g) {
+    const old = S.groups.get(g.id);
+    if (old) g.timer = newerTimer(old.timer, g.timer);
+    S.groups.set(g.id, g);
+  }
   function loadPart(part) {
     if (!part) return;
     S.templates = part.templates || S.templates;
-    S.groups = new Map((part.groups || []).map((g) => [g.id, g]));
+    const before = S.groups;
+    S.groups = new Map((part.groups || []).map((g) => {
+      const old = before.get(g.id);
+      if (old) g.timer = newerTimer(old.timer, g.timer);
+      return [g.id, g];
+    }));
     S.details = part.details || {};
     S.me = part.me || null;
     S.projected = part.projected === undefined ? null : part.projected;
@@ -71,7 +89,7 @@
       W.call("codev:rooms").then((ack) => { if (ack && ack.ok) loadPart(ack.data); });
     }
   });
-  W.on("codev:group", (g) => { S.groups.set(g.id, g); render(); });
+  W.on("codev:group", (g) => { putGroup(g); render(); });
   W.on("codev:group:deleted", (d) => {
     S.groups.delete(d.group_id);
     delete S.details[String(d.group_id)];
@@ -297,7 +315,7 @@
     if (finished && myRole === "porteur") can = ["retain", "action_plan"];
     const cando = document.getElementById("codev-cando");
     if (running || finished) {
-      cando.textContent = can.length ? T.you_can + " " + can.map((a) => T.actions[a]).join(" ; ")
+      cando.textContent = can.length ? T.you_can + " " + can.map((a) => T.actions[a]).join(" · ")
         : (step && step.porteur_listens && myRole === "porteur" ? T.porteur_listens : T.you_listen);
     } else cando.textContent = "";
     document.body.dataset.codevStep = running && step ? step.key : t.status;
@@ -512,7 +530,11 @@
         ensureAudio();
         const ack = await W.call("codev:timer", Object.assign({ group_id: g.id, action: action }, extra));
         showErr(errBox, ack);
-        if (ack.ok) { g.timer = ack.data; render(); }
+        if (ack.ok) {
+          const cur = S.groups.get(g.id) || g;
+          cur.timer = newerTimer(cur.timer, ack.data);
+          render();
+        }
       });
       box.append(b);
     });
@@ -607,8 +629,8 @@
     }
     const qs = det.items.filter((i) => i.kind === "question").length;
     const ps = det.items.filter((i) => i.kind === "proposal").length;
-    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: T.subject + " : " + det.texts.subject }));
-    body.push(el("p", { class: "hint", text: T.questions + " : " + qs + " · " + T.proposals + " : " + ps }));
+    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: W.labelled(T.subject, det.texts.subject) }));
+    body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
     const base = document.getElementById("codev-console").dataset.consoleBase + "/" + g.id + "/summary.";
     const close = el("button", { type: "button", class: "btn small", text: g.closed ? T.reopen : T.close });
     close.addEventListener("click", async () => showErr(errBox, await W.call("codev:group:update", { group_id: g.id, closed: !g.closed })));
@@ -634,7 +656,7 @@
       data.max_members = Number(data.max_members || 12);
       const ack = await W.call("codev:group:create", data);
       showErr(document.getElementById("codev-console-error"), ack);
-      if (ack.ok) { form.reset(); S.groups.set(ack.data.id, ack.data); render(); }
+      if (ack.ok) { form.reset(); putGroup(ack.data); render(); }
     });
     document.getElementById("codev-projection-choice").addEventListener("change", async (e) => {
       const v = e.target.value;
@@ -682,7 +704,7 @@
     document.getElementById("codev-focus-step-of").textContent = running && tpl ? fmt(T.step_of, { n: g.timer.step_index + 1, total: tpl.steps.length }) : "";
     document.getElementById("codev-focus-step").textContent = running && step ? step.name : T.status[g.timer.status];
     document.getElementById("codev-focus-instruction").textContent = running && step ? step.instruction : "";
-    document.getElementById("codev-focus-subject").textContent = det.texts && det.texts.subject ? T.subject + " : " + det.texts.subject : "";
+    document.getElementById("codev-focus-subject").textContent = det.texts && det.texts.subject ? W.labelled(T.subject, det.texts.subject) : "";
     document.getElementById("codev-focus-timer").dataset.group = g.id;
     // what the step allows to show: questions in clarification, proposals from the proposal step on
     let kind = null;

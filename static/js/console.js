@@ -17,8 +17,9 @@
   function renderParticipants() {
     list.replaceChildren();
     const items = [...participants.values()].filter((p) => !p.removed);
-    document.getElementById("participant-count").textContent =
-      items.filter((p) => p.online).length + " / " + items.length;
+    document.getElementById("participant-count").textContent = W.i18n.online_of
+      .replace("{online}", () => String(items.filter((p) => p.online).length))
+      .replace("{total}", () => String(items.length));
     if (!items.length) {
       list.append(W.el("li", { class: "empty", text: W.i18n.no_participants }));
       return;

@@ -33,11 +33,14 @@
         body: JSON.stringify({ name: form.elements.name.value }),
       });
       const data = await res.json();
-      if (!data.ok) throw new Error(data.message);
+      if (!data.ok) throw Object.assign(new Error(data.message), { fromServer: true });
       localStorage.setItem(tokenKey, JSON.stringify(data.token));
       window.location.replace("/a/" + code + "/p");
     } catch (e) {
-      errorBox.textContent = e.message || "Erreur réseau : réessayez.";
+      let fallback = "";
+      try { fallback = JSON.parse(document.getElementById("i18n").textContent).network_error; } catch (err) { /* no block */ }
+      // the browser's own messages ("Failed to fetch") are not for people
+      errorBox.textContent = (e.fromServer && e.message) || fallback;
       errorBox.hidden = false;
       button.disabled = false;
     }

@@ -12,7 +12,18 @@
   const body = document.body;
   const role = body.dataset.role;
   const code = body.dataset.code;
-  const i18n = JSON.parse(document.getElementById("i18n").textContent);
+  /* Texts of the page, from its JSON blocks, as objects that stay the same:
+   * when the atelier's language changes they are refilled in place, so each
+   * module's `T` speaks the new language at its next render. */
+  const textBlocks = {};
+  function texts(id) {
+    if (!textBlocks[id]) {
+      const node = document.getElementById(id);
+      textBlocks[id] = node ? JSON.parse(node.textContent) : {};
+    }
+    return textBlocks[id];
+  }
+  const i18n = texts("i18n");
   const tokenKey = "workshop:token:" + code;
   const noticeKey = "workshop:notice:" + code; // read by the join page
 
@@ -73,6 +84,15 @@
     },
   });
 
+  /* Connection banner: "offline" (the phone says it has no network) keeps its
+   * reassuring sentence until the network is back; otherwise "reconnecting"
+   * says what is happening and what to do (nothing: keep the page open). */
+  let offline = navigator.onLine === false;
+  function showConnectionBanner() {
+    if (offline) showBanner(i18n.offline, "warn offline");
+    else showBanner(i18n.reconnecting_long || i18n.reconnecting, "warn");
+  }
+
   function setConnected(ok) {
     const dot = document.getElementById("conn-dot");
     if (dot) dot.classList.toggle("on", ok);
@@ -87,11 +107,14 @@
   });
   socket.on("disconnect", (reason) => {
     setConnected(false);
-    if (reason !== "io client disconnect") showBanner(i18n.reconnecting, "warn");
+    if (reason !== "io client disconnect") showConnectionBanner();
   });
-  socket.io.on("reconnect_attempt", () => showBanner(i18n.reconnecting, "warn"));
-  window.addEventListener("offline", () => showBanner(i18n.offline, "warn"));
-  window.addEventListener("online", () => { if (!socket.connected) socket.connect(); });
+  socket.io.on("reconnect_attempt", showConnectionBanner);
+  window.addEventListener("offline", () => { offline = true; showConnectionBanner(); });
+  window.addEventListener("online", () => {
+    offline = false;
+    if (!socket.connected) { showConnectionBanner(); socket.connect(); }
+  });
 
   socket.on("connect_error", (err) => {
     const data = err && err.data;
@@ -110,7 +133,7 @@
       }
       return;
     }
-    showBanner(i18n.reconnecting, "warn");
+    showConnectionBanner();
   });
 
   socket.on("snapshot", (snap) => {
@@ -136,6 +159,68 @@
     } else if (event !== "snapshot") {
       dispatch(event, data);
     }
+  });
+
+  /* ---------------- the atelier's language changed: every open page follows,
+   * without a reload (drafts, scroll and the outbox stay as they are). The
+   * page is fetched again in the new language; its JSON text blocks refill
+   * the objects the modules read, its static texts replace the old ones
+   * (same place in the page), then a fresh snapshot re-renders the rest. */
+  let wantedLocale = null;
+  let switching = false;
+
+  function sameTextPlaces(fresh, old) {
+    ["placeholder", "aria-label", "title", "alt"].forEach((attr) => {
+      if (fresh.hasAttribute(attr) && old.hasAttribute(attr)) old.setAttribute(attr, fresh.getAttribute(attr));
+    });
+    if (fresh.tagName === "SCRIPT" || fresh.tagName === "STYLE") return;
+    const a = fresh.childNodes;
+    const b = old.childNodes;
+    for (let i = 0; i < a.length && i < b.length; i++) {
+      if (a[i].nodeType === 3 && b[i].nodeType === 3) {
+        if (a[i].data.trim() && a[i].data !== b[i].data) b[i].data = a[i].data;
+      } else if (a[i].nodeType === 1 && b[i].nodeType === 1 && a[i].tagName === b[i].tagName) {
+        sameTextPlaces(a[i], b[i]);
+      }
+    }
+  }
+
+  async function switchLocale() {
+    if (switching || !wantedLocale || wantedLocale === document.documentElement.lang) return;
+    switching = true;
+    try {
+      const res = await fetch(window.location.pathname + window.location.search, { credentials: "same-origin" });
+      if (!res.ok) return;
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const lang = doc.documentElement.lang;
+      if (lang !== wantedLocale) return;
+      doc.querySelectorAll('script[type="application/json"][id]').forEach((node) => {
+        const mine = document.getElementById(node.id);
+        if (!mine) return;
+        mine.textContent = node.textContent;
+        const block = textBlocks[node.id];
+        if (block) {
+          Object.keys(block).forEach((k) => delete block[k]);
+          Object.assign(block, JSON.parse(node.textContent));
+        }
+      });
+      sameTextPlaces(doc.body, document.body);
+      document.title = doc.title;
+      document.documentElement.lang = lang;
+      // a fresh snapshot, rendered by every module in the new language
+      socket.disconnect();
+      socket.connect();
+    } catch (e) {
+      /* offline: tried again at the next snapshot */
+    } finally {
+      switching = false;
+    }
+  }
+  (handlers.atelier = handlers.atelier || []).push((a) => {
+    if (a && a.locale) { wantedLocale = a.locale; switchLocale(); }
+  });
+  snapshotHandlers.push((snap) => {
+    if (snap && snap.atelier && snap.atelier.locale) { wantedLocale = snap.atelier.locale; switchLocale(); }
   });
 
   socket.on("removed", (data) => {
@@ -228,6 +313,7 @@
     role: role,
     code: code,
     i18n: i18n,
+    texts: texts,
     socket: socket,
     call: call,
     outbox: outbox,
@@ -239,6 +325,10 @@
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,
     hideBanner: hideBanner,
+    /* "Sujet : …" in French, "Topic: …" in English. */
+    labelled(label, value) {
+      return (i18n.label_value || "{label}: {value}").replace("{label}", () => label).replace("{value}", () => value);
+    },
     /* "1 vote", "2 votes": forms = {one, other} from ngettext, "{n}" the count;
      * the plural category follows the page's language (French: 0 and 1 are singular). */
     plural(n, forms) {

@@ -6,7 +6,7 @@
   if (!W) return;
   const i18nEl = document.getElementById("livemap-i18n");
   if (!i18nEl) return;
-  const T = JSON.parse(i18nEl.textContent);
+  const T = W.texts("livemap-i18n"); // updated in place when the language changes
   const el = W.el;
   function countsText(actors, contributions, links) {
     return [W.plural(actors, T.n_actors), W.plural(contributions, T.n_contributions), W.plural(links, T.n_links)].join(" · ");
@@ -19,6 +19,12 @@
   }
   function fmt(text, params) {
     return text.replace(/\{(\w+)\}/g, (_, k) => (params[k] !== undefined ? params[k] : ""));
+  }
+  /* Every view carries settings.seq, which grows with each write: a view
+   * (broadcast or snapshot) older than the one shown is dropped. */
+  function isOlder(incoming, known) {
+    const a = incoming && incoming.settings, b = known && known.settings;
+    return Boolean(a && b && typeof a.seq === "number" && typeof b.seq === "number" && a.seq < b.seq);
   }
   function kindLabel(k) { return (T.kinds && T.kinds[k]) || (k || "").replace(/_/g, " "); }
   function linkLabel(k) { return (T.link_kinds && T.link_kinds[k]) || k; }
@@ -77,7 +83,7 @@
       const rows = [];
       const state = (item) => (item.status === "validated" ? T.on_map : T.pending);
       mine.actors.forEach((a) => rows.push([a.name, state(a), "actor", a.id]));
-      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + (T.stage_short[c.stage] || c.stage) + " : " + c.text, state(c), "contribution", c.id]));
+      mine.contributions.forEach((c) => rows.push([(names.get(c.actor_id) || "?") + " · " + W.labelled(T.stage_short[c.stage] || c.stage, c.text), state(c), "contribution", c.id]));
       mine.links.forEach((l) => rows.push([(names.get(l.source_id) || "?") + " → " + (names.get(l.target_id) || "?") + " (" + linkLabel(l.kind) + ")", state(l), "link", l.id]));
       W.outbox.items().filter((it) => it.event.startsWith("livemap:")).forEach((it) => {
         const p = it.payload;
@@ -109,13 +115,13 @@
     }
 
     W.onSnapshot((snap) => {
-      if (!snap.livemap) return;
+      if (!snap.livemap || isOlder(snap.livemap, pub)) return;
       mine = snap.livemap.mine || mine;
       apply(snap.livemap);
     });
     /* Broadcasts carry a sequence number: one that arrives after a newer one is dropped. */
     let mineSeq = 0;
-    W.on("livemap:public", (view) => { if (!pub || view.settings.seq >= pub.settings.seq) apply(view); });
+    W.on("livemap:public", (view) => { if (!isOlder(view, pub)) apply(view); });
     W.on("livemap:mine", (m) => {
       if (m.seq < mineSeq) return;
       mineSeq = m.seq;
@@ -331,9 +337,9 @@
       dl.replaceChildren(...st.actors.map((a) => el("option", { value: a.name })));
     }
 
-    W.onSnapshot((snap) => { if (snap.livemap) { st = snap.livemap; render(); } });
+    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, st)) { st = snap.livemap; render(); } });
     W.on("livemap:state", (data) => {
-      if (st && data.settings.seq < st.settings.seq) return; /* arrived late */
+      if (isOlder(data, st)) return; /* arrived late */
       st = data;
       render();
     });
@@ -426,7 +432,7 @@
       box.replaceChildren(
         el("h2", { text: T.coverage }), bars,
         el("h2", { text: T.broken }), list(a.broken),
-        el("h2", { text: T.suggestions }), list(a.suggestions.map((s) => s.source + " ↔ " + s.target + " : " + s.reason)),
+        el("h2", { text: T.suggestions }), list(a.suggestions.map((s) => W.labelled(s.source + " ↔ " + s.target, s.reason))),
         el("div", { class: "lm-paras" }, a.paragraphs.map((p) => el("p", { text: p }))),
       );
     }
@@ -458,9 +464,9 @@
       renderHighlight();
     }
 
-    W.onSnapshot((snap) => { if (snap.livemap) { view = snap.livemap; render(); } });
+    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, view)) { view = snap.livemap; render(); } });
     W.on("livemap:map", (data) => {
-      if (view && data.settings.seq < view.settings.seq) return; /* arrived late */
+      if (isOlder(data, view)) return; /* arrived late */
       view = data;
       render();
     });

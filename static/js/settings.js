@@ -4,10 +4,9 @@
   const W = window.Workshop;
   const form = document.getElementById("settings-form");
   if (!W || !form) return;
-  const t = JSON.parse(document.getElementById("settings-i18n").textContent);
+  const t = W.texts("settings-i18n");
   const status = document.getElementById("settings-status");
   let dirty = false;
-  let currentLocale = null;
 
   function fill(a) {
     if (dirty) return;
@@ -17,11 +16,6 @@
     form.elements.locale.value = a.locale;
     form.elements.note_max_length.value = a.note_max_length;
     form.elements.allow_anonymous.checked = a.allow_anonymous;
-    if (currentLocale && currentLocale !== a.locale) {
-      status.textContent = t.reload;
-      setTimeout(() => window.location.reload(), 800);
-    }
-    currentLocale = a.locale;
   }
   form.addEventListener("input", () => { dirty = true; });
   W.onSnapshot((snap) => fill(snap.atelier));
