@@ -16,11 +16,7 @@ register_messages(
     {
         "deroule_vote_without_question": N_(
             "Un vote porte sur les post-it de la question qui le précède dans le déroulé : "
-<<<<<<< HEAD
-            "placez une activité « Question » avant ce vote."
-=======
             "placez une activité « Question » avant ce vote."
->>>>>>> main
         ),
     }
 )

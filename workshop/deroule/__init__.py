@@ -17,13 +17,8 @@ register_messages(
             "Cette activité n’existe pas (ou plus) dans le déroulé de cet atelier."
         ),
         "deroule_bad_order": N_(
-<<<<<<< HEAD
-            "Le nouvel ordre doit citer chaque activité du déroulé une fois, sans en ajouter : "
-            "rien n’a été déplacé. Rechargez le déroulé et recommencez."
-=======
             "Le nouvel ordre doit citer chaque activité du déroulé une fois, sans en "
             "ajouter : rien n’a été déplacé. Rechargez le déroulé et recommencez."
->>>>>>> main
         ),
         "deroule_at_end": N_("C’est déjà la dernière activité du déroulé."),
         "deroule_at_start": N_("C’est déjà la première activité du déroulé."),
@@ -39,23 +34,6 @@ register_messages(
         ),
         "deroule_too_many": N_("Un déroulé compte au plus %(max)s activités."),
         "deroule_not_a_file": N_(
-<<<<<<< HEAD
-            "Ce fichier n’est pas un déroulé (il manque « format » : « workshop-deroule »)."
-            " Rien n’a été importé."
-        ),
-        "deroule_newer_version": N_(
-            "Ce déroulé vient d’une version plus récente de l’application (format %(version)s ;"
-            " celle-ci lit jusqu’au format %(supported)s). Rien n’a été importé :"
-            " mettez l’application à jour."
-        ),
-        "deroule_bad_field": N_(
-            "Le fichier de déroulé contient une valeur invalide au champ « %(field)s »."
-            " Rien n’a été importé."
-        ),
-        "deroule_file_unknown_type": N_(
-            "Type d’activité inconnu « %(type)s » au champ « %(field)s » du fichier."
-            " Rien n’a été importé."
-=======
             "Ce fichier n’est pas un déroulé (il manque « format » : « workshop-deroule »). "
             "Rien n’a été importé."
         ),
@@ -71,7 +49,6 @@ register_messages(
         "deroule_file_unknown_type": N_(
             "Type d’activité inconnu « %(type)s » au champ « %(field)s » du fichier. Rien "
             "n’a été importé."
->>>>>>> main
         ),
         "deroule_unknown_modele": N_("Ce modèle de déroulé n’existe pas."),
         "deroule_no_such_room": N_(
@@ -99,7 +76,6 @@ def _demo(session, atelier):
 CAPABILITY = Capability(
     name="deroule",
     blueprint=bp,
-    styles=["css/deroule.css"],
     setup=_setup,
     demo=_demo,
 )
