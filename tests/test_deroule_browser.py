@@ -166,6 +166,20 @@ def test_whole_demo_deroule_with_the_keyboard(browser, live_server_sqlite):
                 assert late.evaluate("window.Workshop.focus.id") == act["id"]
                 ctx.close()
                 contexts.remove(ctx)
+            second_question = [a for a in acts if a["type"] == "question"][1:2]
+            if second_question and act["id"] == second_question[0]["id"]:
+                # the small menu goes back to a question still open, then follows the room
+                other = phones[1]
+                other.click("#dr-menu-btn")
+                first_q = next(a for a in acts if a["type"] == "question")
+                other.locator("#dr-menu-list button", has_text=first_q["title"]).click()
+                expect(other.locator(".board-prompt-text")).to_have_text(
+                    first_q["settings"]["prompt"]
+                )
+                main_control_on_first_screen(other, ".board-textarea")
+                other.click("#dr-menu-btn")
+                other.locator("#dr-menu-list button", has_text=act["title"]).click()
+                expect(other.locator(".board-prompt-text")).to_have_text(act["settings"]["prompt"])
             shot(console, f"{tag}-console")
             shot(projection, f"{tag}-projection")
             shot(phones[0], f"{tag}-phone")

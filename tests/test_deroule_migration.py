@@ -104,7 +104,9 @@ def test_existing_ateliers_get_their_deroule(fresh_db_url):
         aid, empty_id, (p1, p2), (g1, g2) = fill(engine)
         before = rows(engine)
         upgrade(db_url, "heads")
-        assert rows(engine) == before  # every existing row kept as it was
+        after = rows(engine)
+        # every existing row kept as it was (other branches may add their own tables)
+        assert {t: after.get(t) for t in before} == before
         with engine.connect() as conn:
             acts = conn.execute(
                 sa.text(
