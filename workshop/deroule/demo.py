@@ -109,7 +109,7 @@ def demo_activities(s, atelier) -> list[dict]:
     acts += [
         {
             "type": "map",
-            "title": "Portrait croisé : la carte des acteurs",
+            "title": "La carte des acteurs de Mulhouse",
             "duration_min": 30,
             "settings": {"view": "stage"},
         },
