@@ -169,6 +169,16 @@ def _template_text(path: Path) -> str:
 TEMPLATE_WORDS_ALLOWED = {"FR", "EN", "Français", "English", "PDF", "Markdown"}
 
 
+def test_templates_add_no_french_punctuation_of_their_own():
+    """A colon written in the template would stay French in English."""
+    bad = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for line in _template_text(path).splitlines():
+            if re.search(r"(^|\s)[:;!?](\s|$)", line):
+                bad.append((path.relative_to(ROOT).as_posix(), line.strip()))
+    assert not bad, bad[:10]
+
+
 def test_templates_write_words_only_through_the_catalogue():
     bad = []
     for path in sorted((ROOT / "templates").rglob("*.html")):

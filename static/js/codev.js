@@ -286,7 +286,7 @@
     document.getElementById("codev-step-of").textContent = running && tpl
       ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) : "";
     document.getElementById("codev-step-name").textContent = running && step ? step.name
-      : finished ? T.finished : T.not_started;
+      : finished ? T.finished : T.not_started_phone;
     const timer = document.getElementById("codev-phone-timer");
     timer.dataset.group = g.id;
     timer.hidden = !running;
@@ -354,11 +354,15 @@
     });
     const notes = det.items.filter((i) => i.kind === "note");
     const learnings = det.items.filter((i) => i.kind === "learning");
+    // no heading over an empty list
+    document.getElementById("codev-q-title").hidden = !det.items.some((i) => i.kind === "question");
+    document.getElementById("codev-p-title").hidden = !proposals.length;
     document.getElementById("codev-n-title").hidden = !notes.length;
     document.getElementById("codev-l-title").hidden = !learnings.length;
     renderItems(document.getElementById("codev-notes"), notes);
     renderItems(document.getElementById("codev-learnings"), learnings);
-    document.getElementById("codev-downloads").hidden = !(myRole === "porteur" || myRole === "secretaire");
+    // the summary exists once the session has started
+    document.getElementById("codev-downloads").hidden = !(running || finished) || !(myRole === "porteur" || myRole === "secretaire");
     renderPending();
   }
 
@@ -557,7 +561,8 @@
       el("span", { class: "pill", text: T.status[t.status] + (g.closed ? " · " + T.closed : "") }),
     ]);
     const stepLine = el("p", { class: "codev-card-step" }, [
-      el("strong", { text: t.status === "running" && step ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) + " · " + step.name : T.status[t.status] }),
+      el("strong", { text: t.status === "running" && step ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) + " · " + step.name
+        : t.status === "setup" ? T.setup_hint : T.finished }),
       el("span", { class: "codev-timer", "data-codev-timer": "", "data-group": g.id }),
     ]);
     const controls = el("div", { class: "btn-row codev-controls" });
