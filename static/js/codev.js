@@ -160,7 +160,7 @@
       const ms = remainingMs(t);
       node.dataset.status = t.status;
       if (ms === null) {
-        node.textContent = t.status === "finished" ? T.status.finished : T.status.setup;
+        node.textContent = ""; // the status is written next to it already
         node.classList.remove("up", "paused");
         return;
       }
@@ -496,7 +496,10 @@
     const t = g.timer;
     const buttons = [];
     const add = (action, label, extra) => buttons.push([action, label, extra || {}]);
-    if (t.status === "setup") add("start", T.start);
+    // « Commencer » only once it can work: a porteur and at least one contributor
+    const members = (S.details[String(g.id)] || {}).members || [];
+    const ready = members.some((m) => m.role === "porteur") && members.some((m) => m.role === "contributeur");
+    if (t.status === "setup" && ready) add("start", T.start);
     if (t.status === "running") {
       if (t.deadline_ms !== null && t.deadline_ms !== undefined) add("pause", T.pause);
       else add("resume", T.resume);
@@ -613,7 +616,8 @@
     const qs = det.items.filter((i) => i.kind === "question").length;
     const ps = det.items.filter((i) => i.kind === "proposal").length;
     if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: W.labelled(T.subject, det.texts.subject) }));
-    body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
+    const started = t.status !== "setup";
+    if (started) body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
     const base = document.getElementById("codev-console").dataset.consoleBase + "/" + g.id + "/summary.";
     const close = el("button", { type: "button", class: "btn small", text: g.closed ? T.reopen : T.close });
     close.addEventListener("click", async () => showErr(errBox, await W.call("codev:group:update", { group_id: g.id, closed: !g.closed })));
@@ -621,13 +625,14 @@
     del.addEventListener("click", async () => {
       if (window.confirm(T.confirm_delete)) showErr(errBox, await W.call("codev:group:delete", { group_id: g.id }));
     });
-    body.push(el("div", { class: "btn-row codev-card-foot" }, [
+    // the summary exists once the session has started
+    const downloads = started ? [
       el("span", { text: T.summary }),
       el("a", { class: "btn small", href: base + "pdf", text: T.download_pdf }),
       el("a", { class: "btn small", href: base + "md", text: T.download_md }),
       el("a", { class: "btn small", href: base + "html", target: "_blank", rel: "noopener", text: T.download_html }),
-      close, del,
-    ]));
+    ] : [];
+    body.push(el("div", { class: "btn-row codev-card-foot" }, [...downloads, close, del]));
     card.replaceChildren(...body);
   }
 
