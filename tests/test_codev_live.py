@@ -30,7 +30,7 @@ def test_whole_session_porteur_six_contributors_animateur(live_server):
 
     # a contributor cannot drive the timer; the animateur (a participant) can
     ack = timer(contribs[0], "start")
-    assert ack["error"] == "codev_not_animateur" and "animateur" in ack["message"]
+    assert ack["error"] == "codev_not_animateur" and "anime le groupe" in ack["message"]
     assert timer(animateur, "start")["ok"]
     for c in (porteur, *contribs, proj, fac):
         c.wait_event("codev:timer", lambda d: d["status"] == "running" and d["step_index"] == 0)
@@ -118,7 +118,7 @@ def test_bad_input_is_refused_and_changes_nothing(live_server):
     other = ack["data"]["id"]
     # a second porteur
     ack = contribs[0].call("codev:role", {"role": "porteur"})
-    assert ack["error"] == "codev_porteur_taken" and "porteur" in ack["message"]
+    assert ack["error"] == "codev_porteur_taken" and "porte déjà un sujet" in ack["message"]
     # fill the other group, then a third person cannot join
     extra = [live_server.participant(atelier, n) for n in ("Zoé", "Yann", "Xavier")]
     assert extra[0].call("codev:join", {"group_id": other})["ok"]

@@ -1,11 +1,13 @@
 """The compte rendu of the demo atelier, read back in each format."""
 
+import datetime as dt
 import io
 import zipfile
 
 import docx
 import pypdf
 import pytest
+from babel.dates import format_date
 from PIL import Image
 
 from workshop.ateliers import service as ateliers
@@ -13,7 +15,8 @@ from workshop.demo import ensure_demo
 
 EXPECTED = [
     "Compte rendu",
-    "13 juin 2024",
+    # the demo atelier is dated the day it is made
+    format_date(dt.date.today(), "d MMMM y", locale="fr"),
     "Mulhouse",
     "Les besoins en termes de moyen",  # a post-it category
     "Besoin en ressources humaines",  # a post-it
@@ -107,7 +110,10 @@ def test_zip_holds_the_three_forms_and_the_images(demo):
         f"{base}/{base}.docx",
         f"{base}/carte-etapes.png",
         f"{base}/carte-reseau.png",
+        f"{base}/{base}.html",
     } <= set(names)
+    html = z.read(f"{base}/{base}.html").decode()
+    assert 'src="carte-etapes.png"' in html
     Image.open(io.BytesIO(z.read(f"{base}/carte-etapes.png"))).verify()
 
 
@@ -131,5 +137,100 @@ def test_user_text_is_inert_and_wrong_requests_are_refused(app):
         )
     md = _get(client, url, fmt="md").decode()
     assert "<script>" not in md and "\\<script\\>" in md
+    html = _get(client, url, fmt="html").decode()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert client.get(url, query_string={"fmt": "exe"}).status_code == 404
     assert client.get(f"/a/{code}/console/bad/report/compte-rendu").status_code == 403
+
+
+def test_docx_is_accessible_headings_header_rows_alt_text(demo):
+    """Real heading styles in order, the table's first row marked as header,
+    alternative text on every picture, the document's language set."""
+    from docx.oxml.ns import qn
+
+    client, url = demo
+    d = docx.Document(io.BytesIO(_get(client, url, fmt="docx")))
+    levels = [
+        int(p.style.name.split()[-1]) for p in d.paragraphs if p.style.name.startswith("Heading ")
+    ]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert not [p for p in d.paragraphs if p.style.name == "Title"]
+    for table in d.tables:
+        tr_pr = table.rows[0]._tr.trPr
+        assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+    assert len(d.inline_shapes) == 2
+    for shape in d.inline_shapes:
+        descr = shape._inline.docPr.get("descr")
+        assert descr and len(descr) > 40, descr
+    assert "acteur" in d.inline_shapes[0]._inline.docPr.get("descr")
+    assert d.core_properties.language == "fr-FR"
+
+
+def test_html_is_accessible_and_stands_alone(demo):
+    from html.parser import HTMLParser
+
+    client, url = demo
+    res = client.get(url, query_string={"fmt": "html"})
+    assert res.status_code == 200 and res.mimetype == "text/html"
+    assert res.headers["Content-Disposition"].startswith("attachment;")
+    html = res.data.decode()
+    for needle in EXPECTED:
+        assert needle in html.replace("&#39;", "'"), needle
+
+    class Walk(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.imgs, self.lang = [], [], None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            self.tags.append((tag, a))
+            if tag == "img":
+                self.imgs.append(a)
+            if tag == "html":
+                self.lang = a.get("lang")
+
+    w = Walk()
+    w.feed(html)
+    assert w.lang == "fr"
+    heads = [int(t[1]) for t, _ in w.tags if t in ("h1", "h2", "h3")]
+    assert heads[0] == 1 and heads.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(heads, heads[1:], strict=False))
+    assert len(w.imgs) == 2
+    for img in w.imgs:
+        assert img["src"].startswith("data:image/png;base64,")
+        assert len(img["alt"]) > 40
+    assert ("th", {"scope": "col"}) in w.tags and ("th", {"scope": "row"}) in w.tags
+    assert [t for t, _ in w.tags].count("main") == 1
+    assert "<script" not in html
+
+
+def test_pdf_tags_what_fpdf2_can(demo):
+    """Language, title shown, outline of the headings, images tagged /Figure
+    with their alternative text. Text is not tagged (fpdf2 cannot): the
+    accessibility statement says so and points to DOCX and HTML."""
+    client, url = demo
+    reader = pypdf.PdfReader(io.BytesIO(_get(client, url, fmt="pdf")))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert "Cartographie des acteurs" in titles
+    tree = root["/StructTreeRoot"].get_object()
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict) or hasattr(node, "get"):
+            if node.get("/S") == "/Figure":
+                figures.append(node)
+            kids = node.get("/K")
+            if kids is not None:
+                for k in kids if isinstance(kids, list) else [kids]:
+                    if hasattr(k, "get_object") or isinstance(k, dict):
+                        walk(k)
+
+    walk(tree)
+    alts = [str(f.get("/Alt")) for f in figures if f.get("/Alt")]
+    assert len(alts) == 2 and all("acteur" in a for a in alts), alts

@@ -73,6 +73,60 @@ def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
 
 
+def rooms_may_share_a_socket(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether a socket may be in one of the rooms ``a`` and in one of the
+    rooms ``b``: the broadcaster groups messages across rooms that may not
+    (:func:`workshop.broadcast.coalesce`), and keeps the order otherwise.
+
+    An atelier's audience rooms share sockets with its ``all`` room only; a
+    participant's own room is kept apart from the audience rooms: within one
+    flush, what is sent to one participant alone and what is sent to a whole
+    audience may cross (docs/protocol.md, ``batch``). Other rooms (a
+    capability's, such as a codev group's) may share sockets with any.
+
+    >>> rooms_may_share_a_socket(("atelier:1:projector",), ("atelier:1:all",))
+    True
+    >>> rooms_may_share_a_socket(("atelier:1:projector",), ("atelier:1:facilitator",))
+    False
+    >>> rooms_may_share_a_socket(("participant:4",), ("atelier:1:participant",))
+    False
+    >>> rooms_may_share_a_socket(("codev:2",), ("atelier:1:participant",))
+    True
+    """
+    return any(_may_share(x, y) for x in a for y in b)
+
+
+def _room_kind(parts: list[str]) -> str | None:
+    if len(parts) == 3 and parts[0] == "atelier":
+        return "atelier"
+    if len(parts) == 2 and parts[0] == "participant":
+        return "participant"
+    return None
+
+
+def _may_share(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    px, py = x.split(":"), y.split(":")
+    kx, ky = _room_kind(px), _room_kind(py)
+    if kx is None or ky is None:
+        return True
+    if kx == ky == "atelier":
+        return px[1] == py[1] and "all" in (px[2], py[2])
+    return False  # two participants' rooms, or one and an audience room
+
+
+def broadcaster():
+    return current_app.extensions["workshop_broadcaster"]
+
+
+def broadcast(atelier_id: int, items) -> None:
+    """Send ``[(event, data, rooms)]`` of an atelier through the broadcaster,
+    outside of an event (an HTTP route, a connect): call it after the commit
+    of what they show."""
+    broadcaster().submit(items, key=atelier_id)
+
+
 def current_identity() -> Identity | None:
     return IDENTITIES.get(request.sid)
 
@@ -171,7 +225,7 @@ class EventContext:
             else:
                 batches.append((event_name, data, [target]))
         self._emits.clear()
-        current_app.extensions["workshop_broadcaster"].submit(batches)
+        broadcaster().submit(batches, key=self.identity.atelier_id)
 
 
 def _payload_size(payload) -> int:
@@ -247,7 +301,9 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
                     with db.write_lock() if writes else nullcontext():
                         result = fn(ctx, payload)
                         s.commit()
-                ctx.flush()
+                        # Queued before the next writer can commit: the
+                        # broadcasts of an atelier keep the commit order.
+                        ctx.flush()
                 return {"ok": True, "data": result}
             except DomainError as err:
                 return error_payload(err, locale)

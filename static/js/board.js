@@ -515,6 +515,8 @@
     document.querySelectorAll("[data-export]").forEach((a) => { exportBase[a.dataset.export] = a.getAttribute("href"); });
     let currentId = null;
     let merging = null;
+    // For the console's other panels (grouping suggestions): read-only access.
+    W.board = { store: store, current: () => currentId };
 
     function show(ack) {
       if (ack && !ack.ok) { errorBox.textContent = ack.message; errorBox.hidden = false; }
@@ -790,6 +792,7 @@
         placed.filter((n) => !n.category_id || !store.cats.has(n.category_id)), p, cats, totals, null, -1));
       cats.forEach((c, i) => columns.append(column(c.title, c.id, placed.filter((n) => n.category_id === c.id), p, cats, totals, c, i)));
       columns.scrollLeft = scrollX;
+      document.dispatchEvent(new CustomEvent("board:rendered"));
     };
   }
 })();

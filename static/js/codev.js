@@ -48,10 +48,28 @@
   }
 
   /* ------------------------------------------------------------ state updates */
+  /* Every timer carries a version that grows with each change: a state that
+   * arrives after a newer one (in a group, a personal state, an ack) keeps
+   * the newer timer (docs/protocol.md). */
+  function newerTimer(known, incoming) {
+    if (!known) return incoming;
+    if (!incoming) return known;
+    return (known.version || 0) > (incoming.version || 0) ? known : incoming;
+  }
+  function putGroup(g) {
+    const old = S.groups.get(g.id);
+    if (old) g.timer = newerTimer(old.timer, g.timer);
+    S.groups.set(g.id, g);
+  }
   function loadPart(part) {
     if (!part) return;
     S.templates = part.templates || S.templates;
-    S.groups = new Map((part.groups || []).map((g) => [g.id, g]));
+    const before = S.groups;
+    S.groups = new Map((part.groups || []).map((g) => {
+      const old = before.get(g.id);
+      if (old) g.timer = newerTimer(old.timer, g.timer);
+      return [g.id, g];
+    }));
     S.details = part.details || {};
     S.me = part.me || null;
     S.projected = part.projected === undefined ? null : part.projected;
@@ -71,7 +89,7 @@
       W.call("codev:rooms").then((ack) => { if (ack && ack.ok) loadPart(ack.data); });
     }
   });
-  W.on("codev:group", (g) => { S.groups.set(g.id, g); render(); });
+  W.on("codev:group", (g) => { putGroup(g); render(); });
   W.on("codev:group:deleted", (d) => {
     S.groups.delete(d.group_id);
     delete S.details[String(d.group_id)];
@@ -519,7 +537,11 @@
         ensureAudio();
         const ack = await W.call("codev:timer", Object.assign({ group_id: g.id, action: action }, extra));
         showErr(errBox, ack);
-        if (ack.ok) { g.timer = ack.data; render(); }
+        if (ack.ok) {
+          const cur = S.groups.get(g.id) || g;
+          cur.timer = newerTimer(cur.timer, ack.data);
+          render();
+        }
       });
       box.append(b);
     });
@@ -644,7 +666,7 @@
       data.max_members = Number(data.max_members || 12);
       const ack = await W.call("codev:group:create", data);
       showErr(document.getElementById("codev-console-error"), ack);
-      if (ack.ok) { form.reset(); S.groups.set(ack.data.id, ack.data); render(); }
+      if (ack.ok) { form.reset(); putGroup(ack.data); render(); }
     });
     document.getElementById("codev-projection-choice").addEventListener("change", async (e) => {
       const v = e.target.value;

@@ -20,6 +20,12 @@
   function fmt(text, params) {
     return text.replace(/\{(\w+)\}/g, (_, k) => (params[k] !== undefined ? params[k] : ""));
   }
+  /* Every view carries settings.seq, which grows with each write: a view
+   * (broadcast or snapshot) older than the one shown is dropped. */
+  function isOlder(incoming, known) {
+    const a = incoming && incoming.settings, b = known && known.settings;
+    return Boolean(a && b && typeof a.seq === "number" && typeof b.seq === "number" && a.seq < b.seq);
+  }
   function kindLabel(k) { return (T.kinds && T.kinds[k]) || (k || "").replace(/_/g, " "); }
   function linkLabel(k) { return (T.link_kinds && T.link_kinds[k]) || k; }
 
@@ -109,13 +115,13 @@
     }
 
     W.onSnapshot((snap) => {
-      if (!snap.livemap) return;
+      if (!snap.livemap || isOlder(snap.livemap, pub)) return;
       mine = snap.livemap.mine || mine;
       apply(snap.livemap);
     });
     /* Broadcasts carry a sequence number: one that arrives after a newer one is dropped. */
     let mineSeq = 0;
-    W.on("livemap:public", (view) => { if (!pub || view.settings.seq >= pub.settings.seq) apply(view); });
+    W.on("livemap:public", (view) => { if (!isOlder(view, pub)) apply(view); });
     W.on("livemap:mine", (m) => {
       if (m.seq < mineSeq) return;
       mineSeq = m.seq;
@@ -331,9 +337,9 @@
       dl.replaceChildren(...st.actors.map((a) => el("option", { value: a.name })));
     }
 
-    W.onSnapshot((snap) => { if (snap.livemap) { st = snap.livemap; render(); } });
+    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, st)) { st = snap.livemap; render(); } });
     W.on("livemap:state", (data) => {
-      if (st && data.settings.seq < st.settings.seq) return; /* arrived late */
+      if (isOlder(data, st)) return; /* arrived late */
       st = data;
       render();
     });
@@ -458,9 +464,9 @@
       renderHighlight();
     }
 
-    W.onSnapshot((snap) => { if (snap.livemap) { view = snap.livemap; render(); } });
+    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, view)) { view = snap.livemap; render(); } });
     W.on("livemap:map", (data) => {
-      if (view && data.settings.seq < view.settings.seq) return; /* arrived late */
+      if (isOlder(data, view)) return; /* arrived late */
       view = data;
       render();
     });

@@ -13,6 +13,7 @@ from ..realtime import (
     CONNECT_HOOKS,
     IDENTITIES,
     Identity,
+    broadcast,
     build_snapshot,
     database,
     event,
@@ -115,19 +116,25 @@ def on_unknown_event(event_name, *args):
     return error_payload("unknown_event", locale)
 
 
-def _broadcast_presence(atelier_id: int, participant_id: int, online: bool):
+def _presence_messages(atelier_id: int, participant_id: int, online: bool) -> list:
     count = presence().count(atelier_id)
-    socketio.emit("presence", {"count": count}, to=room(atelier_id, "projector"))
-    socketio.emit(
-        "presence",
-        {"count": count, "participant_id": participant_id, "online": online},
-        to=room(atelier_id, "facilitator"),
-    )
+    return [
+        ("presence", {"count": count}, (room(atelier_id, "projector"),)),
+        (
+            "presence",
+            {"count": count, "participant_id": participant_id, "online": online},
+            (room(atelier_id, "facilitator"),),
+        ),
+    ]
+
+
+def _broadcast_presence(atelier_id: int, participant_id: int, online: bool):
+    broadcast(atelier_id, _presence_messages(atelier_id, participant_id, online))
 
 
 def participant_joined(atelier_id: int, participant: dict):
     """Tell the consoles that someone joined (called after the commit)."""
-    socketio.emit("participant:joined", participant, to=room(atelier_id, "facilitator"))
+    broadcast(atelier_id, [("participant:joined", participant, (room(atelier_id, "facilitator"),))])
 
 
 # ---------------------------------------------------------------- snapshot parts
@@ -207,16 +214,20 @@ def remove_participant(ctx, payload):
     ctx.emit_to_participant(
         p.id, "removed", {"message": error_payload("bad_token", ctx.identity.locale)["message"]}
     )
-    _disconnect_participant_sockets(p.id)
+    _disconnect_participant_sockets(ctx, p.id)
     return data
 
 
-def _disconnect_participant_sockets(participant_id: int):
+def _disconnect_participant_sockets(ctx, participant_id: int):
     for sid, ident in list(IDENTITIES.items()):
         if ident.participant_id == participant_id:
             IDENTITIES.pop(sid, None)
             if presence().remove(ident.atelier_id, participant_id):
-                _broadcast_presence(ident.atelier_id, participant_id, False)
+                # queued with the removal: sent after its commit
+                for name, data, (target,) in _presence_messages(
+                    ident.atelier_id, participant_id, False
+                ):
+                    ctx.emit(name, data, to=target)
 
 
 register_messages(

@@ -10,11 +10,10 @@ template engine, and the PDF draws plain text.
 import csv
 import datetime as dt
 import io
-import os
-import re
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+from .. import documents
 from ..domain import board as rules
 from ..i18n import N_
 from . import service
@@ -148,26 +147,9 @@ def grouped(rows, gettext=lambda x: x) -> list[dict]:
     return out
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+=>-])")
-_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
-
-
-def md_escape(text: str) -> str:
-    r"""Markdown-escape a text so that it renders literally (raw HTML included).
-
-    >>> md_escape("<b>*x*</b>")
-    '\\<b\\>\\*x\\*\\</b\\>'
-    >>> md_escape("# titre"), md_escape("1. un")
-    ('\\# titre', '1\\. un')
-    """
-    lines = []
-    for line in text.split("\n"):
-        line = _MD_SPECIAL.sub(r"\\\1", line)
-        line = _MD_LINE_START.sub(r"\1\\\2", line)
-        line = _MD_NUMBERED.sub(r"\1\\\2", line)
-        lines.append(line)
-    return "  \n".join(lines)
+def md_escape(text) -> str:
+    """Notes keep their line breaks, inside list items too."""
+    return documents.md_escape(text, hard_breaks=True)
 
 
 def to_markdown(atelier, groups, gettext=lambda x: x) -> bytes:
@@ -191,39 +173,27 @@ def to_markdown(atelier, groups, gettext=lambda x: x) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def font_dir() -> str:
-    """DejaVu fonts shipped with matplotlib (present wherever it is installed)."""
-    import matplotlib
-
-    return os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
-
-
 def to_pdf(atelier, groups, gettext=lambda x: x) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    fonts = font_dir()
-    pdf.add_font("DejaVu", "", os.path.join(fonts, "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", os.path.join(fonts, "DejaVuSans-Bold.ttf"))
-    pdf.set_title(atelier.title)
+    pdf = documents.new_pdf(atelier.title, getattr(atelier, "locale", None) or "fr")
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    pdf.set_font("DejaVu", "B", 18)
+    pdf.set_font(documents.FONT, "B", 18)
     pdf.multi_cell(width, 9, atelier.title, new_x="LMARGIN", new_y="NEXT")
     bits = [atelier.date.isoformat() if atelier.date else "", atelier.place or ""]
     if any(bits):
-        pdf.set_font("DejaVu", "", 11)
+        pdf.set_font(documents.FONT, "", 11)
         pdf.multi_cell(width, 6, " – ".join(b for b in bits if b), new_x="LMARGIN", new_y="NEXT")
     for g in groups:
         pdf.ln(4)
-        pdf.set_font("DejaVu", "B", 14)
+        pdf.start_section(g["prompt"][:120], level=0)
+        pdf.set_font(documents.FONT, "B", 14)
         pdf.multi_cell(width, 7, g["prompt"], new_x="LMARGIN", new_y="NEXT")
         for cat in g["categories"]:
             pdf.ln(2)
-            pdf.set_font("DejaVu", "B", 11.5)
+            pdf.start_section(cat["title"][:120], level=1)
+            pdf.set_font(documents.FONT, "B", 11.5)
             pdf.multi_cell(width, 6, cat["title"], new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("DejaVu", "", 10.5)
+            pdf.set_font(documents.FONT, "", 10.5)
             for n in cat["notes"]:
                 extra = []
                 if n["votes"]:

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_babel import gettext
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
 from ..web import friendly_error
@@ -47,11 +48,11 @@ def export(code, secret, fmt):
                 body = exports.to_pdf(atelier, groups, gettext)
             else:
                 body = render_template("board/synthesis.html", atelier=atelier, groups=groups)
-            filename = f"post-it-{atelier.code}-{label}.{fmt}"
+            filename = documents.export_filename("post-it", atelier.code, label, ext=fmt)
     except DomainError as err:
         status = 403 if err.code == "bad_secret" else 404
         return friendly_error(err.code, status)
     headers = {"Cache-Control": "no-store"}
     if fmt != "html":
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        headers["Content-Disposition"] = documents.content_disposition(filename)
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)

@@ -4,8 +4,7 @@ The PDF embeds DejaVu Sans (bundled with matplotlib) so that every French
 character, and any other Unicode text typed on a phone, prints.
 """
 
-import re
-from pathlib import Path
+from .. import documents
 
 LABELS = {
     "title": "Synthèse de co-développement",
@@ -34,26 +33,15 @@ ROLE_LABELS = {
 
 
 def filename(summary: dict, ext: str) -> str:
-    import re
-    import unicodedata
+    """``codev-<group>.<ext>``, by the one file-name rule of the exports.
 
-    base = unicodedata.normalize("NFKD", f"codev-{summary['group']}")
-    base = re.sub(r"[^A-Za-z0-9]+", "-", base.encode("ascii", "ignore").decode()).strip("-")
-    return f"{base.lower() or 'codev'}.{ext}"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+=>-]|\d+[.)])")
-
-
-def _md_escape(text: str) -> str:
-    r"""Escape Markdown and HTML so that what was typed renders literally.
-
-    >>> _md_escape("<img src=x onerror=alert(1)> *x*")
-    '\\<img src=x onerror=alert(1)\\> \\*x\\*'
+    >>> filename({"group": "Bleu – salle Chardon"}, "pdf")
+    'codev-bleu-salle-chardon.pdf'
     """
-    text = _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", ""))
-    return "\n".join(_MD_LINE_START.sub(r"\1\\\2", line) for line in text.split("\n"))
+    return documents.export_filename("codev", summary["group"], ext=ext)
+
+
+_md_escape = documents.md_escape
 
 
 def to_markdown(summary: dict) -> str:
@@ -99,33 +87,22 @@ def to_markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _font_path() -> Path:
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 def to_pdf(summary: dict) -> bytes:
-    from fpdf import FPDF
-
     L = LABELS
-    pdf = FPDF(format="A4")
-    fonts = _font_path()
-    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(f"{L['title']} : {summary['group']}")
+    pdf = documents.new_pdf(f"{L['title']} : {summary['group']}")
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def heading(text, size=14):
         pdf.ln(2)
-        pdf.set_font("DejaVu", "B", size)
+        if size < 18:
+            pdf.start_section(text[:120], level=0)
+        pdf.set_font(documents.FONT, "B", size)
         pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
     def para(text, bold=False, indent=0):
-        pdf.set_font("DejaVu", "B" if bold else "", 11)
+        pdf.set_font(documents.FONT, "B" if bold else "", 11)
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(width - indent, 6, text, new_x="LMARGIN", new_y="NEXT")
 
@@ -136,8 +113,7 @@ def to_pdf(summary: dict) -> bytes:
         para(f"{L['porteur']} : {summary['porteur']}")
     para(f"{L['method']} : {summary['template']}")
     who = ", ".join(
-        f"{_md_escape(m['name'] or '?')} ({ROLE_LABELS.get(m['role'], m['role'])})"
-        for m in summary["members"]
+        f"{m['name'] or '?'} ({ROLE_LABELS.get(m['role'], m['role'])})" for m in summary["members"]
     )
     para(f"{L['members']} : {who or L['none']}")
     heading(L["subject"])

@@ -10,6 +10,7 @@
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from .. import documents
 from ..ateliers import service as atelier_service
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
@@ -32,12 +33,11 @@ def _render(data: dict, fmt: str) -> Response:
         body, mime = render_template("codev/summary.html", s=data), "text/html; charset=utf-8"
     else:
         body, mime = summary.to_pdf(data), "application/pdf"
-    disposition = "inline" if fmt == "html" else "attachment"
     return Response(
         body,
         mimetype=mime,
         headers={
-            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "Content-Disposition": documents.content_disposition(name, inline=fmt == "html"),
             "Cache-Control": "no-store",
         },
     )

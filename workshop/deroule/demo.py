@@ -18,8 +18,12 @@ INTRO = (
 def demo_activities(s, atelier) -> list[dict]:
     from ..board.demo import PROMPTS
     from ..board.models import BoardPrompt
+    from ..cloud.demo import QUESTION as CLOUD_QUESTION
+    from ..cloud.models import CloudActivity
     from ..codev.demo import GROUP_NAME
     from ..codev.models import CodevGroup
+    from ..poll.demo import POLLS
+    from ..poll.models import Poll
 
     def prompt_id(key):
         return s.scalar(
@@ -28,6 +32,15 @@ def demo_activities(s, atelier) -> list[dict]:
             )
         )
 
+    cloud_id = s.scalar(
+        select(CloudActivity.id).where(
+            CloudActivity.atelier_id == atelier.id, CloudActivity.question == CLOUD_QUESTION
+        )
+    )
+    poll = POLLS[0]
+    poll_id = s.scalar(
+        select(Poll.id).where(Poll.atelier_id == atelier.id, Poll.question == poll["question"])
+    )
     group = s.scalar(
         select(CodevGroup).where(CodevGroup.atelier_id == atelier.id, CodevGroup.name == GROUP_NAME)
     )
@@ -37,6 +50,24 @@ def demo_activities(s, atelier) -> list[dict]:
             "title": "Accueil",
             "duration_min": 10,
             "settings": {"text": "Bienvenue ! Gardez cette page ouverte : elle suit l’atelier."},
+        },
+        {
+            "type": "cloud",
+            "title": "Un mot pour dire la coopération",
+            "duration_min": 5,
+            "settings": {"question": CLOUD_QUESTION, "max_answers": 3, "mode": "live"},
+            "ref": {"activity_id": cloud_id} if cloud_id else None,
+        },
+        {
+            "type": "poll",
+            "title": "Sondage rapide",
+            "duration_min": 5,
+            "settings": {
+                "question": poll["question"],
+                "kind": poll["kind"],
+                "options": poll["options"],
+            },
+            "ref": {"poll_id": poll_id} if poll_id else None,
         },
         {
             "type": "message",

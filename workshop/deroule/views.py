@@ -1,11 +1,10 @@
 """HTTP routes of the déroulé: export file, copy of an atelier, room screens."""
 
 import json
-import re
-import unicodedata
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, url_for
 
+from .. import documents
 from ..ateliers import service as ateliers
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
@@ -19,15 +18,6 @@ def db():
     return current_app.extensions["workshop_db"]
 
 
-def _slug(text: str) -> str:
-    """
-    >>> _slug("P’tit Déj : accueil")
-    'ptit-dej-accueil'
-    """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "deroule"
-
-
 @bp.get("/a/<code>/console/<secret>/deroule.json")
 def export(code, secret):
     """The déroulé as a file (documented in docs/deroule-format.md)."""
@@ -37,12 +27,12 @@ def export(code, secret):
         except DomainError:
             return friendly_error("bad_secret", 403)
         doc = service.export_document(s, atelier)
-        name = _slug(atelier.title)
+        name = documents.export_filename("deroule", atelier.title, ext="json")
     return Response(
         json.dumps(doc, ensure_ascii=False, indent=1),
         mimetype="application/json",
         headers={
-            "Content-Disposition": f'attachment; filename="deroule-{name}.json"',
+            "Content-Disposition": documents.content_disposition(name),
             "Cache-Control": "no-store",
         },
     )

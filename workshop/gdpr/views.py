@@ -13,12 +13,12 @@ from flask import (
     request,
 )
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
-from ..extensions import socketio
 from ..i18n import N_
 from ..messages import error_payload, message_for, register_messages
-from ..realtime import room
+from ..realtime import broadcast, room
 from ..web import check_csrf, friendly_error
 from . import data, retention
 
@@ -96,7 +96,9 @@ def export_json(code, secret):
         json.dumps(body, ensure_ascii=False, indent=1),
         mimetype="application/json",
         headers={
-            "Content-Disposition": f'attachment; filename="atelier-{atelier_code}-donnees.json"',
+            "Content-Disposition": documents.content_disposition(
+                documents.export_filename("atelier", atelier_code, "donnees", ext="json")
+            ),
             "Cache-Control": "no-store",
         },
     )
@@ -135,10 +137,15 @@ def delete(code, secret):
     db().erase_traces()  # no copy left in SQLite's write-ahead log
     log.info("atelier %s deleted by its facilitator: %s", atelier_code, counts)
     # Every open page of the atelier stops and says why.
-    socketio.emit(
-        "removed",
-        {"message": message_for("atelier_deleted", locale=locale)},
-        to=room(atelier_id, "all"),
+    broadcast(
+        atelier_id,
+        [
+            (
+                "removed",
+                {"message": message_for("atelier_deleted", locale=locale)},
+                (room(atelier_id, "all"),),
+            )
+        ],
     )
     if as_json:
         return jsonify({"ok": True, "deleted": counts})

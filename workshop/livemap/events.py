@@ -7,8 +7,7 @@ and the phones ``livemap:public`` (validated map); the author of a pending
 item gets ``livemap:mine`` on all their devices.
 """
 
-from ..extensions import socketio
-from ..realtime import event, register_snapshot_part, room
+from ..realtime import broadcast, event, register_snapshot_part, room
 from . import render, service
 
 
@@ -58,9 +57,14 @@ def broadcast_all(database, atelier_id: int) -> None:
         admin = service.admin_view(s, atelier)
         proj = projector_view(s, atelier)
         public = service.public_view(s, atelier)
-    socketio.emit("livemap:state", admin, to=room(atelier_id, "facilitator"))
-    socketio.emit("livemap:map", proj, to=room(atelier_id, "projector"))
-    socketio.emit("livemap:public", public, to=room(atelier_id, "participant"))
+    broadcast(
+        atelier_id,
+        [
+            ("livemap:state", admin, (room(atelier_id, "facilitator"),)),
+            ("livemap:map", proj, (room(atelier_id, "projector"),)),
+            ("livemap:public", public, (room(atelier_id, "participant"),)),
+        ],
+    )
 
 
 def _participant(ctx):

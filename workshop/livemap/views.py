@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 import maps
 
+from .. import documents
 from ..ateliers import service as ateliers
 from ..ateliers.views import facilitator_atelier
 from ..concurrency import run_blocking
@@ -84,14 +85,7 @@ def projector_image(code, fmt):
 
 
 def _filename(atelier, ext: str, suffix: str = "") -> str:
-    base = re.sub(r"[^A-Za-z0-9]+", "-", maps_slug(atelier.title)).strip("-")[:60] or "carte"
-    return f"carte-{base}{suffix}.{ext}"
-
-
-def maps_slug(text: str) -> str:
-    from ..domain.livemap import slugify
-
-    return slugify(text)
+    return documents.export_filename("carte", atelier.title, suffix, ext=ext)
 
 
 @bp.get("/a/<code>/console/<secret>/livemap/export.<fmt>")
@@ -122,9 +116,9 @@ def export(code, secret, fmt):
                     lang=atelier.locale,
                 )
             mimetype, ext = EXPORT_TYPES[fmt]
-            suffix = f"-{view}" if fmt in ("png", "svg", "pdf") else ""
+            suffix = view if fmt in ("png", "svg", "pdf") else ""
             if fmt == "workbook":
-                suffix = "-classeur"
+                suffix = "classeur"
             filename = _filename(atelier, ext, suffix)
     except DomainError as err:
         return friendly_error(err.code, 403 if err.code == "bad_secret" else 400)
@@ -132,7 +126,7 @@ def export(code, secret, fmt):
         data,
         mimetype=mimetype,
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": documents.content_disposition(filename),
             "Cache-Control": "no-store",
         },
     )

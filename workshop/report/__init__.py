@@ -1,6 +1,6 @@
 """The compte rendu: after the session, one action on the console writes the
-atelier's report (post-its, codev summaries, actor map) as Markdown, PDF and
-DOCX."""
+atelier's report (post-its, codev summaries, actor map) as Markdown, HTML,
+PDF and DOCX."""
 
 from ..capabilities import Capability
 from ..i18n import N_
@@ -9,7 +9,7 @@ from .views import bp
 
 register_messages(
     {
-        "report_format": N_("Format de compte rendu inconnu : md, pdf, docx ou zip."),
+        "report_format": N_("Format de compte rendu inconnu : md, html, pdf, docx ou zip."),
     }
 )
 

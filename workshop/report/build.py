@@ -7,7 +7,8 @@ blocks that :mod:`workshop.report.render` writes as Markdown, PDF or DOCX.
 
 Blocks are tuples: ``("title", text)``, ``("h2", text)``, ``("h3", text)``,
 ``("p", text)``, ``("meta", [(label, value)])``, ``("bullets", [text])``,
-``("image", name, png_bytes, caption)``, ``("table", headers, rows)`` where
+``("image", name, png_bytes, caption, alt)`` (``alt``: the alternative text,
+what the image shows in words), ``("table", headers, rows)`` where
 each cell is a list of lines.
 
 >>> blocks = document({"atelier": {"title": "Essai", "date": None, "place": None,
@@ -298,7 +299,7 @@ def document(data: dict) -> list[tuple]:
             )
         )
         for name, png, caption in m["images"]:
-            blocks.append(("image", name, png, caption))
+            blocks.append(("image", name, png, caption, _map_alt(name, caption, m)))
         blocks.append(("h3", "Tableau des apports par étape"))
         headers = ["Acteur"] + [maps.STAGE_SHORT_LABELS[s] for s in maps.STAGES]
         rows = [[[r["name"]]] + [list(r[s]) for s in maps.STAGES] for r in m["table"]]
@@ -324,3 +325,23 @@ def document(data: dict) -> list[tuple]:
     if len(blocks) <= 3:
         blocks.append(("p", "Aucune contribution n’a encore été recueillie dans cet atelier."))
     return blocks
+
+
+def _map_alt(name: str, caption: str, m: dict) -> str:
+    """What a map image shows, in words, for those who cannot see it."""
+    import maps
+
+    if "etapes" in name:
+        per_stage = [
+            f"{maps.STAGE_LABELS[st]} : {_count(sum(1 for r in m['table'] if r[st]), 'acteur')}"
+            for st in maps.STAGES
+        ]
+        return (
+            f"{caption}. {_count(m['actors'], 'acteur')} ; "
+            + " ; ".join(per_stage)
+            + ". Le détail est dans le tableau des apports par étape ci-après."
+        )
+    return (
+        f"{caption}. {_count(m['actors'], 'acteur')} et {_count(m['links'], 'lien')}. "
+        "L’analyse ci-après décrit ce réseau."
+    )

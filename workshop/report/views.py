@@ -1,12 +1,10 @@
 """HTTP route of the compte rendu (facilitator only)."""
 
-import re
-
 from flask import Blueprint, Response, current_app, g, request
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
-from ..domain.livemap import slugify
 from ..web import friendly_error
 from . import build, render
 
@@ -14,6 +12,7 @@ bp = Blueprint("report", __name__)
 
 MIMETYPES = {
     "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "zip": "application/zip",
@@ -24,6 +23,8 @@ def report_bytes(s, atelier, fmt: str, *, names: bool = False) -> bytes:
     blocks = build.document(build.gather(s, atelier, names=names))
     if fmt == "md":
         return render.to_markdown(blocks).encode("utf-8")
+    if fmt == "html":
+        return render.to_html(blocks, lang=atelier.locale or "fr").encode("utf-8")
     if fmt == "pdf":
         return render.to_pdf(blocks)
     if fmt == "docx":
@@ -32,13 +33,12 @@ def report_bytes(s, atelier, fmt: str, *, names: bool = False) -> bytes:
 
 
 def basename(atelier) -> str:
-    slug = re.sub(r"[^a-z0-9-]+", "-", slugify(atelier.title))[:50].strip("-")
-    return f"compte-rendu-{slug or atelier.code.lower()}"
+    return documents.export_basename("compte-rendu", documents.slug(atelier.title) or atelier.code)
 
 
 @bp.get("/a/<code>/console/<secret>/report/compte-rendu")
 def report(code, secret):
-    """The compte rendu: ``?fmt=zip|md|pdf|docx``; ``names=1`` lists the
+    """The compte rendu: ``?fmt=zip|md|html|pdf|docx``; ``names=1`` lists the
     participants' names (otherwise only their number)."""
     fmt = request.args.get("fmt", "zip")
     if fmt not in MIMETYPES:
@@ -57,7 +57,7 @@ def report(code, secret):
         data,
         mimetype=MIMETYPES[fmt],
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": documents.content_disposition(filename),
             "Cache-Control": "no-store",
         },
     )
