@@ -166,7 +166,7 @@ def _template_text(path: Path) -> str:
 
 
 # language names are written in their own language; file formats are names
-TEMPLATE_WORDS_ALLOWED = {"FR", "EN", "Français", "English", "PDF", "Markdown"}
+TEMPLATE_WORDS_ALLOWED = {"FR", "EN", "Français", "English", "PDF", "Markdown", "CSV", "XLSX"}
 
 
 def test_templates_add_no_french_punctuation_of_their_own():
@@ -222,3 +222,14 @@ def test_inclusive_role_names(source_messages):
     )
     bad = sorted(i for i in ids if masculine_only.search(i))
     assert not bad, bad[:8]
+
+
+def test_modules_read_their_texts_through_workshop_texts():
+    """So that a change of the atelier's language reaches them without reload."""
+    bad = []
+    for path in sorted((ROOT / "static" / "js").glob("*.js")):
+        if path.name in ("live.js", "join.js"):  # live.js defines it; join.js runs before
+            continue
+        if re.search(r"JSON\.parse\([^)]*textContent\)", path.read_text()):
+            bad.append(path.name)
+    assert not bad, bad
