@@ -695,9 +695,14 @@
         el("h2", { text: g.name }),
         el("p", { class: "codev-tile-room", text: g.room || "" }),
         el("p", { class: "codev-tile-step", text: running && step ? fmt(T.step_of, { n: g.timer.step_index + 1, total: tpl.steps.length }) + " · " + step.name : T.status[g.timer.status] }),
-        el("p", { class: "codev-timer", "data-codev-timer": "", "data-group": g.id }),
+        ...(running ? [el("p", { class: "codev-timer", "data-codev-timer": "", "data-group": g.id })] : []),
       ]));
     });
+    if (!overviewPager) {
+      overviewPager = W.scenePager("codev-overview", grid, {
+        units: ".codev-tile", indicator: document.getElementById("codev-overview-pager"), label: pageLabel,
+      });
+    }
   }
 
   function renderFocus(g) {
@@ -724,7 +729,37 @@
     document.getElementById("codev-focus-list-title").textContent = title;
     let list = kind ? det.items.filter((i) => i.kind === kind) : [];
     if (kind === "proposal") list = list.slice().sort((a, b) => (b.retained - a.retained) || (a.id - b.id));
-    renderItems(document.getElementById("codev-focus-items"), list.slice(-12));
+    renderItems(document.getElementById("codev-focus-items"), list);
+    if (!focusPager) {
+      focusPager = W.scenePager("codev-focus", document.getElementById("codev-focus-items"), {
+        units: ".codev-item", indicator: document.getElementById("codev-focus-pager"), label: pageLabel,
+      });
+    }
+  }
+  /* after the timers got their text: the pages are measured on what shows */
+  function fitProjector() {
+    if (S.projected && S.groups.get(S.projected)) { if (overviewPager) overviewPager.stop(); fitWhenShown(focusPager); }
+    else { if (focusPager) focusPager.stop(); fitWhenShown(overviewPager); }
+  }
+  let focusPager = null;
+  let overviewPager = null;
+  function pageLabel(i, n) { return fmt(T.page_of, { n: i, total: n }); }
+  /* pages are measured on the screen: at once when the scene shows, else when it appears */
+  function fitWhenShown(p) {
+    if (!p) return;
+    const scene = p.box.closest(".scene");
+    if (scene && scene.hidden) { scene.dataset.needsFit = "1"; return; }
+    p.layout();
+  }
+  if (role === "projector") {
+    const scene = document.querySelector('.scene[data-scene="codev"]');
+    if (scene) {
+      new MutationObserver(() => {
+        if (scene.hidden) return;
+        fitProjector();
+      }).observe(scene, { attributes: true, attributeFilter: ["hidden"] });
+    }
+    window.addEventListener("resize", () => fitProjector());
   }
 
   if (role === "projector") {
@@ -741,6 +776,7 @@
       else if (role === "facilitator") renderConsole();
       else if (role === "projector") renderProjector();
       tick();
+      if (role === "projector") fitProjector();
     } catch (e) { console.error(e); }
   }
   window.WorkshopCodev = { state: S, remainingMs: remainingMs };

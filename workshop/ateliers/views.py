@@ -16,7 +16,7 @@ from flask import (
 )
 
 from ..domain.codes import normalise_code
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, http_status
 from ..i18n import LANGUAGES
 from ..messages import message_for
 from ..web import (
@@ -147,7 +147,7 @@ def create():
                 form=form,
                 error=message_for(err.code, err.params),
             ),
-            400,
+            http_status(err.code),
         )
     return redirect(url_for("ateliers.console", code=code, secret=secret, new=1))
 

@@ -17,9 +17,9 @@ from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
 from ..i18n import N_
-from ..messages import error_payload, message_for, register_messages
+from ..messages import message_for, register_messages
 from ..realtime import broadcast, room
-from ..web import check_csrf, friendly_error
+from ..web import check_csrf
 from . import data, retention
 
 log = logging.getLogger("workshop.gdpr")
@@ -85,10 +85,7 @@ def gdpr_card(atelier, secret):
 def export_json(code, secret):
     """Every row of the atelier, table by table (secrets and tokens left out)."""
     with db().session() as s:
-        try:
-            atelier = facilitator_atelier(s, code, secret)
-        except DomainError:
-            return friendly_error("bad_secret", 403)
+        atelier = facilitator_atelier(s, code, secret)
         atelier_id, atelier_code = atelier.id, atelier.code
     with db().engine.connect() as conn:
         body = data.export(conn, atelier_id)
@@ -112,26 +109,20 @@ def delete(code, secret):
     ``{"confirm": "<code>"}`` (``Content-Type: application/json``).
     """
     as_json = request.is_json
-    try:
-        if as_json:
-            payload = request.get_json(silent=True)
-            if not isinstance(payload, dict):
-                raise DomainError("invalid_payload")
-            confirm = payload.get("confirm")
-        else:
-            check_csrf()
-            confirm = request.form.get("confirm")
-        with db().session() as s:
-            atelier = facilitator_atelier(s, code, secret)
-            atelier_id, atelier_code, locale = atelier.id, atelier.code, atelier.locale
-        typed = confirm.strip().upper() if isinstance(confirm, str) else ""
-        if typed != atelier_code:
-            raise DomainError("confirm_mismatch", atelier_code=atelier_code)
-    except DomainError as err:
-        status = 403 if err.code == "bad_secret" else 400
-        if as_json:
-            return jsonify(error_payload(err)), status
-        return friendly_error(err.code, status, **err.params)
+    if as_json:
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            raise DomainError("invalid_payload")
+        confirm = payload.get("confirm")
+    else:
+        check_csrf()
+        confirm = request.form.get("confirm")
+    with db().session() as s:
+        atelier = facilitator_atelier(s, code, secret)
+        atelier_id, atelier_code, locale = atelier.id, atelier.code, atelier.locale
+    typed = confirm.strip().upper() if isinstance(confirm, str) else ""
+    if typed != atelier_code:
+        raise DomainError("confirm_mismatch", atelier_code=atelier_code)
     with db().engine.begin() as conn:
         counts = data.delete_atelier(conn, atelier_id)
     db().erase_traces()  # no copy left in SQLite's write-ahead log

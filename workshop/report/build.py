@@ -158,6 +158,30 @@ def _map(s, atelier) -> dict | None:
     }
 
 
+def _clouds(s, atelier) -> list[dict]:
+    """Each word cloud with answers: its words (table) and its image."""
+    try:
+        from ..cloud import exports
+    except ImportError:  # the cloud capability is not installed
+        return []
+    out = []
+    for c in exports.collect(s, atelier):
+        if not c["answers"]:
+            continue
+        lay = c["layout"]
+        png = run_blocking(exports.to_png, lay, others_label=exports.others_text(lay), dpi=100)
+        out.append({**c, "png": png})
+    return out
+
+
+def _polls(s, atelier) -> list[dict]:
+    try:
+        from ..poll import exports
+    except ImportError:  # the poll capability is not installed
+        return []
+    return [p for p in exports.collect(s, atelier) if p["results"]["voters"]]
+
+
 def gather(s, atelier, *, names: bool = False) -> dict:
     """Everything the compte rendu needs, read from the database."""
     people = _participants(s, atelier)
@@ -169,10 +193,71 @@ def gather(s, atelier, *, names: bool = False) -> dict:
             "participants": len(people),
             "names": [p.display_name for p in people if p.display_name] if names else None,
         },
+        "clouds": _clouds(s, atelier),
+        "polls": _polls(s, atelier),
         "board": _board(s, atelier, names),
         "codev": _codev(s, atelier, names),
         "map": _map(s, atelier),
     }
+
+
+def _cloud_blocks(clouds: list[dict]) -> list[tuple]:
+    """Each cloud: its question, the image as projected, the table of words."""
+    blocks: list[tuple] = []
+    for c in clouds:
+        blocks.append(("h2", c["question"]))
+        words = c["words"]
+        blocks.append(
+            (
+                "p",
+                f"Nuage de mots : {_count(c['answers'], 'réponse')}, {len(words)} mot{'s' if len(words) > 1 else ''} différent{'s' if len(words) > 1 else ''}.",
+            )
+        )
+        top = ", ".join(f"{w['label']} ({w['count']})" for w in words[:5])
+        blocks.append(
+            (
+                "image",
+                f"nuage-{c['id']}.png",
+                c["png"],
+                f"Nuage de mots : « {c['question']} »",
+                f"Nuage de mots ; les plus cités : {top}.",
+            )
+        )
+        rows = [
+            [[w["label"]], [str(w["count"])], [", ".join(t for t, _n in w["spellings"])]]
+            for w in words
+        ]
+        blocks.append(("table", ["Mot", "Réponses", "Telles qu’écrites"], rows))
+    return blocks
+
+
+def _poll_blocks(polls: list[dict]) -> list[tuple]:
+    from ..poll.exports import KIND_LABELS
+
+    blocks: list[tuple] = []
+    for item in polls:
+        p, r = item["poll"], item["results"]
+        blocks.append(("h2", p["question"]))
+        blocks.append(
+            ("p", f"Sondage ({KIND_LABELS[p['kind']]}) : {_count(r['voters'], 'votant')}.")
+        )
+        if p["kind"] == "scale":
+            rows = []
+            for d in r["distribution"]:
+                label = str(d["value"])
+                if d["value"] == 1 and p.get("label_low"):
+                    label += f" ({p['label_low']})"
+                if d["value"] == p["scale_max"] and p.get("label_high"):
+                    label += f" ({p['label_high']})"
+                rows.append([[label], [str(d["count"])], [f"{d['percent']} %"]])
+            blocks.append(("table", ["Valeur", "Votes", "Part"], rows))
+            if r["mean"] is not None:
+                mean = str(r["mean"]).replace(".", ",")
+                blocks.append(("p", f"Moyenne : {mean} sur {p['scale_max']}."))
+        else:
+            rows = [[[o["label"]], [str(o["count"])], [f"{o['percent']} %"]] for o in r["options"]]
+            blocks.append(("table", ["Réponse", "Votes", "Part des votants"], rows))
+    return blocks
 
 
 # ---------------------------------------------------------------- document
@@ -209,6 +294,8 @@ def document(data: dict) -> list[tuple]:
         blocks.append(("h2", "Personnes présentes"))
         blocks.append(("bullets", list(a["names"])))
     intro = []
+    if data.get("clouds") or data.get("polls"):
+        intro.append("les nuages de mots et les sondages")
     if data["board"]:
         intro.append("les contributions sur post-it, regroupées par catégorie")
     if data["codev"]:
@@ -219,6 +306,9 @@ def document(data: dict) -> list[tuple]:
         text = "Ce compte rendu rassemble " + ", ".join(intro[:-1])
         text = (text + " et " + intro[-1]) if len(intro) > 1 else text + intro[-1]
         blocks.append(("p", text + "."))
+
+    blocks += _cloud_blocks(data.get("clouds") or [])
+    blocks += _poll_blocks(data.get("polls") or [])
 
     for prompt in data["board"]:
         blocks.append(("h2", prompt["prompt"]))
