@@ -197,8 +197,9 @@
     }
 
     function renderMine(p) {
+      // newest first, waiting or delivered: a note keeps its place when it is delivered
       const ul = el("ul", { class: "board-mine" });
-      outboxNotes(p.id).forEach((it) => {
+      outboxNotes(p.id).slice().reverse().forEach((it) => {
         const li = el("li", { class: "board-my-note is-pending", "data-client-id": it.payload.client_id }, [
           el("span", { class: "board-note-text", text: it.payload.text }),
           el("span", { class: "board-state", text: T.pending }),
@@ -206,7 +207,7 @@
         paint(li, it.payload.colour || p.colours[0]);
         ul.append(li);
       });
-      notesOf(p.id, store.mine).forEach((n) => {
+      notesOf(p.id, store.mine).reverse().forEach((n) => {
         const li = el("li", { class: "board-my-note", "data-note": n.id, "data-client-id": n.client_id });
         paint(li, n.colour);
         if (editing === n.id && p.status === "open") {

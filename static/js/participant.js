@@ -24,7 +24,7 @@
   function renderAtelier(a) {
     document.getElementById("atelier-title").textContent = a.title;
     if (a.status === "closed") {
-      stateBox.textContent = W.i18n.closed;
+      stateBox.textContent = W.i18n.closed_phone || W.i18n.closed;
       stateBox.hidden = false;
     } else {
       stateBox.hidden = true;
