@@ -197,8 +197,9 @@
     }
 
     function renderMine(p) {
+      // newest first, waiting or delivered: a note keeps its place when it is delivered
       const ul = el("ul", { class: "board-mine" });
-      outboxNotes(p.id).forEach((it) => {
+      outboxNotes(p.id).slice().reverse().forEach((it) => {
         const li = el("li", { class: "board-my-note is-pending", "data-client-id": it.payload.client_id }, [
           el("span", { class: "board-note-text", text: it.payload.text }),
           el("span", { class: "board-state", text: T.pending }),
@@ -206,7 +207,7 @@
         paint(li, it.payload.colour || p.colours[0]);
         ul.append(li);
       });
-      notesOf(p.id, store.mine).forEach((n) => {
+      notesOf(p.id, store.mine).reverse().forEach((n) => {
         const li = el("li", { class: "board-my-note", "data-note": n.id, "data-client-id": n.client_id });
         paint(li, n.colour);
         if (editing === n.id && p.status === "open") {
@@ -290,7 +291,10 @@
     render = function () {
       const active = sortedPrompts().filter((p) => p.status === "open" || p.vote_status !== "none" ||
         notesOf(p.id, store.mine).length || outboxNotes(p.id).length);
-      const visible = active.filter((p) => p.status !== "archived");
+      let visible = active.filter((p) => p.status !== "archived");
+      // The déroulé follows one activity: only its question (participant.js).
+      const focus = W.focus;
+      if (focus && focus.prompt_id) visible = sortedPrompts().filter((p) => p.id === focus.prompt_id);
       root.hidden = visible.length === 0;
       const welcome = document.getElementById("welcome");
       if (welcome) welcome.hidden = visible.length > 0;
@@ -305,10 +309,13 @@
         if (p.status !== "open") card.append(el("p", { class: "pill", text: T.closed }));
         if (p.status === "open") card.append(renderForm(p));
         const mine = renderMine(p);
-        if (mine.children.length) card.append(el("h3", { text: T.my_notes }), mine);
         const wallOpen = p.visibility === "live" || p.revealed;
-        if (wallOpen) card.append(renderWall(p));
-        else card.append(el("p", { class: "hint", text: T.reveal_wait }));
+        const wall = wallOpen ? renderWall(p) : el("p", { class: "hint", text: T.reveal_wait });
+        // During a vote the dots come first, right under the question.
+        const votingFirst = focus && focus.type === "vote" && p.vote_status === "open";
+        if (votingFirst) card.append(wall);
+        if (mine.children.length) card.append(el("h3", { text: T.my_notes }), mine);
+        if (!votingFirst) card.append(wall);
         list.append(card);
       });
       if (focusId) {
@@ -320,6 +327,7 @@
       }
     };
     W.onConnection(() => schedule());
+    document.addEventListener("workshop:focus", () => schedule());
   }
 
   /* ============================================================ projector */

@@ -178,7 +178,7 @@
       const ms = remainingMs(t);
       node.dataset.status = t.status;
       if (ms === null) {
-        node.textContent = t.status === "finished" ? T.status.finished : T.status.setup;
+        node.textContent = ""; // the status is written next to it already
         node.classList.remove("up", "paused");
         return;
       }
@@ -304,7 +304,7 @@
     document.getElementById("codev-step-of").textContent = running && tpl
       ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) : "";
     document.getElementById("codev-step-name").textContent = running && step ? step.name
-      : finished ? T.finished : T.not_started;
+      : finished ? T.finished : T.not_started_phone;
     const timer = document.getElementById("codev-phone-timer");
     timer.dataset.group = g.id;
     timer.hidden = !running;
@@ -372,11 +372,15 @@
     });
     const notes = det.items.filter((i) => i.kind === "note");
     const learnings = det.items.filter((i) => i.kind === "learning");
+    // no heading over an empty list
+    document.getElementById("codev-q-title").hidden = !det.items.some((i) => i.kind === "question");
+    document.getElementById("codev-p-title").hidden = !proposals.length;
     document.getElementById("codev-n-title").hidden = !notes.length;
     document.getElementById("codev-l-title").hidden = !learnings.length;
     renderItems(document.getElementById("codev-notes"), notes);
     renderItems(document.getElementById("codev-learnings"), learnings);
-    document.getElementById("codev-downloads").hidden = !(myRole === "porteur" || myRole === "secretaire");
+    // the summary exists once the session has started
+    document.getElementById("codev-downloads").hidden = !(running || finished) || !(myRole === "porteur" || myRole === "secretaire");
     renderPending();
   }
 
@@ -510,7 +514,10 @@
     const t = g.timer;
     const buttons = [];
     const add = (action, label, extra) => buttons.push([action, label, extra || {}]);
-    if (t.status === "setup") add("start", T.start);
+    // « Commencer » only once it can work: a porteur and at least one contributor
+    const members = (S.details[String(g.id)] || {}).members || [];
+    const ready = members.some((m) => m.role === "porteur") && members.some((m) => m.role === "contributeur");
+    if (t.status === "setup" && ready) add("start", T.start);
     if (t.status === "running") {
       if (t.deadline_ms !== null && t.deadline_ms !== undefined) add("pause", T.pause);
       else add("resume", T.resume);
@@ -579,7 +586,8 @@
       el("span", { class: "pill", text: T.status[t.status] + (g.closed ? " · " + T.closed : "") }),
     ]);
     const stepLine = el("p", { class: "codev-card-step" }, [
-      el("strong", { text: t.status === "running" && step ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) + " · " + step.name : T.status[t.status] }),
+      el("strong", { text: t.status === "running" && step ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) + " · " + step.name
+        : t.status === "setup" ? T.setup_hint : T.finished }),
       el("span", { class: "codev-timer", "data-codev-timer": "", "data-group": g.id }),
     ]);
     const controls = el("div", { class: "btn-row codev-controls" });
@@ -630,7 +638,8 @@
     const qs = det.items.filter((i) => i.kind === "question").length;
     const ps = det.items.filter((i) => i.kind === "proposal").length;
     if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: W.labelled(T.subject, det.texts.subject) }));
-    body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
+    const started = t.status !== "setup";
+    if (started) body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
     const base = document.getElementById("codev-console").dataset.consoleBase + "/" + g.id + "/summary.";
     const close = el("button", { type: "button", class: "btn small", text: g.closed ? T.reopen : T.close });
     close.addEventListener("click", async () => showErr(errBox, await W.call("codev:group:update", { group_id: g.id, closed: !g.closed })));
@@ -638,13 +647,14 @@
     del.addEventListener("click", async () => {
       if (window.confirm(T.confirm_delete)) showErr(errBox, await W.call("codev:group:delete", { group_id: g.id }));
     });
-    body.push(el("div", { class: "btn-row codev-card-foot" }, [
+    // the summary exists once the session has started
+    const downloads = started ? [
       el("span", { text: T.summary }),
       el("a", { class: "btn small", href: base + "pdf", text: T.download_pdf }),
       el("a", { class: "btn small", href: base + "md", text: T.download_md }),
       el("a", { class: "btn small", href: base + "html", target: "_blank", rel: "noopener", text: T.download_html }),
-      close, del,
-    ]));
+    ] : [];
+    body.push(el("div", { class: "btn-row codev-card-foot" }, [...downloads, close, del]));
     card.replaceChildren(...body);
   }
 
@@ -670,7 +680,10 @@
 
   /* ================================================================ projector */
   function renderProjector() {
-    const focusG = S.projected ? S.groups.get(S.projected) : null;
+    // A room's screen (/s/<code>/<n>) always shows its own group.
+    const pinned = Number(document.body.dataset.codevGroup || 0);
+    const focusId = pinned || S.projected;
+    const focusG = focusId ? S.groups.get(focusId) : null;
     document.getElementById("codev-overview").hidden = !!focusG;
     document.getElementById("codev-focus").hidden = !focusG;
     if (focusG) { renderFocus(focusG); return; }

@@ -325,6 +325,10 @@
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,
     hideBanner: hideBanner,
+    /* « texte » in French, “text” in English. */
+    quoted(text) {
+      return (i18n.quoted || "“{text}”").replace("{text}", () => text);
+    },
     /* "Sujet : …" in French, "Topic: …" in English. */
     labelled(label, value) {
       return (i18n.label_value || "{label}: {value}").replace("{label}", () => label).replace("{value}", () => value);

@@ -506,7 +506,7 @@
         : [el("li", { class: "hint", text: T.no_links })]);
       box.replaceChildren(
         el("div", { class: "lm-hl-head" }, [el("p", { class: "lm-hl-eyebrow", text: T.highlighted }), el("h2", { class: "lm-hl-name", text: h.actor })]),
-        el("h3", { text: T.chain + " : " + (h.complete ? T.chain_complete : T.chain_broken) }),
+        el("h3", { text: W.labelled(T.chain, h.complete ? T.chain_complete : T.chain_broken) }),
         chain,
         el("h3", { text: T.its_links }),
         links,
