@@ -19,10 +19,16 @@ sets, seeded) suggested in a fresh subprocess, cold (first call: loading the
 lemma dictionary) then warm; the baseline is the same subprocess importing
 ``numpy`` and ``scipy`` only.
 
+Server: the real server (gevent, SQLite) with 300 notes on a question; the
+facilitator's ``board:suggest`` is timed while a participant keeps sending
+notes, whose acknowledgement delays are compared with the same notes sent
+just before (the baseline of the same run).
+
 Usage::
 
-    python bench/suggest_bench.py             # quality and speed
-    python bench/suggest_bench.py --markdown  # Markdown tables
+    python bench/suggest_bench.py                 # quality, speed, server
+    python bench/suggest_bench.py --sizes 300     # some sizes only
+    python bench/suggest_bench.py --no-server     # without the server phase
 """
 
 from __future__ import annotations
@@ -132,10 +138,73 @@ def speed(n: int, method: str) -> dict:
     return json.loads(proc.stdout)
 
 
+def server_phase(n: int) -> dict:
+    """``board:suggest`` on the real server, and other events' delays meanwhile."""
+    import statistics
+    import tempfile
+    import threading
+    import time
+    import uuid
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support import LiveServer
+
+    tmp = Path(tempfile.mkdtemp(prefix="suggest-bench-"))
+    server = LiveServer(tmp, f"sqlite:///{tmp}/bench.db").start()
+    try:
+        atelier = server.create_atelier()
+        fac = server.facilitator(atelier)
+        awa = server.participant(atelier, "Awa")
+        prompt = fac.call("board:prompt:create", {"text": "Quels freins ?"})["data"]
+
+        def note(text):
+            t0 = time.perf_counter()
+            ack = awa.call(
+                "board:note:create",
+                {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": text},
+            )
+            assert ack["ok"], ack
+            return time.perf_counter() - t0
+
+        for text in synthetic(n):
+            note(text[:280])
+        baseline = [note(f"Avant le calcul {i}") for i in range(20)]
+        times, during = [], []
+        for _ in range(4):
+            done = threading.Event()
+            out = {}
+
+            def run(out=out, done=done):
+                t0 = time.perf_counter()
+                out["ack"] = fac.call("board:suggest", {"prompt_id": prompt["id"]}, timeout=60)
+                out["s"] = time.perf_counter() - t0
+                done.set()
+
+            th = threading.Thread(target=run)
+            th.start()
+            while not done.is_set():
+                during.append(note("Pendant le calcul"))
+            th.join()
+            assert out["ack"]["ok"], out["ack"]
+            times.append(out["s"])
+        return {
+            "first_s": times[0],
+            "next_s": min(times[1:]),
+            "count": out["ack"]["data"]["count"],
+            "base_ms": statistics.median(baseline) * 1000,
+            "during_ms": statistics.median(during) * 1000,
+            "during_max_ms": max(during) * 1000,
+            "during_n": len(during),
+        }
+    finally:
+        server.close_clients()
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 300, 1000])
+    parser.add_argument("--no-server", action="store_true")
     args = parser.parse_args()
     methods = ["lexical", "semantic", "one-group", "no-group"]
     load = os.getloadavg()[0]
@@ -173,6 +242,19 @@ def main() -> None:
                 f"| {n} | {method} | {r['import_s']:.2f} | {r['cold_s']:.2f} | "
                 f"{r['warm_s']:.3f} | {r['rss_mb']:.0f} | {r['base_rss_mb']:.0f} | {r['groups']} |"
             )
+
+    if not args.no_server:
+        r = server_phase(300)
+        print("\n## Serveur (gevent, SQLite) : `board:suggest` sur 300 post-it\n")
+        print(
+            "| post-it à ranger | 1er appel (s) | appels suivants (s) | accusé d’un post-it avant (ms, médiane) | "
+            "pendant le calcul (ms, médiane / max, n) |"
+        )
+        print("|---:|---:|---:|---:|---:|")
+        print(
+            f"| {r['count']} | {r['first_s']:.2f} | {r['next_s']:.2f} | {r['base_ms']:.1f} | "
+            f"{r['during_ms']:.1f} / {r['during_max_ms']:.1f}, {r['during_n']} |"
+        )
 
 
 if __name__ == "__main__":

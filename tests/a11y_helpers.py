@@ -1,7 +1,7 @@
 """axe-core in Chromium: the rules of WCAG 2.0/2.1 A and AA and axe's RGAA tags.
 
-axe-core comes from the npm registry for the tests only (``tests/package.json``
-and its lock file; ``npm ci --prefix tests``): nothing of it ships in the app.
+axe-core comes from the npm registry for the tests only (``tests/axe/package.json``
+and its lock file; ``npm ci --prefix tests/axe``): nothing of it ships in the app.
 Playwright injects it with ``add_script_tag(path=...)``, which writes an inline
 script; the contexts that run it are opened with ``bypass_csp=True`` so that
 the app's own Content-Security-Policy stays strict (no ``unsafe-inline``).
@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 # axe-core 4.14's tags: WCAG 2.0 and 2.1, levels A and AA, and its RGAA 4 rules.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4"]
 
 
 def axe_path() -> Path:
     if not AXE.exists():
-        pytest.fail("axe-core missing: run `npm ci --prefix tests` (see README)")
+        pytest.fail("axe-core missing: run `npm ci --prefix tests/axe` (see README)")
     return AXE
 
 

@@ -144,9 +144,11 @@ def test_projector_wall_fits_10_and_300_notes(browser, live_server_sqlite):
     page.wait_for_timeout(500)
     size300 = int(wall.get_attribute("data-font-size"))
     assert 24 <= size300 < size10
-    assert "as-columns" in wall.get_attribute("class")
+    # too many for one screen even in columns: paged, denser without columns
+    assert "as-columns" not in wall.get_attribute("class")
     pages = int(wall.get_attribute("data-pages"))
-    assert pages >= 1
+    assert pages > 1
+    expect(page.locator("#board-pager")).to_have_text(f"page 1 / {pages}")
     # nothing runs off the side of the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 1920
     page.screenshot(path=str(SCREENSHOTS / "board-projection-300.png"))
@@ -185,7 +187,9 @@ def test_phone_offline_60s_delivers_each_note_exactly_once(browser, live_server_
 
 
 def test_pages_unpack_coalesced_broadcasts(browser, tmp_path):
-    env = {"WORKSHOP_BROADCAST_WINDOW_MS": "400"}
+    # Each flush counts as being written for 400 ms (100 ms a socket, at most the
+    # window): what follows it is coalesced however fast the machine.
+    env = {"WORKSHOP_BROADCAST_WINDOW_MS": "400", "WORKSHOP_BROADCAST_SOCKET_US": "100000"}
     server = LiveServer(tmp_path / "batch", f"sqlite:///{tmp_path / 'b.sqlite3'}", env=env)
     server.start()
     try:

@@ -249,7 +249,8 @@ def test_demo_deroule(app):
         assert a.date == dt.date.today()
         acts = rows(s, a.id)
         types = [x.type for x in acts]
-        assert types[:2] == ["welcome", "message"] and types[-1] == "close"
+        # the demo opens with its word cloud and a quick poll (issue 18)
+        assert types[:4] == ["welcome", "cloud", "poll", "message"] and types[-1] == "close"
         assert {"question", "vote", "codev", "map"} <= set(types)
         assert len(types) == len(set(x.id for x in acts))
         notes = s.scalar(select(func.count(BoardNote.id)).where(BoardNote.atelier_id == a.id))

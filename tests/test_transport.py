@@ -105,3 +105,60 @@ def test_clean_disconnect_is_prompt_and_leaves_no_error_in_the_log(live_server):
     log = _server_log(live_server)
     assert "Invalid HTTP" not in log and "Invalid http" not in log, log[-2000:]
     assert "Traceback" not in log, log[-2000:]
+
+
+def _timer_versions(client, gid):
+    """The timer versions of group ``gid`` in what ``client`` received, in
+    order (alone or in a batch, in codev:timer or inside codev:group)."""
+    out = []
+    for event, data in list(client.events):
+        if event == "codev:timer" and data["group_id"] == gid:
+            out.append((data["version"], data["step_index"]))
+        elif event == "codev:group" and data["id"] == gid:
+            out.append((data["timer"]["version"], data["timer"]["step_index"]))
+    return out
+
+
+@pytest.mark.parametrize("in_flight", ["measured", "forced"])
+def test_codev_start_then_next_within_50_ms_reach_every_client_in_order(
+    db_url, tmp_path, in_flight
+):
+    from codev_helpers import setup_group
+    from support import LiveServer
+
+    # "forced": each flush counts as being written for 250 ms, so that what
+    # follows it is coalesced whatever the machine's speed.
+    env = {"WORKSHOP_BROADCAST_SOCKET_US": "100000"} if in_flight == "forced" else {}
+    server = LiveServer(tmp_path / "order", db_url, env=env).start()
+    try:
+        atelier = server.create_atelier()
+        fac, gid, porteur, animateur, contribs = setup_group(server, atelier, contributors=3)
+        outsider = server.participant(atelier, "Hors groupe")
+        proj = server.projector(atelier)
+        clients = [fac, porteur, animateur, *contribs, outsider, proj]
+        time.sleep(0.5)
+        for c in clients:
+            c.clear()
+        assert fac.call("atelier:update", {"title": "Avant le départ"})["ok"]  # in flight
+        acks = []
+        fac.sio.emit("codev:timer", {"group_id": gid, "action": "start"}, callback=acks.append)
+        fac.sio.emit("codev:timer", {"group_id": gid, "action": "next"}, callback=acks.append)
+        deadline = time.monotonic() + 10
+        while len(acks) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [a["ok"] for a in acks] == [True, True], acks
+        assert sorted(a["data"]["version"] for a in acks) == [1, 2]
+        for c in [fac, porteur, animateur, *contribs, proj]:
+            c.wait_for(lambda c=c: (2, 1) in _timer_versions(c, gid), "timer v2")
+        time.sleep(0.4)  # anything late would arrive now
+        for c in clients:
+            seen = _timer_versions(c, gid)
+            assert seen == sorted(seen), (c.auth["role"], seen)  # never an older one after
+        # the phones outside the group see the group start (codev:group), not its timer
+        assert _timer_versions(outsider, gid) == [(1, 0)]
+        if in_flight == "forced":
+            # the case of the report: start and next in one batch to the members
+            assert porteur.batches >= 1
+    finally:
+        server.stop()
+        server.close_clients()

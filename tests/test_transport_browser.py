@@ -82,3 +82,56 @@ def test_console_with_rotated_secret_says_so(browser, live_server_sqlite):
     console.reload()
     expect(console.locator("main")).to_contain_text("Ce lien de console n’est pas valide")
     ctx.close()
+
+
+def test_codev_phone_shows_the_right_step_after_start_and_next_within_50_ms(browser, tmp_path):
+    import json
+    import time
+
+    from codev_helpers import setup_group
+    from support import LiveServer
+
+    # Each flush counts as being written for 250 ms: start and next land in
+    # one batch for the phone, after a broadcast still in flight (the case
+    # of the report), however fast the machine.
+    server = LiveServer(
+        tmp_path / "order",
+        f"sqlite:///{tmp_path / 'order.sqlite3'}",
+        env={"WORKSHOP_BROADCAST_SOCKET_US": "100000"},
+    ).start()
+    try:
+        atelier = server.create_atelier(title="Étapes")
+        code = atelier["code"]
+        fac, gid, porteur, animateur, contribs = setup_group(server, atelier, contributors=2)
+        joined = server.join(code, "Karim")
+        ctx = browser.new_context(**PHONE)
+        ctx.add_init_script(
+            f"localStorage.setItem({json.dumps('workshop:token:' + code)}, "
+            f"{json.dumps(json.dumps(joined['token']))});"
+        )
+        phone = ctx.new_page()
+        phone.goto(f"{server.url}/a/{code}/p")
+        expect(phone.locator("#me-name")).to_have_text("Karim")
+        phone.click("[data-codev-join]")
+        expect(phone.locator("#codev-group-name")).to_be_visible()
+        group = next(g for g in fac.call("sync")["data"]["codev"]["groups"] if g["id"] == gid)
+        steps = fac.snapshot["codev"]["templates"][group["template"]]["steps"]
+        time.sleep(0.5)
+
+        assert fac.call("atelier:update", {"title": "On commence"})["ok"]  # in flight
+        acks = []
+        fac.sio.emit("codev:timer", {"group_id": gid, "action": "start"}, callback=acks.append)
+        fac.sio.emit("codev:timer", {"group_id": gid, "action": "next"}, callback=acks.append)
+        deadline = time.monotonic() + 10
+        while len(acks) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [a["ok"] for a in acks] == [True, True], acks
+
+        expect(phone.locator("#codev-step-name")).to_have_text(steps[1]["name"])
+        phone.wait_for_timeout(1000)  # nothing older comes to replace it
+        expect(phone.locator("#codev-step-name")).to_have_text(steps[1]["name"])
+        expect(phone.locator("#codev-step-of")).to_contain_text("2")
+        ctx.close()
+    finally:
+        server.stop()
+        server.close_clients()

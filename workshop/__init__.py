@@ -26,7 +26,7 @@ from .db import Database
 from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
 from .i18n import select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from .realtime import install_gate
+from .realtime import install_gate, rooms_may_share_a_socket
 from .wsdeflate import install as install_shared_deflate
 
 __version__ = "0.1.0"
@@ -43,8 +43,13 @@ def _emit_to_rooms(event: str, data, rooms: tuple[str, ...]) -> None:
     socketio.emit(event, data, to=rooms[0] if len(rooms) == 1 else list(rooms))
 
 
+# What one socket written to costs the process, measured on a 2-core machine
+# (docs/PERFORMANCE.md): how long a flush is taken to be in flight where its
+# writing cannot be seen from the broadcaster's thread (writer threads, or
+# other processes behind the message queue). Under gevent on one process the
+# broadcaster sees it: the writers run as soon as it yields.
 SOCKET_US_THREADING = 500  # 300 phones: 150 ms between flushes
-SOCKET_US_GEVENT = 150
+SOCKET_US_QUEUE = 150
 
 
 def _sockets_in(rooms: tuple[str, ...]) -> int:
@@ -124,6 +129,12 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.extensions["workshop_presence"] = MemoryPresence()
 
+    from .domain.errors import DomainError
+    from .web import domain_error_response
+
+    # One mapping from error codes to HTTP statuses, for every route.
+    app.register_error_handler(DomainError, domain_error_response)
+
     caps = capabilities.load()
     app.extensions["workshop_capabilities"] = caps
     for cap in caps:
@@ -156,18 +167,17 @@ def create_app(config: dict | None = None) -> Flask:
     _compress_pages(app)
     # Browsers' WebSocket compression: once per message, not per socket.
     install_shared_deflate()
+    socket_us = app.config.get("BROADCAST_SOCKET_US")
+    if socket_us is None:
+        socket_us = (
+            SOCKET_US_THREADING if ASYNC_MODE != "gevent" else SOCKET_US_QUEUE if queue else 0
+        )
     app.extensions["workshop_broadcaster"] = Broadcaster(
         _emit_to_rooms,
-        app.config.get("BROADCAST_WINDOW_MS", 50) / 1000,
+        app.config.get("BROADCAST_WINDOW_MS", 250) / 1000,
         recipients=_sockets_in,
-        # What one socket written to costs the process, measured on a 2-core
-        # machine (docs/PERFORMANCE.md): the wait after a flush grows with it.
-        per_recipient=(
-            app.config.get("BROADCAST_SOCKET_US")
-            or (SOCKET_US_GEVENT if ASYNC_MODE == "gevent" else SOCKET_US_THREADING)
-        )
-        / 1e6,
-        max_window=0.25,
+        per_recipient=socket_us / 1e6,
+        conflicts=rooms_may_share_a_socket,
     )
     if app.config.get("PROXY"):
         # After init_app so that the Socket.IO handshake sees the client's

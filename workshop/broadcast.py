@@ -2,15 +2,26 @@
 
 A broadcast to a room of 300 phones costs the server 300 WebSocket frames,
 whatever it carries. When notes arrive faster than the frames can be written,
-sending each one on its own makes the queue grow without end; sending the
-notes of the last few tens of milliseconds together keeps it short.
+sending each one on its own makes the queue grow without end; sending together
+what arrived meanwhile keeps it short.
 
-:class:`Broadcaster` does that with one rule: the first broadcast after a quiet
-``window`` leaves at once (no added delay when the room is calm); what arrives
-during the next ``window`` seconds waits and leaves together. Messages for the
-same rooms then go out as **one** ``batch`` message, a list of
-``[event, data]`` pairs in the order they were committed, that the clients
-unpack. A message alone for its rooms still goes out under its own name.
+:class:`Broadcaster` does that per atelier (its *lane*), with one rule:
+
+- a broadcast with nothing in flight for its atelier goes out **at once**
+  (no added delay when the room is calm);
+- broadcasts that arrive while the previous ones of the same atelier are still
+  being written wait, and leave **together** once they are written.
+
+A quiet atelier never waits for a busy one: each lane has its own sender (a
+thread, a greenlet under gevent), started when the lane has work and ended
+when it has none.
+
+Messages of one flush for the same rooms go out as **one** ``batch`` message,
+a list of ``[event, data]`` pairs in the order they were committed, that the
+clients unpack. A message alone for its rooms still goes out under its own
+name. Grouping never changes the order in which one socket receives
+messages, as long as ``conflicts`` says truly which sets of rooms may share
+a socket (see :func:`coalesce`).
 
 This module knows nothing of Flask or Socket.IO: it is given the function
 that emits. It is tested directly.
@@ -21,6 +32,8 @@ that emits. It is tested directly.
 >>> sent
 [('board:note', {'id': 1}, ('a:1:projector',))]
 >>> coalesce([("n", 1, ("r",)), ("m", 2, ("s",)), ("n", 3, ("r",))])
+[(('r',), [('n', 1)]), (('s',), [('m', 2)]), (('r',), [('n', 3)])]
+>>> coalesce([("n", 1, ("r",)), ("m", 2, ("s",)), ("n", 3, ("r",))], lambda a, b: False)
 [(('r',), [('n', 1), ('n', 3)]), (('s',), [('m', 2)])]
 """
 
@@ -29,71 +42,107 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 log = logging.getLogger(__name__)
 
 BATCH_EVENT = "batch"
 
 Item = tuple[str, object, tuple[str, ...]]
+Rooms = tuple[str, ...]
 
 
-def coalesce(items: Iterable[Item]) -> list[tuple[tuple[str, ...], list[tuple[str, object]]]]:
-    """Group messages by their rooms, in order of first appearance.
+def _always(a: Rooms, b: Rooms) -> bool:
+    return True
 
-    Within one group, messages keep their order. Two messages for different
-    rooms may change order relative to each other (only within one window).
+
+def coalesce(
+    items: Iterable[Item], conflicts: Callable[[Rooms, Rooms], bool] = _always
+) -> list[tuple[Rooms, list[tuple[str, object]]]]:
+    """Group messages by their rooms, without changing what any socket sees
+    first.
+
+    ``conflicts(a, b)``: whether a socket may be in one of the rooms ``a``
+    and in one of the rooms ``b`` (by default, always: only messages in a
+    row for the same rooms are grouped). A message joins the last group for
+    its rooms only if no group after that one may reach the same sockets;
+    otherwise it starts a new group. Sending the groups in order then gives
+    every socket its messages in the order of ``items``.
 
     >>> coalesce([("a", 1, ("x", "y")), ("b", 2, ("x", "y"))])
     [(('x', 'y'), [('a', 1), ('b', 2)])]
+    >>> same_room = lambda a, b: bool(set(a) & set(b))  # rooms share no socket
+    >>> coalesce([("t", 1, ("g",)), ("g", 1, ("all",)), ("t", 2, ("g",))], same_room)
+    [(('g',), [('t', 1), ('t', 2)]), (('all',), [('g', 1)])]
+    >>> overlap = lambda a, b: True  # "g" is inside "all"
+    >>> coalesce([("t", 1, ("g",)), ("g", 1, ("all",)), ("t", 2, ("g",))], overlap)
+    [(('g',), [('t', 1)]), (('all',), [('g', 1)]), (('g',), [('t', 2)])]
     """
-    groups: dict[tuple[str, ...], list[tuple[str, object]]] = {}
+    groups: list[tuple[Rooms, list[tuple[str, object]]]] = []
+    last: dict[Rooms, int] = {}  # rooms -> index of their last group
     for event, data, targets in items:
-        groups.setdefault(tuple(targets), []).append((event, data))
-    return list(groups.items())
+        targets = tuple(targets)
+        i = last.get(targets)
+        if i is not None and not any(conflicts(targets, g[0]) for g in groups[i + 1 :]):
+            groups[i][1].append((event, data))
+            continue
+        last[targets] = len(groups)
+        groups.append((targets, [(event, data)]))
+    return groups
+
+
+class _Lane:
+    __slots__ = ("pending", "running")
+
+    def __init__(self) -> None:
+        self.pending: list[Item] = []
+        self.running = False
 
 
 class Broadcaster:
-    """Send broadcasts in commit order, coalescing those of one ``window``.
+    """Send broadcasts in commit order, per atelier, coalescing under load.
 
     ``emit(event, data, to)`` does the sending (``to``: a tuple of rooms).
-    ``window``: seconds; 0 sends every message at once in the caller's
-    thread, under its own name (no coalescing).
+    ``window``: seconds, the longest a broadcast waits behind the ones being
+    written; 0 sends every message at once in the caller's thread, under its
+    own name (no coalescing).
 
-    The window widens with the size of the audience: with ``recipients(to)``
-    (how many sockets a message to these rooms reaches) and
-    ``per_recipient`` seconds, the wait after a flush is
-    ``per_recipient × recipients of that flush``, between ``window`` and
-    ``max_window``. Each socket written to costs the server about the same,
-    whatever the message carries: this keeps the frames per second within
-    what the process can write.
+    When is a flush "still being written"? The sender yields once after
+    emitting (under gevent, every socket's writer that was woken runs
+    before it resumes: the frames are written), then, if ``per_recipient``
+    is set, waits until ``per_recipient`` seconds per socket reached
+    (``recipients(to)``: how many sockets of this process a message to these
+    rooms reaches) have passed since the flush began, at most ``window``:
+    an estimate, for when the writing is done elsewhere (threads, or other
+    processes behind a message queue).
+
+    ``conflicts(a, b)``: whether rooms ``a`` and ``b`` may share a socket
+    (see :func:`coalesce`).
     """
 
     def __init__(
         self,
-        emit: Callable[[str, object, tuple[str, ...]], None],
+        emit: Callable[[str, object, Rooms], None],
         window: float,
         *,
-        recipients: Callable[[tuple[str, ...]], int] | None = None,
+        recipients: Callable[[Rooms], int] | None = None,
         per_recipient: float = 0.0,
-        max_window: float | None = None,
+        conflicts: Callable[[Rooms, Rooms], bool] = _always,
     ):
         self._emit = emit
         self.window = max(0.0, float(window))
         self._recipients = recipients
-        self.per_recipient = per_recipient
-        self.max_window = self.window if max_window is None else max(self.window, max_window)
-        self._next_wait = self.window
-        self._cond = threading.Condition()
-        self._pending: list[Item] = []
-        self._last_flush = float("-inf")
-        self._thread: threading.Thread | None = None
-        self._closed = False
+        self.per_recipient = max(0.0, float(per_recipient))
+        self._conflicts = conflicts
+        self._lock = threading.Lock()
+        self._lanes: dict[Hashable, _Lane] = {}
+        self._threads: set[threading.Thread] = set()
         self.flushes = 0  # counters, for the benchmarks and the tests
         self.messages = 0
 
-    def submit(self, items: Iterable[Item]) -> None:
-        """Queue messages (already committed) for sending."""
+    def submit(self, items: Iterable[Item], key: Hashable = None) -> None:
+        """Queue messages (already committed) for sending; ``key``: the
+        atelier they belong to (its lane). Call it in commit order."""
         items = [(e, d, tuple(t)) for e, d, t in items]
         if not items:
             return
@@ -101,46 +150,65 @@ class Broadcaster:
             for event, data, targets in items:
                 self._emit(event, data, targets)
             return
-        with self._cond:
-            self._pending.extend(items)
-            if self._thread is None:
-                # A daemon thread (a greenlet once gevent has patched threading).
-                self._thread = threading.Thread(
-                    target=self._run, name="workshop-broadcast", daemon=True
-                )
-                self._thread.start()
-            self._cond.notify()
+        with self._lock:
+            lane = self._lanes.get(key)
+            if lane is None:
+                lane = self._lanes[key] = _Lane()
+            lane.pending.extend(items)
+            if lane.running:
+                return  # its sender takes them after what is in flight
+            lane.running = True
+            # A daemon thread (a greenlet once gevent has patched threading).
+            thread = threading.Thread(
+                target=self._run, args=(key, lane), name="workshop-broadcast", daemon=True
+            )
+            self._threads.add(thread)
+        thread.start()
 
     def close(self, timeout: float = 2.0) -> None:
-        """Send what is queued and stop the sending thread."""
-        with self._cond:
-            self._closed = True
-            self._cond.notify()
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-
-    def _run(self) -> None:
+        """Wait until what is queued has been sent."""
+        deadline = time.monotonic() + timeout
         while True:
-            with self._cond:
-                while not self._pending and not self._closed:
-                    self._cond.wait()
-                if not self._pending and self._closed:
-                    return
-                wait = self._last_flush + self._next_wait - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            with self._cond:
-                items, self._pending = self._pending, []
-                self._last_flush = time.monotonic()
-            self._send(items)
+            with self._lock:
+                threads = list(self._threads)
+            if not threads:
+                return
+            for thread in threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            if time.monotonic() >= deadline:
+                return
 
-    def _send(self, items: list[Item]) -> None:
+    def _run(self, key: Hashable, lane: _Lane) -> None:
+        try:
+            while True:
+                with self._lock:
+                    items, lane.pending = lane.pending, []
+                    if not items:
+                        lane.running = False
+                        if self._lanes.get(key) is lane:
+                            del self._lanes[key]
+                        return
+                started = time.monotonic()
+                reached = self._send(items)
+                self._settle(started, reached)
+        finally:
+            with self._lock:
+                self._threads.discard(threading.current_thread())
+
+    def _settle(self, started: float, reached: int) -> None:
+        """Wait while the flush that began at ``started`` is being written."""
+        time.sleep(0)  # let the sockets' writers run
+        if self.per_recipient:
+            left = min(self.window, self.per_recipient * reached) - (time.monotonic() - started)
+            if left > 0:
+                time.sleep(left)
+
+    def _send(self, items: list[Item]) -> int:
         self.flushes += 1
         reached = 0
-        for targets, messages in coalesce(items):
+        for targets, messages in coalesce(items, self._conflicts):
             self.messages += 1
-            if self._recipients is not None:
+            if self._recipients is not None and self.per_recipient:
                 try:
                     reached += self._recipients(targets)
                 except Exception:
@@ -153,4 +221,4 @@ class Broadcaster:
                     self._emit(BATCH_EVENT, [[e, d] for e, d in messages], targets)
             except Exception:  # one bad emit must not stop the others
                 log.exception("broadcast to %s failed", targets)
-        self._next_wait = min(self.max_window, max(self.window, self.per_recipient * reached))
+        return reached

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 MODULES = [
     "workshop.ateliers",
     "workshop.board",
+    "workshop.cloud",
+    "workshop.poll",
     "workshop.codev",
     "workshop.gdpr",
     "workshop.livemap",

@@ -44,9 +44,11 @@ def from_environment(instance_path: Path) -> dict:
         "SOCKETIO_CHANNEL": os.environ.get("WORKSHOP_SOCKETIO_CHANNEL") or "workshop",
         # Seconds after which a silent process no longer counts in the presence.
         "PRESENCE_TTL": int(os.environ.get("WORKSHOP_PRESENCE_TTL") or 15),
-        # Broadcasts of the same 50 ms go out together (0: each at once).
-        "BROADCAST_WINDOW_MS": int(os.environ.get("WORKSHOP_BROADCAST_WINDOW_MS") or 50),
-        # Microseconds of wait per socket reached by a flush (default by mode).
+        # The longest a broadcast waits behind the ones of its atelier being
+        # written, with which it then leaves (0: each at once, no coalescing).
+        "BROADCAST_WINDOW_MS": int(os.environ.get("WORKSHOP_BROADCAST_WINDOW_MS") or 250),
+        # Microseconds a flush is taken to be written per socket it reached
+        # (default by mode; under gevent on one process, measured instead).
         "BROADCAST_SOCKET_US": int(os.environ.get("WORKSHOP_BROADCAST_SOCKET_US") or 0) or None,
         # Ateliers are purged this many months after their date (or creation).
         "RETENTION_MONTHS": int(os.environ.get("WORKSHOP_RETENTION_MONTHS") or 12),

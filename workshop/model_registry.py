@@ -5,6 +5,8 @@ import importlib
 MODEL_MODULES = [
     "workshop.models",
     "workshop.board.models",
+    "workshop.cloud.models",
+    "workshop.poll.models",
     "workshop.codev.models",
     "workshop.livemap.models",
     "workshop.deroule.models",

@@ -16,6 +16,7 @@
 
 import json
 import logging
+import re
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -71,6 +72,60 @@ def room(atelier_id: int, audience: str = "all") -> str:
 
 def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
+
+
+def rooms_may_share_a_socket(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether a socket may be in one of the rooms ``a`` and in one of the
+    rooms ``b``: the broadcaster groups messages across rooms that may not
+    (:func:`workshop.broadcast.coalesce`), and keeps the order otherwise.
+
+    An atelier's audience rooms share sockets with its ``all`` room only; a
+    participant's own room is kept apart from the audience rooms: within one
+    flush, what is sent to one participant alone and what is sent to a whole
+    audience may cross (docs/protocol.md, ``batch``). Other rooms (a
+    capability's, such as a codev group's) may share sockets with any.
+
+    >>> rooms_may_share_a_socket(("atelier:1:projector",), ("atelier:1:all",))
+    True
+    >>> rooms_may_share_a_socket(("atelier:1:projector",), ("atelier:1:facilitator",))
+    False
+    >>> rooms_may_share_a_socket(("participant:4",), ("atelier:1:participant",))
+    False
+    >>> rooms_may_share_a_socket(("codev:2",), ("atelier:1:participant",))
+    True
+    """
+    return any(_may_share(x, y) for x in a for y in b)
+
+
+def _room_kind(parts: list[str]) -> str | None:
+    if len(parts) == 3 and parts[0] == "atelier":
+        return "atelier"
+    if len(parts) == 2 and parts[0] == "participant":
+        return "participant"
+    return None
+
+
+def _may_share(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    px, py = x.split(":"), y.split(":")
+    kx, ky = _room_kind(px), _room_kind(py)
+    if kx is None or ky is None:
+        return True
+    if kx == ky == "atelier":
+        return px[1] == py[1] and "all" in (px[2], py[2])
+    return False  # two participants' rooms, or one and an audience room
+
+
+def broadcaster():
+    return current_app.extensions["workshop_broadcaster"]
+
+
+def broadcast(atelier_id: int, items) -> None:
+    """Send ``[(event, data, rooms)]`` of an atelier through the broadcaster,
+    outside of an event (an HTTP route, a connect): call it after the commit
+    of what they show."""
+    broadcaster().submit(items, key=atelier_id)
 
 
 def current_identity() -> Identity | None:
@@ -171,7 +226,7 @@ class EventContext:
             else:
                 batches.append((event_name, data, [target]))
         self._emits.clear()
-        current_app.extensions["workshop_broadcaster"].submit(batches)
+        broadcaster().submit(batches, key=self.identity.atelier_id)
 
 
 def _payload_size(payload) -> int:
@@ -181,8 +236,8 @@ def _payload_size(payload) -> int:
         return MAX_SOCKET_MESSAGE + 1
 
 
-def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
-    """Register a client event handler ``fn(ctx, args) -> ack data``.
+def event(name: str):
+    """Register the handler ``fn(ctx, args) -> ack data`` of a declared client event.
 
     The event's declaration (``workshop.domain.contracts.declare``) gives who
     may send it, whether it writes (a participant's writes are refused once
@@ -192,22 +247,19 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
     types, missing fields, out-of-range numbers and oversized strings are
     refused before the handler runs, with nothing changed.
 
-    An event without declaration (``roles``/``writes`` given here) receives
-    the raw payload dict: kept only while events move to declarations.
+    Every event is declared (``workshop/domain/declared/``): registering a
+    handler for an undeclared name is a programming error.
     """
     contract = CONTRACTS.get(name)
-    if contract is not None:
-        roles, writes = contract.roles, contract.writes
-        doc = doc or contract.doc
-    else:
-        roles = tuple(roles or ("facilitator",))
-        writes = True if writes is None else writes
+    if contract is None:
+        raise LookupError(f"event {name!r} has no declaration in workshop/domain/declared/")
+    roles, writes = contract.roles, contract.writes
 
     def decorator(fn):
         EVENTS[name] = {
-            "roles": tuple(roles),
+            "roles": roles,
             "writes": writes,
-            "doc": doc or fn.__doc__,
+            "doc": contract.doc or fn.__doc__,
             "contract": contract,
         }
 
@@ -220,14 +272,11 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
                 # (the socket's own rate limit was applied by the gate, below)
                 if identity.role not in roles:
                     raise DomainError("forbidden")
-                if payload is None:
-                    payload = {}
-                if not isinstance(payload, dict) or extra:
-                    raise DomainError("invalid_payload")
+                if extra:  # one payload object, not several arguments
+                    raise DomainError("invalid_payload", field="payload", reason="type")
                 if _payload_size(payload) > MAX_SOCKET_MESSAGE:
                     raise DomainError("payload_too_large")
-                if contract is not None:
-                    payload = contract.parse(payload)
+                args = contract.parse(payload)
                 if (
                     writes
                     and identity.role == "participant"
@@ -245,9 +294,11 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
                         # queued writers must not use up the pool.
                         s.commit()
                     with db.write_lock() if writes else nullcontext():
-                        result = fn(ctx, payload)
+                        result = fn(ctx, args)
                         s.commit()
-                ctx.flush()
+                        # Queued before the next writer can commit: the
+                        # broadcasts of an atelier keep the commit order.
+                        ctx.flush()
                 return {"ok": True, "data": result}
             except DomainError as err:
                 return error_payload(err, locale)
@@ -299,6 +350,62 @@ def install_gate(server, app) -> None:
         return inner(eio_sid, namespace, id, data)
 
     server._handle_event = gate
+    _install_packet_gate(server, app)
+
+
+# The ack id of an EVENT packet ("2", attachments, namespace, id), read from
+# the raw text when the rest of the packet cannot be decoded.
+_RAW_ACK_ID = re.compile(r"^2(?:/[^,]{0,200},)?(\d{1,100})")
+
+
+def _install_packet_gate(server, app) -> None:
+    """Answer packets that cannot be decoded cleanly, before python-socketio
+    sees them: invalid JSON, nesting too deep for the decoder, an EVENT whose
+    data is not ``[name: str, …]`` (``42[]``, ``42{}``, ``42[1]``), an
+    unknown packet type. Such a packet gets the ack ``invalid_payload`` when
+    it carries an ack id, and is otherwise dropped; either way the server
+    logs one line, never a traceback, and the connection stays open.
+
+    ``server._handle_eio_message`` (python-socketio's dispatch of every
+    Engine.IO message) is wrapped; a valid EVENT is dispatched as it would
+    have been (through the rate-limit gate above).
+    """
+    from socketio import packet as sio_packet
+
+    inner = server._handle_eio_message
+
+    def answer(eio_sid, namespace, ack_id, why):
+        log.info("undecodable packet from %s: %s", eio_sid, why)
+        if ack_id is None:
+            return
+        namespace = namespace or "/"
+        sid = server.manager.sid_from_eio_sid(eio_sid, namespace)
+        identity = IDENTITIES.get(sid) if sid else None
+        ack = refusal("invalid_payload", identity.locale if identity else None, app)
+        server._send_packet(
+            eio_sid,
+            server.packet_class(sio_packet.ACK, namespace=namespace, id=ack_id, data=[ack]),
+        )
+
+    def message_gate(eio_sid, data):
+        if not isinstance(data, str) or eio_sid in server._binary_packet:
+            return inner(eio_sid, data)  # binary attachments: python-socketio's own path
+        try:
+            pkt = server.packet_class(encoded_packet=data)
+        except (ValueError, TypeError, RecursionError, MemoryError) as err:
+            m = _RAW_ACK_ID.match(data)
+            return answer(eio_sid, None, int(m.group(1)) if m else None, type(err).__name__)
+        if pkt.packet_type == sio_packet.EVENT:
+            if not (pkt.data and isinstance(pkt.data, list) and isinstance(pkt.data[0], str)):
+                return answer(eio_sid, pkt.namespace, pkt.id, "event without a name")
+            return server._handle_event(eio_sid, pkt.namespace, pkt.id, pkt.data)
+        try:
+            return inner(eio_sid, data)
+        except (ValueError, TypeError, RecursionError) as err:
+            return answer(eio_sid, pkt.namespace, None, f"{type(err).__name__}: {err}"[:200])
+
+    server._handle_eio_message = message_gate
+    server.eio.on("message", message_gate)
 
 
 def _check_still_allowed(ctx: EventContext, writes: bool) -> None:

@@ -406,6 +406,10 @@
       if (fresh) announce(this.plural(fresh, forms));
     },
     keepFocus: keepFocus,
+    /* « texte » in French, “text” in English. */
+    quoted(text) {
+      return (i18n.quoted || "“{text}”").replace("{text}", () => text);
+    },
     /* "Sujet : …" in French, "Topic: …" in English. */
     labelled(label, value) {
       return (i18n.label_value || "{label}: {value}").replace("{label}", () => label).replace("{value}", () => value);

@@ -46,7 +46,10 @@ register_messages(
 
 def _setup(app):
     from ..ateliers.events import SCENES
-    from . import events  # noqa: F401  (registers the socket events)
+    from . import (
+        events,  # noqa: F401  (registers the socket events)
+        suggest_events,  # noqa: F401  (grouping suggestions)
+    )
     from .activities import register
 
     register()  # its activity types in the déroulé
@@ -67,8 +70,8 @@ CAPABILITY = Capability(
     console_template="board/console.html",
     projection_template="board/projection.html",
     participant_template="board/participant.html",
-    scripts=["js/board.js"],
-    styles=["css/board.css"],
+    scripts=["js/board.js", "js/board-suggest.js"],
+    styles=["css/board.css", "css/board-suggest.css"],
     setup=_setup,
     demo=_demo,
 )

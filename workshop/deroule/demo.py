@@ -11,15 +11,19 @@ from .models import DerouleActivity
 INTRO = (
     "Les structures d’accompagnement de Mulhouse se présentent les unes les autres "
     "(portrait croisé) pour mieux se connaître et chaîner leurs apports, de "
-    "« déclencher » à « animer »."
+    "« déclencher » à « animer »."
 )
 
 
 def demo_activities(s, atelier) -> list[dict]:
     from ..board.demo import PROMPTS
     from ..board.models import BoardPrompt
+    from ..cloud.demo import QUESTION as CLOUD_QUESTION
+    from ..cloud.models import CloudActivity
     from ..codev.demo import GROUP_NAME
     from ..codev.models import CodevGroup
+    from ..poll.demo import POLLS
+    from ..poll.models import Poll
 
     def prompt_id(key):
         return s.scalar(
@@ -28,6 +32,15 @@ def demo_activities(s, atelier) -> list[dict]:
             )
         )
 
+    cloud_id = s.scalar(
+        select(CloudActivity.id).where(
+            CloudActivity.atelier_id == atelier.id, CloudActivity.question == CLOUD_QUESTION
+        )
+    )
+    poll = POLLS[0]
+    poll_id = s.scalar(
+        select(Poll.id).where(Poll.atelier_id == atelier.id, Poll.question == poll["question"])
+    )
     group = s.scalar(
         select(CodevGroup).where(CodevGroup.atelier_id == atelier.id, CodevGroup.name == GROUP_NAME)
     )
@@ -36,7 +49,25 @@ def demo_activities(s, atelier) -> list[dict]:
             "type": "welcome",
             "title": "Accueil",
             "duration_min": 10,
-            "settings": {"text": "Bienvenue ! Gardez cette page ouverte : elle suit l’atelier."},
+            "settings": {"text": "Bienvenue ! Gardez cette page ouverte : elle suit l’atelier."},
+        },
+        {
+            "type": "cloud",
+            "title": "Un mot pour dire la coopération",
+            "duration_min": 5,
+            "settings": {"question": CLOUD_QUESTION, "max_answers": 3, "mode": "live"},
+            "ref": {"activity_id": cloud_id} if cloud_id else None,
+        },
+        {
+            "type": "poll",
+            "title": "Sondage rapide",
+            "duration_min": 5,
+            "settings": {
+                "question": poll["question"],
+                "kind": poll["kind"],
+                "options": poll["options"],
+            },
+            "ref": {"poll_id": poll_id} if poll_id else None,
         },
         {
             "type": "message",
@@ -78,7 +109,7 @@ def demo_activities(s, atelier) -> list[dict]:
     acts += [
         {
             "type": "map",
-            "title": "Portrait croisé : la carte des acteurs",
+            "title": "La carte des acteurs de Mulhouse",
             "duration_min": 30,
             "settings": {"view": "stage"},
         },
@@ -86,7 +117,7 @@ def demo_activities(s, atelier) -> list[dict]:
             "type": "close",
             "title": "Clôture",
             "duration_min": 5,
-            "settings": {"text": "Merci ! Le compte rendu et la carte vous seront envoyés."},
+            "settings": {"text": "Merci ! Le compte rendu et la carte vous seront envoyés."},
         },
     ]
     return [a for a in acts if a["type"] in ACTIVITY_TYPES]
