@@ -25,7 +25,7 @@ EXPECTED = [
     "Tableau des apports par étape",
     "Mécanisme des idées",  # a contribution in the stage table
     "Chaînage des apports",  # the analysis in words
-    "Annexe : fiches projets",
+    "Annexe\u00a0: fiches projets",
     "EN ROUTE VERS L'INSERTION",  # a project sheet
 ]
 
@@ -73,7 +73,7 @@ def test_pdf_text_and_images(demo):
         assert _flat(needle) in text, needle
     assert "Zoé Témoin" not in text
     images = [img for page in reader.pages for img in page.images]
-    assert len(images) == 2
+    assert len(images) == 3  # the two maps and the demo's word cloud
     for img in images:
         pil = Image.open(io.BytesIO(img.data))
         pil.verify()
@@ -89,12 +89,13 @@ def test_docx_paragraphs_table_and_pictures(demo):
     for needle in EXPECTED:
         assert needle in text or needle in cells, needle
     assert "Zoé Témoin" in text
-    assert d.tables[0].rows[0].cells[1].text == "Déclencher"
+    stage_table = next(t for t in d.tables if t.rows[0].cells[0].text == "Acteur")
+    assert stage_table.rows[0].cells[1].text == "Déclencher"
     headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
     assert "Cartographie des acteurs" in headings
-    assert len(d.inline_shapes) == 2
+    assert len(d.inline_shapes) == 3  # the two maps and the word cloud
     blobs = [rel.target_part.blob for rel in d.part.rels.values() if "image" in rel.reltype]
-    assert len(blobs) == 2
+    assert len(blobs) == 3
     for blob in blobs:
         Image.open(io.BytesIO(blob)).verify()
 
@@ -133,7 +134,7 @@ def test_user_text_is_inert_and_wrong_requests_are_refused(app):
     with db.session() as s:
         atelier = ateliers.find_atelier(s, code)
         service.create_actor(
-            s, atelier, {"client_id": "x" * 12, "name": "<script>alert(1)</script> **gras**"}, None
+            s, atelier, None, client_id="x" * 12, name="<script>alert(1)</script> **gras**"
         )
     md = _get(client, url, fmt="md").decode()
     assert "<script>" not in md and "\\<script\\>" in md
@@ -159,11 +160,11 @@ def test_docx_is_accessible_headings_header_rows_alt_text(demo):
     for table in d.tables:
         tr_pr = table.rows[0]._tr.trPr
         assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
-    assert len(d.inline_shapes) == 2
+    assert len(d.inline_shapes) == 3  # the two maps and the word cloud
     for shape in d.inline_shapes:
         descr = shape._inline.docPr.get("descr")
         assert descr and len(descr) > 40, descr
-    assert "acteur" in d.inline_shapes[0]._inline.docPr.get("descr")
+    assert any("acteur" in shape._inline.docPr.get("descr") for shape in d.inline_shapes)
     assert d.core_properties.language == "fr-FR"
 
 
@@ -197,7 +198,7 @@ def test_html_is_accessible_and_stands_alone(demo):
     heads = [int(t[1]) for t, _ in w.tags if t in ("h1", "h2", "h3")]
     assert heads[0] == 1 and heads.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(heads, heads[1:], strict=False))
-    assert len(w.imgs) == 2
+    assert len(w.imgs) == 3  # the two maps and the word cloud
     for img in w.imgs:
         assert img["src"].startswith("data:image/png;base64,")
         assert len(img["alt"]) > 40
@@ -233,4 +234,6 @@ def test_pdf_tags_what_fpdf2_can(demo):
 
     walk(tree)
     alts = [str(f.get("/Alt")) for f in figures if f.get("/Alt")]
-    assert len(alts) == 2 and all("acteur" in a for a in alts), alts
+    # the two maps and the demo's word cloud
+    assert len(alts) == 3 and sum("acteur" in a for a in alts) == 2, alts
+    assert any(a.startswith("Nuage de mots") for a in alts), alts

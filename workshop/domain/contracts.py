@@ -42,6 +42,21 @@ from dataclasses import dataclass, field
 
 from .errors import DomainError
 
+
+class _Unchanged:
+    """The default of a service's keyword argument that an update leaves as
+    it is (the client did not send the field): ``None`` may be a value."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "UNCHANGED"
+
+    def __bool__(self):
+        return False
+
+
+UNCHANGED = _Unchanged()
 MISSING = object()
 ID_MAX = 2**53
 # The one rule for the ids that phones make for what they send (a UUID, or
@@ -126,18 +141,29 @@ class Id(Field):
 
 
 class Int(Field):
-    """An integer within ``low..high`` (not a boolean, not a float)."""
+    """An integer within ``low..high`` (not a boolean, not a float).
+
+    ``code``: the error code of a value out of range (with ``min`` and
+    ``max``), when the capability has a message of its own for it.
+
+    >>> Int(1, 20, code="invalid_dots").check(21, "dots")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: invalid_dots
+    """
 
     kind = "entier"
 
-    def __init__(self, low: int, high: int, **kw):
+    def __init__(self, low: int, high: int, *, code: str | None = None, **kw):
         super().__init__(**kw)
-        self.low, self.high = low, high
+        self.low, self.high, self.code = low, high, code
 
     def check(self, value, name):
         if not _is_int(value):
             _refuse(name, "type")
         if not self.low <= value <= self.high:
+            if self.code:
+                raise DomainError(self.code, field=name, min=self.low, max=self.high)
             _refuse(name, "range", min=self.low, max=self.high)
         return value
 
@@ -176,20 +202,35 @@ class Str(Field):
     Cleaning (trimming, empty texts, control characters) stays with the
     domain rule of each text, which knows its own message; this only bounds
     the shape. ``pattern``: a regular expression the whole string must match.
+    ``too_long``: the error code of a string over ``max_length`` (default
+    ``text_too_long``, with ``max``).
+
+    >>> Str(5).check("x" * 6, "title")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: text_too_long
     """
 
     kind = "texte"
 
-    def __init__(self, max_length: int, *, pattern: str | None = None, **kw):
+    def __init__(
+        self,
+        max_length: int,
+        *,
+        pattern: str | None = None,
+        too_long: str = "text_too_long",
+        **kw,
+    ):
         super().__init__(**kw)
         self.max_length = max_length
         self.pattern = re.compile(pattern) if pattern else None
+        self.too_long = too_long
 
     def check(self, value, name):
         if not isinstance(value, str):
             _refuse(name, "type")
         if len(value) > self.max_length:
-            raise DomainError("text_too_long", field=name, max=self.max_length, length=len(value))
+            raise DomainError(self.too_long, field=name, max=self.max_length, length=len(value))
         if _has_surrogate(value):
             raise DomainError("text_control_chars", field=name)
         if self.pattern is not None and not self.pattern.fullmatch(value):
@@ -258,7 +299,7 @@ class Choice(Field):
         return value
 
     def describe(self):
-        return "un de : " + ", ".join(f"`{v}`" for v in self.values)
+        return "un de : " + ", ".join(f"`{v}`" if v != "" else '`""`' for v in self.values)
 
     def example(self):
         return self.values[0]
@@ -426,8 +467,21 @@ def declare(
     return contract
 
 
+def describe_field(spec: Field) -> str:
+    """A field's type and limits, with ``ou null`` and its default."""
+    text = spec.describe()
+    if spec.nullable:
+        text += " ou null"
+    if spec.default is not MISSING:
+        text += f" (défaut : `{str(spec.default).lower()}`)"
+    return text
+
+
 def markdown_table(names=None) -> str:
-    """The declared events as a Markdown table (for ``docs/protocol.md``)."""
+    """The declared events as a Markdown table (for ``docs/protocol.md``).
+
+    A field marked ``?`` may be left out.
+    """
     names = sorted(CONTRACTS) if names is None else names
     lines = ["| événement | qui | écrit | champs |", "|---|---|---|---|"]
     for name in names:
@@ -435,10 +489,46 @@ def markdown_table(names=None) -> str:
         parts = []
         for key, spec in c.fields.items():
             mark = "" if spec.required else "?"
-            parts.append(f"`{key}{mark}` : {spec.describe()}")
+            parts.append(f"`{key}{mark}` : {describe_field(spec)}")
         lines.append(
             f"| `{name}` | {', '.join(c.roles)} | {'oui' if c.writes else 'non'} | "
             + ("<br>".join(parts) or "—")
             + " |"
         )
     return "\n".join(lines)
+
+
+BEGIN = "<!-- contracts:begin (généré par python -m workshop.domain.declared) -->"
+END = "<!-- contracts:end -->"
+
+
+def replace_block(text: str, table: str) -> str:
+    """``text`` with the part between :data:`BEGIN` and :data:`END` replaced by ``table``.
+
+    >>> replace_block(f"a\\n{BEGIN}\\nold\\n{END}\\nb", "new")
+    'a\\n<!-- contracts:begin (généré par python -m workshop.domain.declared) -->\\nnew\\n<!-- contracts:end -->\\nb'
+    """
+    head, sep, rest = text.partition(BEGIN)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise ValueError("the markers of the generated block are missing")
+    return f"{head}{BEGIN}\n{table}\n{END}{tail}"
+
+
+def main(argv=None) -> int:
+    """``python -m workshop.domain.declared [FILE]``: rewrite the generated
+    block of FILE (``docs/protocol.md`` by default) from the declarations."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    engine = importlib.import_module("workshop.domain.contracts")
+    importlib.import_module("workshop.domain.declared")
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+    text = path.read_text(encoding="utf-8")
+    new = engine.replace_block(text, engine.markdown_table())
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+        print(f"{path}: table des événements régénérée ({len(engine.CONTRACTS)} événements)")
+    return 0

@@ -14,7 +14,7 @@ each cell is a list of lines.
 >>> blocks = document({"atelier": {"title": "Essai", "date": None, "place": None,
 ...     "participants": 0, "names": None}, "board": [], "codev": [], "map": None})
 >>> blocks[0]
-('title', 'Compte rendu : Essai')
+('title', 'Compte rendu\\xa0: Essai')
 """
 
 import datetime as dt
@@ -137,7 +137,7 @@ def _map(s, atelier) -> dict | None:
             (
                 "stages",
                 "carte-etapes.png",
-                "Les acteurs par étape de la stratégie d'impact collectif",
+                "Les acteurs par étape de la stratégie d’impact collectif",
             ),
             ("network", "carte-reseau.png", "Le réseau des coopérations entre acteurs"),
         ):
@@ -158,6 +158,30 @@ def _map(s, atelier) -> dict | None:
     }
 
 
+def _clouds(s, atelier) -> list[dict]:
+    """Each word cloud with answers: its words (table) and its image."""
+    try:
+        from ..cloud import exports
+    except ImportError:  # the cloud capability is not installed
+        return []
+    out = []
+    for c in exports.collect(s, atelier):
+        if not c["answers"]:
+            continue
+        lay = c["layout"]
+        png = run_blocking(exports.to_png, lay, others_label=exports.others_text(lay), dpi=100)
+        out.append({**c, "png": png})
+    return out
+
+
+def _polls(s, atelier) -> list[dict]:
+    try:
+        from ..poll import exports
+    except ImportError:  # the poll capability is not installed
+        return []
+    return [p for p in exports.collect(s, atelier) if p["results"]["voters"]]
+
+
 def gather(s, atelier, *, names: bool = False) -> dict:
     """Everything the compte rendu needs, read from the database."""
     people = _participants(s, atelier)
@@ -169,10 +193,71 @@ def gather(s, atelier, *, names: bool = False) -> dict:
             "participants": len(people),
             "names": [p.display_name for p in people if p.display_name] if names else None,
         },
+        "clouds": _clouds(s, atelier),
+        "polls": _polls(s, atelier),
         "board": _board(s, atelier, names),
         "codev": _codev(s, atelier, names),
         "map": _map(s, atelier),
     }
+
+
+def _cloud_blocks(clouds: list[dict]) -> list[tuple]:
+    """Each cloud: its question, the image as projected, the table of words."""
+    blocks: list[tuple] = []
+    for c in clouds:
+        blocks.append(("h2", c["question"]))
+        words = c["words"]
+        blocks.append(
+            (
+                "p",
+                f"Nuage de mots : {_count(c['answers'], 'réponse')}, {len(words)} mot{'s' if len(words) > 1 else ''} différent{'s' if len(words) > 1 else ''}.",
+            )
+        )
+        top = ", ".join(f"{w['label']} ({w['count']})" for w in words[:5])
+        blocks.append(
+            (
+                "image",
+                f"nuage-{c['id']}.png",
+                c["png"],
+                f"Nuage de mots : « {c['question']} »",
+                f"Nuage de mots ; les plus cités : {top}.",
+            )
+        )
+        rows = [
+            [[w["label"]], [str(w["count"])], [", ".join(t for t, _n in w["spellings"])]]
+            for w in words
+        ]
+        blocks.append(("table", ["Mot", "Réponses", "Telles qu’écrites"], rows))
+    return blocks
+
+
+def _poll_blocks(polls: list[dict]) -> list[tuple]:
+    from ..poll.exports import KIND_LABELS
+
+    blocks: list[tuple] = []
+    for item in polls:
+        p, r = item["poll"], item["results"]
+        blocks.append(("h2", p["question"]))
+        blocks.append(
+            ("p", f"Sondage ({KIND_LABELS[p['kind']]}) : {_count(r['voters'], 'votant')}.")
+        )
+        if p["kind"] == "scale":
+            rows = []
+            for d in r["distribution"]:
+                label = str(d["value"])
+                if d["value"] == 1 and p.get("label_low"):
+                    label += f" ({p['label_low']})"
+                if d["value"] == p["scale_max"] and p.get("label_high"):
+                    label += f" ({p['label_high']})"
+                rows.append([[label], [str(d["count"])], [f"{d['percent']} %"]])
+            blocks.append(("table", ["Valeur", "Votes", "Part"], rows))
+            if r["mean"] is not None:
+                mean = str(r["mean"]).replace(".", ",")
+                blocks.append(("p", f"Moyenne : {mean} sur {p['scale_max']}."))
+        else:
+            rows = [[[o["label"]], [str(o["count"])], [f"{o['percent']} %"]] for o in r["options"]]
+            blocks.append(("table", ["Réponse", "Votes", "Part des votants"], rows))
+    return blocks
 
 
 # ---------------------------------------------------------------- document
@@ -196,19 +281,21 @@ def document(data: dict) -> list[tuple]:
     import maps
 
     a = data["atelier"]
-    blocks: list[tuple] = [("title", f"Compte rendu : {a['title']}")]
+    blocks: list[tuple] = [("title", f"Compte rendu : {a['title']}")]
     meta = []
     if a.get("date"):
         meta.append(("Date", french_date(a["date"])))
     if a.get("place"):
         meta.append(("Lieu", a["place"]))
     count = a["participants"]
-    meta.append(("Participants", f"{count} personne" + ("s" if count > 1 else "")))
+    meta.append(("Personnes présentes", f"{count} personne" + ("s" if count > 1 else "")))
     blocks.append(("meta", meta))
     if a.get("names"):
-        blocks.append(("h2", "Participants"))
+        blocks.append(("h2", "Personnes présentes"))
         blocks.append(("bullets", list(a["names"])))
     intro = []
+    if data.get("clouds") or data.get("polls"):
+        intro.append("les nuages de mots et les sondages")
     if data["board"]:
         intro.append("les contributions sur post-it, regroupées par catégorie")
     if data["codev"]:
@@ -219,6 +306,9 @@ def document(data: dict) -> list[tuple]:
         text = "Ce compte rendu rassemble " + ", ".join(intro[:-1])
         text = (text + " et " + intro[-1]) if len(intro) > 1 else text + intro[-1]
         blocks.append(("p", text + "."))
+
+    blocks += _cloud_blocks(data.get("clouds") or [])
+    blocks += _poll_blocks(data.get("polls") or [])
 
     for prompt in data["board"]:
         blocks.append(("h2", prompt["prompt"]))
@@ -256,12 +346,12 @@ def document(data: dict) -> list[tuple]:
                 meta.append(("Porteur ou porteuse", g["porteur"]))
             meta.append(("Membres", str(g["members"])))
             blocks.append(("meta", meta))
-            blocks.append(("p", "Sujet : " + (g.get("subject") or "(non renseigné)")))
+            blocks.append(("p", "Sujet : " + (g.get("subject") or "(non renseigné)")))
             if g.get("contract"):
-                blocks.append(("p", "Aide attendue : " + g["contract"]))
+                blocks.append(("p", "Aide attendue : " + g["contract"]))
             if g["proposals"]:
                 retained = set(g["retained"])
-                blocks.append(("p", f"Propositions du groupe ({len(g['proposals'])}) :"))
+                blocks.append(("p", f"Propositions du groupe ({len(g['proposals'])}) :"))
                 blocks.append(
                     (
                         "bullets",
@@ -269,9 +359,15 @@ def document(data: dict) -> list[tuple]:
                     )
                 )
             if g.get("action_plan"):
-                blocks.append(("p", "Ce que le porteur retient et va faire : " + g["action_plan"]))
+                blocks.append(
+                    (
+                        "p",
+                        "Ce que la personne qui porte le sujet retient et va faire{NB}: "
+                        + g["action_plan"],
+                    )
+                )
             if g["learnings"]:
-                blocks.append(("p", "Apprentissages :"))
+                blocks.append(("p", "Apprentissages :"))
                 blocks.append(("bullets", list(g["learnings"])))
 
     m = data["map"]
@@ -280,8 +376,8 @@ def document(data: dict) -> list[tuple]:
         blocks.append(
             (
                 "p",
-                f"Les partenaires ont présenté leurs structures en portrait croisé ; "
-                f"les notes ont été classées selon les trois étapes de la stratégie d'impact "
+                f"Les partenaires ont présenté leurs structures en portrait croisé ; "
+                f"les notes ont été classées selon les trois étapes de la stratégie d’impact "
                 f"collectif. La carte compte {_count(m['actors'], 'acteur')}, "
                 f"{_count(m['contributions'], 'contribution')} et {_count(m['links'], 'lien')}.",
             )
@@ -289,7 +385,7 @@ def document(data: dict) -> list[tuple]:
         blocks.append(
             (
                 "bullets",
-                [f"{maps.STAGE_LABELS[s]} : {maps.STAGE_DESCRIPTIONS[s]}" for s in maps.STAGES],
+                [f"{maps.STAGE_LABELS[s]} : {maps.STAGE_DESCRIPTIONS[s]}" for s in maps.STAGES],
             )
         )
         for name, png, caption in m["images"]:
@@ -302,7 +398,7 @@ def document(data: dict) -> list[tuple]:
         for para in m["paragraphs"]:
             blocks.append(("p", para))
         if m["projects"]:
-            blocks.append(("h2", "Annexe : fiches projets"))
+            blocks.append(("h2", "Annexe : fiches projets"))
             for p in m["projects"]:
                 blocks.append(("h3", p["title"] or "(sans titre)"))
                 meta = []
@@ -317,7 +413,7 @@ def document(data: dict) -> list[tuple]:
                         meta.append((label, p[key]))
                 blocks.append(("meta", meta))
     if len(blocks) <= 3:
-        blocks.append(("p", "Aucune contribution n'a encore été recueillie dans cet atelier."))
+        blocks.append(("p", "Aucune contribution n’a encore été recueillie dans cet atelier."))
     return blocks
 
 
@@ -327,12 +423,12 @@ def _map_alt(name: str, caption: str, m: dict) -> str:
 
     if "etapes" in name:
         per_stage = [
-            f"{maps.STAGE_LABELS[st]} : {_count(sum(1 for r in m['table'] if r[st]), 'acteur')}"
+            f"{maps.STAGE_LABELS[st]} : {_count(sum(1 for r in m['table'] if r[st]), 'acteur')}"
             for st in maps.STAGES
         ]
         return (
-            f"{caption}. {_count(m['actors'], 'acteur')} ; "
-            + " ; ".join(per_stage)
+            f"{caption}. {_count(m['actors'], 'acteur')} ; "
+            + " ; ".join(per_stage)
             + ". Le détail est dans le tableau des apports par étape ci-après."
         )
     return (
