@@ -268,7 +268,7 @@ def test_summary_downloads(app, client):
     r = client.get(base + ".md")
     assert r.status_code == 200 and r.mimetype == "text/markdown"
     md = r.get_data(as_text=True)
-    assert "# Synthèse de co-développement : Bleu – Salle Chardon" in md
+    assert "# Synthèse de co-développement\u00a0: Bleu – Salle Chardon" in md
     assert "En route vers l’insertion" in md and "Quinze" not in md
     assert "attachment" in r.headers["Content-Disposition"]
     r = client.get(base + ".html")

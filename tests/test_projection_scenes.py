@@ -11,7 +11,8 @@ through the events and the map import, not through pages.
 Volumes: walls of 0, 10, 50 and 300 notes (live, by category, vote results);
 codev groups of 0, 8 and 30 proposals and an overview of 12 groups; maps of
 5, 21 (the demo), 60 and 150 actors in every view; 60-character French names.
-Screenshots of the worst cases go to docs/screenshots/.
+Screenshots of the worst case of each scene at each resolution, and of
+representative cases at 1920x1080, go to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -185,7 +186,8 @@ def _check_wall(pages, n, case):
                 )
             else:
                 assert not check_no_overflow(page, "#board-wall"), label
-            if i == 1 and case in ("live-300", "live-10", "categories-50", "results-50"):
+            worst = case in ("live-300", "categories-50", "results-50")
+            if i == 1 and (worst or (case == "live-10" and res(page) == "1920x1080")):
                 shot(page, f"board-projection-{case}-{res(page)}.png")
 
 
@@ -295,7 +297,7 @@ def test_codev_group_and_overview(server, screens):
                     body=["#codev-focus-items .codev-item-text"] if n else [],
                     label=label,
                 )
-            if n == 8 or n == 30:
+            if n == 30 or (n == 8 and res(page) == "1920x1080"):
                 page.evaluate("() => Workshop.pagers['codev-focus'].goTo(0)")
                 shot(page, f"codev-projection-{n}-{res(page)}.png")
     assert fac.call("codev:projection", {"group_id": None})["ok"]
@@ -446,5 +448,63 @@ def test_live_map_views(server, screens, tmp_path):
                         assert not check_no_overflow(page, f'[data-lm-view="{shown}"]'), label
                 if pager:
                     page.evaluate("([p]) => Workshop.pagers[p].goTo(0)", [pager])
-                if n in (21, 150) or (n == 60 and view == "table"):
+                # the worst case at each resolution, the demo on a large screen
+                if n == 150 or (n == 21 and res(page) == "1920x1080"):
                     shot(page, f"livemap-projection-{view}-{n}-{res(page)}.png")
+
+
+# ---------------------------------------------------------------- word cloud and poll
+
+
+def test_word_cloud_and_poll(server, screens):
+    atelier = server.create_atelier(title="Nuage et sondage")
+    fac = server.facilitator(atelier)
+    ack = fac.call("cloud:create", {"question": f"{LONG} ?", "on_screen": True})
+    assert ack["ok"], ack
+    cloud_id = ack["data"]["id"]
+    words = [
+        "coopération",
+        "confiance",
+        "territoire",
+        "réseau",
+        "partage",
+        "jeunesse",
+        "intercommunalité",
+    ]
+    phones = [server.participant(atelier, f"Voix {i}") for i in range(14)]
+    for i in range(40):
+        text = words[i % len(words)] + ("" if i < len(words) else f" {i % 9}")
+        ack = phones[i % 14].call(
+            "cloud:answer", {"client_id": str(uuid.uuid4()), "activity_id": cloud_id, "text": text}
+        )
+        assert ack["ok"], ack
+    ack = fac.call(
+        "poll:create",
+        {
+            "question": "Dans votre structure, la coopération, c’est plutôt…",
+            "kind": "single",
+            "options": ["Une habitude", "Un projet en cours", "Une envie", LONG],
+            "on_screen": True,
+        },
+    )
+    assert ack["ok"], ack
+    poll_id = ack["data"]["id"]
+    for i, phone in enumerate(phones):
+        vote = {"client_id": str(uuid.uuid4()), "poll_id": poll_id, "choices": [1 + i % 4]}
+        assert phone.call("poll:vote", vote)["ok"]
+    assert fac.call("poll:update", {"poll_id": poll_id, "results_shown": True})["ok"]
+    project(screens, server, atelier)
+    for scene, ready in (("cloud", "#cloud-canvas .cloud-label"), ("poll", ".poll-bar")):
+        assert fac.call("atelier:scene", {"scene": scene})["ok"]
+        for page in screens:
+            expect(page.locator(ready).first).to_be_visible()
+            page.wait_for_timeout(500)
+            # the words are drawn in the room the scene has, not in a hidden box
+            big = page.evaluate(
+                "([sel]) => Math.max(...[...document.querySelectorAll(sel)]"
+                ".map((e) => e.getBoundingClientRect().height))",
+                [ready],
+            )
+            assert big > 0.03 * page.viewport_size["height"], (scene, res(page), big)
+            assert_readable(page, f'.scene[data-scene="{scene}"]', label=f"{scene} {res(page)}")
+            shot(page, f"{scene}-projection-{res(page)}.png")

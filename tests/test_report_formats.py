@@ -25,7 +25,7 @@ EXPECTED = [
     "Tableau des apports par étape",
     "Mécanisme des idées",  # a contribution in the stage table
     "Chaînage des apports",  # the analysis in words
-    "Annexe : fiches projets",
+    "Annexe\u00a0: fiches projets",
     "EN ROUTE VERS L'INSERTION",  # a project sheet
 ]
 

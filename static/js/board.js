@@ -68,7 +68,7 @@
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      try { render(); } catch (e) { console.error(e); }
+      try { W.keepFocus(document.querySelector("main") || document.body, render); } catch (e) { console.error(e); }
     });
   }
 
@@ -120,7 +120,9 @@
       if (!item.event.startsWith("board:")) return;
       if (ack.ok) {
         if (ack.data && ack.data.id) store.mine.set(ack.data.id, ack.data);
+        if (item.event === "board:note:create" && ack.data) W.announce(noteState(ack.data));
       } else {
+        W.announce(ack.message);
         const pid = item.payload.prompt_id;
         errors[pid] = ack.message;
         const d = drafts[pid] || (drafts[pid] = {});
@@ -197,8 +199,9 @@
     }
 
     function renderMine(p) {
+      // newest first, waiting or delivered: a note keeps its place when it is delivered
       const ul = el("ul", { class: "board-mine" });
-      outboxNotes(p.id).forEach((it) => {
+      outboxNotes(p.id).slice().reverse().forEach((it) => {
         const li = el("li", { class: "board-my-note is-pending", "data-client-id": it.payload.client_id }, [
           el("span", { class: "board-note-text", text: it.payload.text }),
           el("span", { class: "board-state", text: T.pending }),
@@ -206,7 +209,7 @@
         paint(li, it.payload.colour || p.colours[0]);
         ul.append(li);
       });
-      notesOf(p.id, store.mine).forEach((n) => {
+      notesOf(p.id, store.mine).reverse().forEach((n) => {
         const li = el("li", { class: "board-my-note", "data-note": n.id, "data-client-id": n.client_id });
         paint(li, n.colour);
         if (editing === n.id && p.status === "open") {
@@ -290,7 +293,10 @@
     render = function () {
       const active = sortedPrompts().filter((p) => p.status === "open" || p.vote_status !== "none" ||
         notesOf(p.id, store.mine).length || outboxNotes(p.id).length);
-      const visible = active.filter((p) => p.status !== "archived");
+      let visible = active.filter((p) => p.status !== "archived");
+      // The déroulé follows one activity: only its question (participant.js).
+      const focus = W.focus;
+      if (focus && focus.prompt_id) visible = sortedPrompts().filter((p) => p.id === focus.prompt_id);
       root.hidden = visible.length === 0;
       const welcome = document.getElementById("welcome");
       if (welcome) welcome.hidden = visible.length > 0;
@@ -305,10 +311,13 @@
         if (p.status !== "open") card.append(el("p", { class: "pill", text: T.closed }));
         if (p.status === "open") card.append(renderForm(p));
         const mine = renderMine(p);
-        if (mine.children.length) card.append(el("h3", { text: T.my_notes }), mine);
         const wallOpen = p.visibility === "live" || p.revealed;
-        if (wallOpen) card.append(renderWall(p));
-        else card.append(el("p", { class: "hint", text: T.reveal_wait }));
+        const wall = wallOpen ? renderWall(p) : el("p", { class: "hint", text: T.reveal_wait });
+        // During a vote the dots come first, right under the question.
+        const votingFirst = focus && focus.type === "vote" && p.vote_status === "open";
+        if (votingFirst) card.append(wall);
+        if (mine.children.length) card.append(el("h3", { text: T.my_notes }), mine);
+        if (!votingFirst) card.append(wall);
         list.append(card);
       });
       if (focusId) {
@@ -320,6 +329,7 @@
       }
     };
     W.onConnection(() => schedule());
+    document.addEventListener("workshop:focus", () => schedule());
   }
 
   /* ============================================================ projector */
@@ -747,6 +757,7 @@
       const totals = voteTotals(p);
       const all = notesOf(p.id).filter((n) => !n.merged_into);
       const pendingNotes = all.filter((n) => n.status === "pending");
+      W.announceNew("board-pending", pendingNotes.map((n) => n.id), T.new_pending);
       queue.hidden = pendingNotes.length === 0;
       queue.replaceChildren(el("h3", { text: T.queue + " (" + pendingNotes.length + ")" }));
       pendingNotes.forEach((n) => {

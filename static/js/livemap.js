@@ -181,7 +181,8 @@
 
     W.outbox.onResult((item, ack) => {
       if (!item.event.startsWith("livemap:")) return;
-      if (!ack.ok) { say(ack.message, true); renderMine(); return; }
+      if (!ack.ok) { say(ack.message, true); W.announce(ack.message); renderMine(); return; }
+      W.announce(T.sent);
       const d = ack.data;
       if (item.event === "livemap:actor:add") {
         if (d.status === "pending" && !mine.actors.some((a) => a.id === d.id)) mine.actors.push(d);
@@ -321,6 +322,11 @@
         pending.append(li);
       });
       st.links.filter((l) => l.status === "pending").forEach((l) => pending.append(linkRow(l)));
+      W.announceNew("livemap-pending", [
+        ...st.actors.filter((a) => a.status === "pending").map((a) => "a" + a.id),
+        ...st.contributions.filter((c) => c.status === "pending").map((c) => "c" + c.id),
+        ...st.links.filter((l) => l.status === "pending").map((l) => "l" + l.id),
+      ], T.new_pending);
       if (!pending.children.length) pending.append(el("li", { class: "empty", text: T.nothing_pending }));
       document.getElementById("lm-validate-all").disabled = pending.querySelector(".empty") !== null;
 
@@ -337,11 +343,11 @@
       dl.replaceChildren(...st.actors.map((a) => el("option", { value: a.name })));
     }
 
-    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, st)) { st = snap.livemap; render(); } });
+    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, st)) { st = snap.livemap; W.keepFocus(root, render); } });
     W.on("livemap:state", (data) => {
       if (isOlder(data, st)) return; /* arrived late */
       st = data;
-      render();
+      W.keepFocus(root, render);
     });
     document.getElementById("lm-open-toggle").addEventListener("click", () => call("livemap:settings", { open: !st.settings.open }));
     root.querySelectorAll("[data-lm-setview]").forEach((b) => b.addEventListener("click", () => call("livemap:settings", { view: b.dataset.lmSetview })));
@@ -506,7 +512,7 @@
         : [el("li", { class: "hint", text: T.no_links })]);
       box.replaceChildren(
         el("div", { class: "lm-hl-head" }, [el("p", { class: "lm-hl-eyebrow", text: T.highlighted }), el("h2", { class: "lm-hl-name", text: h.actor })]),
-        el("h3", { text: T.chain + " : " + (h.complete ? T.chain_complete : T.chain_broken) }),
+        el("h3", { text: W.labelled(T.chain, h.complete ? T.chain_complete : T.chain_broken) }),
         chain,
         el("h3", { text: T.its_links }),
         links,

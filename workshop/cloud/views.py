@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, current_app, g, request
 from flask_babel import gettext
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..concurrency import run_blocking
 from ..web import friendly_error
@@ -47,6 +48,8 @@ def export(code, secret, fmt):
         label = f"nuage-{clouds[0]['id']}"
     headers = {
         "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="{label}-{code_}.{fmt}"',
+        "Content-Disposition": documents.content_disposition(
+            documents.export_filename(label, code_, ext=fmt)
+        ),
     }
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)

@@ -66,3 +66,34 @@ def room_screen(code, n):
             join_url=f"{base}/j/{atelier.code}",
             room_group=group_id,
         )
+
+
+# ---------------------------------------------------------------- page helpers
+
+
+@bp.app_template_global("deroule_types")
+def deroule_types():
+    from ..domain.deroule import ACTIVITY_TYPES
+
+    return list(ACTIVITY_TYPES.values())
+
+
+@bp.app_template_global("deroule_console_panels")
+def deroule_console_panels():
+    """Capabilities whose console panel belongs to an activity (shown with
+    the selected activity); the others go to « Compte rendu et données »."""
+    return {t.console_panel for t in deroule_types()}
+
+
+@bp.app_template_global("deroule_modeles")
+def deroule_modeles():
+    from .modeles import MODELES
+
+    return [(key, label) for key, (label, _doc) in MODELES.items()]
+
+
+@bp.app_template_global("deroule_type_labels")
+def deroule_type_labels():
+    from flask_babel import gettext
+
+    return {t.key: gettext(t.label) for t in deroule_types()}

@@ -52,8 +52,23 @@ def retention_info(atelier, today: dt.date | None = None) -> dict:
     }
 
 
+# What the console's export list says for each route (never the raw route).
+EXPORT_LABELS = {
+    "report.report": N_("Compte rendu de l’atelier (Markdown, PDF, Word)"),
+    "deroule.export": N_("Déroulé de l’atelier (fichier à importer ailleurs)"),
+}
+
+
+def register_export_label(endpoint: str, label: str) -> None:
+    """A capability names its console export (``N_`` text) for the list."""
+    EXPORT_LABELS[endpoint] = label
+
+
 def other_exports(code: str, secret: str) -> list[dict]:
-    """The GET routes of the other capabilities under the console URL."""
+    """The GET routes of the other capabilities under the console URL, each
+    with a readable label (a route without one shows its file name)."""
+    from flask_babel import gettext
+
     prefix = "/a/<code>/console/<secret>/"
     found = []
     for rule in current_app.url_map.iter_rules():
@@ -64,9 +79,10 @@ def other_exports(code: str, secret: str) -> list[dict]:
             and not rule.endpoint.startswith("gdpr.")
         ):
             path = rule.rule[len(prefix) :]
+            label = EXPORT_LABELS.get(rule.endpoint)
             found.append(
                 {
-                    "label": path,
+                    "label": gettext(label) if label else path.rsplit("/", 1)[-1],
                     "url": rule.rule.replace("<code>", code).replace("<secret>", secret),
                 }
             )
