@@ -65,9 +65,12 @@ RECIPES = {
     "livemap:link:update": {"kind"},
     "deroule:activity:create": {"title"},
     "deroule:activity:update": {"title"},
+    "cloud:answer": {"text"},
+    "cloud:answer:update": {"text"},
 }
 # entered once with the same code path as their "create" twin
 SAME_PATH_AS = {
+    "cloud:answer:update",
     "deroule:activity:update",
     "board:prompt:update",
     "board:category:update",
@@ -243,6 +246,18 @@ def _enter(server, events):
                 p,
                 fac.call("deroule:activity:create", {"type": "message", "title": p}),
             )
+    if "cloud:answer" in events:
+        ack = fac.call("cloud:create", {"question": "Un mot ?", "on_screen": True})
+        if _ok(ack):
+            for p in PAYLOADS[:5]:
+                keep(
+                    "cloud.answer",
+                    p[:40],
+                    phone.call(
+                        "cloud:answer",
+                        {"client_id": _cid(), "activity_id": ack["data"]["id"], "text": p[:40]},
+                    ),
+                )
     return atelier, fac, phones, accepted
 
 

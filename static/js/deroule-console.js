@@ -10,7 +10,7 @@
   const W = window.Workshop;
   const i18nNode = document.getElementById("deroule-i18n");
   if (!W || !i18nNode || W.role !== "facilitator") return;
-  const T = JSON.parse(i18nNode.textContent);
+  const T = W.texts("deroule-i18n");
   const el = W.el;
   const list = document.getElementById("dr-list");
   const editor = document.getElementById("dr-editor");

@@ -9,7 +9,7 @@
   if (!W) return;
   const stateBox = document.getElementById("atelier-state");
   const i18nNode = document.getElementById("deroule-i18n");
-  const T = i18nNode ? JSON.parse(i18nNode.textContent) : {};
+  const T = i18nNode ? W.texts(i18nNode.id) : {};
   const main = document.getElementById("participant-main");
   const menuBtn = document.getElementById("dr-menu-btn");
   const menu = document.getElementById("dr-menu");
@@ -87,7 +87,7 @@
         type: "button",
         class: "btn dr-menu-item" + (shown && shown.id === a.id ? " active" : ""),
         "aria-current": shown && shown.id === a.id ? "true" : null,
-        text: (isCurrent ? T.current + " : " : "") + a.title,
+        text: isCurrent ? W.labelled(T.current, a.title) : a.title,
       });
       b.addEventListener("click", () => {
         viewing = isCurrent ? null : a.id;

@@ -11,7 +11,7 @@
   const W = window.Workshop;
   if (!W) return;
   const i18nNode = document.getElementById("deroule-i18n");
-  const T = i18nNode ? JSON.parse(i18nNode.textContent) : { step: "" };
+  const T = i18nNode ? W.texts(i18nNode.id) : { step: "" };
   const roomGroup = document.body.dataset.codevGroup ? Number(document.body.dataset.codevGroup) : null;
   let scene = "home";
   let deroule = null;
