@@ -9,8 +9,9 @@ simple-websocket)::
     python bench/bare_server.py --port 5055
     python bench/bare_server.py --port 5055 --async-mode gevent
 
-``--async-mode gevent`` serves the same thing with gevent (one greenlet per
-connection instead of threads; ``pip install gevent``).
+``--async-mode gevent`` serves the same thing on the product's own stack:
+gevent's ``pywsgi`` with simple-websocket, one greenlet per connection,
+``TCP_NODELAY`` on each connection as ``workshop serve`` does.
 """
 
 import sys
@@ -60,9 +61,24 @@ def main():
     args = parser.parse_args()
     app = make_app(args.async_mode)
     if args.async_mode == "gevent":
+        import socket
+
         from gevent import pywsgi
 
-        pywsgi.WSGIServer((args.host, args.port), app, log=None).serve_forever()
+        class Handler(pywsgi.WSGIHandler):
+            # The product's stack (workshop serve): TCP_NODELAY on each
+            # connection, and the TCP connection closed with its WebSocket.
+            def handle(self):
+                self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                return super().handle()
+
+            def handle_one_response(self):
+                super().handle_one_response()
+                if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                    self.close_connection = True
+
+        server = pywsgi.WSGIServer((args.host, args.port), app, log=None, handler_class=Handler)
+        server.serve_forever()
     else:
         run_simple(args.host, args.port, app, threaded=True)
 

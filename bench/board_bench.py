@@ -3,7 +3,10 @@ compared with a bare python-socketio broadcast server.
 
     python bench/board_bench.py [--sizes 50 300 1000] [--notes 2] [--window 20]
                                 [--burst 300] [--per-proc 200] [--deflate]
-                                [--markdown]
+                                [--servers workshop baseline bare-gevent bare]
+                                [--baseline DIR] [--repeat R] [--markdown]
+    python bench/board_bench.py --mode ateliers [--broadcast-window-ms 300]
+                                [--seconds 20] [--servers workshop baseline]
 
 For each N, the real server (``python -m workshop serve`` on a temporary
 SQLite database) is started in its own process, with an atelier and one open
@@ -22,10 +25,22 @@ duplicated (database rows, deliveries); server RSS per connection; CPU
 seconds used during each phase by the server and by the generators (on one
 machine they share the cores). ``--deflate``: the phones offer
 permessage-deflate, as browsers do. The same load is then run against
-``bench/bare_server.py`` and the p99 ratio reported.
+``bench/bare_server.py``, on gevent (``bare-gevent``: the product's own
+stack) and in threading mode (``bare``), and the p99 ratios reported.
+
+``--baseline DIR``: a checkout of another version of the project (for
+example ``git archive <commit> | tar -x -C DIR``), run as the server
+``baseline`` with the same load, alternately with this one (``--repeat``
+runs the whole list again): before/after figures from one run of a shared
+machine. At the end, the board's targets are checked for each run
+(:func:`targets`).
+
+``--mode ateliers``: the three-ateliers check (:func:`ateliers_check`): a
+quiet atelier must not wait for a busy one.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -438,11 +453,22 @@ def async_worker(cfg):
 # ---------------------------------------------------------------- orchestration
 
 
-def start_server(kind, port, tmp, database=None):
-    """Start a server (``workshop`` or a bare one) on ``port``; ``database``:
-    its ``DATABASE_URL`` (default: SQLite in ``tmp``)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if kind == "workshop":
+# A checkout of another version of the project (--baseline): run as the
+# server kind "baseline", alternately with this one, in the same run.
+BASELINE: Path | None = None
+
+
+def start_server(kind, port, tmp, database=None, env_extra=None):
+    """Start a server (``workshop``, ``baseline`` or a bare one) on ``port``;
+    ``database``: its ``DATABASE_URL`` (default: SQLite in ``tmp``)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+    cwd = ROOT
+    if kind == "baseline":
+        if BASELINE is None:
+            raise RuntimeError("--baseline DIR is needed for the baseline server")
+        cwd = BASELINE
+        env["PYTHONPATH"] = str(BASELINE)
+    if kind in ("workshop", "baseline"):
         env.update(
             {
                 "DATABASE_URL": database or f"sqlite:///{tmp / 'bench.sqlite3'}",
@@ -468,7 +494,7 @@ def start_server(kind, port, tmp, database=None):
             cmd += ["--async-mode", "gevent"]
         health = "/"
     log = open(tmp / f"{kind}-{port}.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=str(cwd), env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -535,7 +561,7 @@ def run_one(kind, n, args, tmp):
     try:
         rss0 = rss_kb(proc.pid)
         prompt_id = None
-        if kind == "workshop":
+        if kind in ("workshop", "baseline"):
             atelier = http_json(url + "/api/ateliers", {"title": "Bench", "allow_anonymous": True})
             import socketio
 
@@ -544,6 +570,7 @@ def run_one(kind, n, args, tmp):
                 url,
                 auth={"role": "facilitator", "code": atelier["code"], "secret": atelier["secret"]},
                 transports=["websocket"],
+                wait_timeout=30,
             )
             prompt_id = fac.call("board:prompt:create", {"text": "Bench ?"})["data"]["id"]
             fac.disconnect()
@@ -616,7 +643,7 @@ def run_one(kind, n, args, tmp):
         for w in workers:
             w.wait(30)
         db_counts = None
-        if kind == "workshop":
+        if kind in ("workshop", "baseline"):
             con = sqlite3.connect(tmp / "bench.sqlite3")
             db_counts = dict(
                 con.execute("SELECT client_id, COUNT(*) FROM board_note GROUP BY client_id")
@@ -771,12 +798,38 @@ def main():
     parser.add_argument("--window", type=float, default=20.0, help="seconds of the steady phase")
     parser.add_argument("--burst", type=int, default=300)
     parser.add_argument("--per-proc", type=int, default=200, help="phones per generator process")
-    parser.add_argument("--servers", nargs="+", default=["workshop", "bare"])
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        default=["workshop", "bare-gevent", "bare"],
+        help="workshop (this tree), baseline (--baseline), bare-gevent, bare (threading)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of another version, run as the server 'baseline' (before/after)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run the whole list of servers this many times"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=["board", "ateliers"],
+        default="board",
+        help="ateliers: the three-ateliers check (latency per atelier, see ateliers_check)",
+    )
+    parser.add_argument(
+        "--broadcast-window-ms",
+        type=int,
+        default=300,
+        help="ateliers mode: WORKSHOP_BROADCAST_WINDOW_MS of the servers",
+    )
+    parser.add_argument("--seconds", type=int, default=20, help="ateliers mode: rounds")
     parser.add_argument(
         "--client",
         choices=["async", "threads"],
         default="async",
-        help="load generator: asyncio clients (default) or threaded python-socketio clients",
+        help="load generator: asyncio clients (default) or threaded clients",
     )
     parser.add_argument(
         "--deflate",
@@ -785,33 +838,226 @@ def main():
     )
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
+    global BASELINE
+    BASELINE = args.baseline.resolve() if args.baseline else None
     raise_nofile()
     info = machine()
+    if args.mode == "ateliers":
+        rows = []
+        with tempfile.TemporaryDirectory() as d:
+            for r in range(args.repeat):
+                for kind in [k for k in args.servers if k in ("workshop", "baseline")]:
+                    tmp = Path(d) / f"{kind}-{r}"
+                    tmp.mkdir()
+                    row = ateliers_check(kind, args, tmp)
+                    rows.append(row)
+                    print(json.dumps(row), file=sys.stderr, flush=True)
+        info["load_after"] = os.getloadavg()
+        print(json.dumps(info))
+        print(ateliers_markdown(rows) if args.markdown else json.dumps(rows, indent=1))
+        return
     rows = []
     with tempfile.TemporaryDirectory() as d:
+        for r in range(args.repeat):
+            for n in args.sizes:
+                for kind in args.servers:
+                    tmp = Path(d) / f"{kind}-{n}-{r}"
+                    tmp.mkdir()
+                    row = run_one(kind, n, args, tmp)
+                    row["run"] = r
+                    rows.append(row)
+                    print(json.dumps(row), file=sys.stderr, flush=True)
+    ratios = {}  # "server / bare server": {N: [p99 ratio of each run]}
+    for r in range(args.repeat):
         for n in args.sizes:
-            for kind in args.servers:
-                tmp = Path(d) / f"{kind}-{n}"
-                tmp.mkdir()
-                row = run_one(kind, n, args, tmp)
-                rows.append(row)
-                print(json.dumps(row), file=sys.stderr, flush=True)
-    ratios = {}  # per bare server kind: {N: p99 workshop / p99 bare}
-    for n in args.sizes:
-        pair = {r["kind"]: r for r in rows if r["n"] == n}
-        for bare in ("bare", "bare-gevent"):
-            if "workshop" in pair and bare in pair and pair[bare]["steady"]["fan_p99"]:
-                ratios.setdefault(bare, {})[n] = round(
-                    pair["workshop"]["steady"]["fan_p99"] / pair[bare]["steady"]["fan_p99"], 2
-                )
+            pair = {x["kind"]: x for x in rows if x["n"] == n and x["run"] == r}
+            for product in ("workshop", "baseline"):
+                for bare in ("bare", "bare-gevent"):
+                    if product in pair and bare in pair and pair[bare]["steady"]["fan_p99"]:
+                        ratios.setdefault(f"{product} / {bare}", {}).setdefault(n, []).append(
+                            round(
+                                pair[product]["steady"]["fan_p99"]
+                                / pair[bare]["steady"]["fan_p99"],
+                                2,
+                            )
+                        )
+    checks = targets(rows)
     info["load_after"] = os.getloadavg()
     info["deflate"] = args.deflate
     if args.markdown:
         print(json.dumps(info))
         print(markdown(rows))
-        print("\np99 fan-out ratio workshop / bare:", ratios)
+        print("\np99 fan-out ratio:", ratios)
+        print("\n" + "\n".join(checks))
     else:
-        print(json.dumps({"machine": info, "rows": rows, "ratios": ratios}, indent=1))
+        print(
+            json.dumps(
+                {"machine": info, "rows": rows, "ratios": ratios, "targets": checks}, indent=1
+            )
+        )
+
+
+def ateliers_check(kind, args, tmp, ateliers=3):
+    """Three ateliers on one server process, each with a console and a
+    projector; every second the three consoles send ``atelier:update`` at the
+    same instant, and each projector measures how long its own atelier's
+    change took to reach it (same clock). The server runs with
+    ``WORKSHOP_BROADCAST_WINDOW_MS=--broadcast-window-ms`` (300 ms makes a
+    shared window visible: a quiet atelier must not wait for a busy one).
+    Reported per atelier, and per round the slowest of the three."""
+    import socketio
+
+    port = free_port()
+    env = {"WORKSHOP_BROADCAST_WINDOW_MS": str(args.broadcast_window_ms)}
+    proc, url = start_server(kind, port, tmp, env_extra=env)
+    clients = []
+    try:
+        lat = {k: [] for k in range(ateliers)}
+        lock = threading.Lock()
+        consoles = []
+        for k in range(ateliers):
+            a = http_json(url + "/api/ateliers", {"title": f"A{k}", "allow_anonymous": True})
+            fac = socketio.Client()
+            fac.connect(
+                url,
+                auth={"role": "facilitator", "code": a["code"], "secret": a["secret"]},
+                transports=["websocket"],
+                wait_timeout=30,
+            )
+            proj = socketio.Client()
+
+            def on_atelier(data, k=k):
+                now = time.time()
+                title = (data or {}).get("title") or ""
+                if title.startswith("r ") and " t=" in title:
+                    with lock:
+                        lat[k].append(now - float(title.rsplit(" t=", 1)[1]))
+
+            def on_batch(items, handler=on_atelier):
+                for event, data in items:
+                    if event == "atelier":
+                        handler(data)
+
+            proj.on("atelier", on_atelier)
+            proj.on("batch", on_batch)
+            proj.connect(
+                url, auth={"role": "projector", "code": a["code"]}, transports=["websocket"]
+            )
+            clients += [fac, proj]
+            consoles.append(fac)
+        time.sleep(1.0)
+        cpu0 = cpu_s(proc.pid)
+
+        def send(fac, at, i):
+            time.sleep(max(0.0, at - time.time()))
+            t = time.time()
+            fac.emit("atelier:update", {"title": f"r {i} t={t:.6f}"}, callback=lambda ack: None)
+
+        start = time.time() + 0.5
+        for i in range(args.seconds):
+            at = start + i
+            threads = [threading.Thread(target=send, args=(fac, at, i)) for fac in consoles]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+        time.sleep(1.0 + args.broadcast_window_ms / 1000)
+        server_cpu = cpu_s(proc.pid) - cpu0
+    finally:
+        for c in clients:
+            with contextlib.suppress(Exception):
+                c.disconnect()
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    def pct(values, p):
+        if not values:
+            return None
+        v = sorted(values)
+        return round(1000 * v[min(len(v) - 1, int(p / 100 * len(v)))], 1)
+
+    rounds = min(len(v) for v in lat.values())
+    slowest = [max(lat[k][i] for k in lat) for i in range(rounds)]
+    return {
+        "kind": kind,
+        "window_ms": args.broadcast_window_ms,
+        "rounds": args.seconds,
+        "received": {k: len(v) for k, v in lat.items()},
+        "per_atelier_p50": {k: pct(v, 50) for k, v in lat.items()},
+        "per_atelier_p99": {k: pct(v, 99) for k, v in lat.items()},
+        "slowest_of_round_p50": pct(slowest, 50),
+        "slowest_of_round_max": pct(slowest, 100),
+        "server_cpu_s": round(server_cpu, 2),
+    }
+
+
+def ateliers_markdown(rows):
+    lines = [
+        "| server | window ms | rounds | received | p50 per atelier ms | p99 per atelier ms "
+        "| slowest of each round p50 / max ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        rec = "/".join(str(v) for v in r["received"].values())
+        p50 = " / ".join(str(v) for v in r["per_atelier_p50"].values())
+        p99 = " / ".join(str(v) for v in r["per_atelier_p99"].values())
+        lines.append(
+            f"| {r['kind']} | {r['window_ms']} | {r['rounds']} | {rec} | {p50} | {p99} | "
+            f"{r['slowest_of_round_p50']} / {r['slowest_of_round_max']} |"
+        )
+    return "\n".join(lines)
+
+
+def targets(rows) -> list[str]:
+    """The targets of the board, checked on each run of each product server
+    (``workshop``, ``baseline``), against the bare gevent server of the same
+    run and N:
+
+    - steady phase at 300 phones: phones' p99 at most 1.3 times the bare
+      gevent server's;
+    - the burst of 300: every note acknowledged, and on the projector, within
+      0.6 s of being sent;
+    - 1,000 phones: phones' p99 at most 300 ms;
+    - nothing lost (acknowledged but not stored), nothing unacknowledged.
+    """
+    out = []
+    for r in rows:
+        if r["kind"] not in ("workshop", "baseline"):
+            continue
+        tag = f"{r['kind']} run {r.get('run', 0)} N={r['n']}"
+        s = r["steady"]
+        bare = next(
+            (
+                x
+                for x in rows
+                if x["kind"] == "bare-gevent" and x["n"] == r["n"] and x.get("run") == r.get("run")
+            ),
+            None,
+        )
+        if r["n"] == 300 and bare and bare["steady"]["fan_p99"]:
+            limit = 1.3 * bare["steady"]["fan_p99"]
+            ok = s["fan_p99"] <= limit
+            out.append(
+                f"{'PASS' if ok else 'FAIL'} {tag}: steady p99 {s['fan_p99']} ms "
+                f"<= 1.3 x bare gevent {bare['steady']['fan_p99']} ms = {limit:.0f} ms"
+            )
+        if "burst" in r and r["n"] >= 300:
+            b = r["burst"]
+            worst = max(b["ack_max"] or 0, b["proj_max"] or 0)
+            ok = b["acked"] == b["notes"] and worst <= 600
+            out.append(
+                f"{'PASS' if ok else 'FAIL'} {tag}: burst of {b['notes']}: {b['acked']} acked, "
+                f"last ack {b['ack_max']} ms, last on the projector {b['proj_max']} ms (<= 600)"
+            )
+        if r["n"] == 1000:
+            ok = s["fan_p99"] <= 300
+            out.append(f"{'PASS' if ok else 'FAIL'} {tag}: steady p99 {s['fan_p99']} ms (<= 300)")
+        lost = sum(r[p]["lost"] + r[p]["unacked"] for p in ("steady", "burst") if p in r)
+        out.append(f"{'PASS' if lost == 0 else 'FAIL'} {tag}: {lost} lost or unacknowledged")
+    return out
 
 
 if __name__ == "__main__":

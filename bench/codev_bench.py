@@ -322,7 +322,7 @@ async def _worker(cfg):
         await barrier(f"proposal-{rnd}")
 
         async def write(g, rnd=rnd, authors=authors):
-            cid = f"b-{g}-{rnd}"
+            cid = f"bench-{g}-{rnd}"
             ack = await authors[g].call(
                 "codev:write", {"kind": "proposal", "text": f"prop {g} {rnd}", "client_id": cid}
             )

@@ -1,21 +1,26 @@
 """Benchmark of the live map: from a validation to the projector's redraw.
 
 Starts the real server (SQLite, in a temporary folder), fills an atelier with
-20 or 60 validated actors (about 2 contributions and 1.5 links each), then
+21, 60 or 150 validated actors (about 2 contributions and 1.5 links each), then
 repeats: a phone submits a contribution (pending), the console validates it,
-and a projector client, on ``livemap:map``, fetches the new drawing
-``map.svg?view=stage&v=N`` (drawn with ``maps`` on the first request for a
-version). Reported, in ms, p50 and p95 of:
+and a projector client, on ``livemap:map``, fetches the new drawing for the
+screen ``map.svg?view=stage&v=N&ar=1.82`` (the shape a 1920x1080 projector
+page asks for; drawn with ``maps`` on the first request for a version).
+Reported, in ms, p50 and p95 of:
 
 * ``ack``: validation sent -> its ack received by the console;
 * ``event``: validation sent -> ``livemap:map`` received by the projector;
 * ``redraw``: validation sent -> the projector has the new SVG (the
   projector's redraw time; the browser's own SVG paint is not included);
-* ``svg (cached)``: a second projector fetching the same version.
+* ``svg (cached)``: a second projector fetching the same version;
+* ``export figure``: baseline in the same run, the time to draw the same
+  version as the printable figure (title, legend, caption: ``map.svg``
+  without ``ar``), i.e. what the projector drew before it was drawn for the
+  screen.
 
 Usage::
 
-    flock /tmp/bench.lock python bench/livemap_bench.py --sizes 20 60 --rounds 30
+    flock /tmp/bench.lock python bench/livemap_bench.py --sizes 21 60 150 --rounds 30
 """
 
 from __future__ import annotations
@@ -102,18 +107,18 @@ def fetch(url):
         return res.read()
 
 
-def run(size: int, rounds: int) -> dict:
+def run(size: int, rounds: int, view: str = "stage", aspect: str = "1.82") -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="livemap-bench-"))
     server = LiveServer(tmp / "instance", f"sqlite:///{tmp / 'bench.sqlite3'}")
     server.start()
     try:
         atelier = server.create_atelier(title=f"Banc {size} acteurs")
         fac = server.facilitator(atelier)
-        _ok(fac.call("livemap:settings", {"open": True, "view": "stage"}))
+        _ok(fac.call("livemap:settings", {"open": True, "view": view}))
         ids = fill(fac, size)
         proj = server.projector(atelier)
         phone = server.participant(atelier, "Banc")
-        base = f"{server.url}/a/{atelier['code']}/livemap/map.svg?view=stage"
+        base = f"{server.url}/a/{atelier['code']}/livemap/map.svg?view={view}"
         got = {}
         cond = threading.Condition()
 
@@ -127,7 +132,8 @@ def run(size: int, rounds: int) -> dict:
             "batch", lambda items: [on_map(d) for e, d in items if e == "livemap:map"]
         )
         fetch(base)  # warm up (fonts, first drawing)
-        samples = {"ack": [], "event": [], "redraw": [], "svg (cached)": []}
+        fetch(f"{base}&ar={aspect}")
+        samples = {"ack": [], "event": [], "redraw": [], "svg (cached)": [], "export figure": []}
         for r in range(rounds):
             c = _ok(
                 phone.call(
@@ -147,12 +153,15 @@ def run(size: int, rounds: int) -> dict:
             with cond:
                 cond.wait_for(lambda v=version: v in got, timeout=10)
             t_event = got[version]
-            body = fetch(f"{base}&v={version}")
+            body = fetch(f"{base}&v={version}&ar={aspect}")
             t_svg = time.perf_counter()
             assert b"<svg" in body[:600]
             t1 = time.perf_counter()
-            fetch(f"{base}&v={version}")
+            fetch(f"{base}&v={version}&ar={aspect}")
             t_cached = time.perf_counter() - t1
+            t2 = time.perf_counter()
+            fetch(f"{base}&v={version}")  # baseline: the printable figure
+            samples["export figure"].append((time.perf_counter() - t2) * 1000)
             samples["ack"].append((t_ack - t0) * 1000)
             samples["event"].append((t_event - t0) * 1000)
             samples["redraw"].append((t_svg - t0) * 1000)
@@ -189,19 +198,22 @@ def machine() -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 60])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[21, 60, 150])
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--views", nargs="+", default=["stage", "network"])
+    parser.add_argument("--aspect", default="1.82", help="shape asked by the projector page")
     args = parser.parse_args()
     print(machine())
     print()
-    print("| actors | step | p50 (ms) | p95 (ms) | max (ms) |")
-    print("|---|---|---|---|---|")
+    print("| actors | view | step | p50 (ms) | p95 (ms) | max (ms) |")
+    print("|---|---|---|---|---|---|")
     for size in args.sizes:
-        res = run(size, args.rounds)
-        for step in ("ack", "event", "redraw", "svg (cached)"):
-            p50, p95, mx = res[step]
-            print(f"| {size} | {step} | {p50:.0f} | {p95:.0f} | {mx:.0f} |")
-        print(f"| {size} | SVG size | {res['svg_bytes'] // 1024} KiB | | |")
+        for view in args.views:
+            res = run(size, args.rounds, view, args.aspect)
+            for step in ("ack", "event", "redraw", "svg (cached)", "export figure"):
+                p50, p95, mx = res[step]
+                print(f"| {size} | {view} | {step} | {p50:.0f} | {p95:.0f} | {mx:.0f} |")
+            print(f"| {size} | {view} | SVG size | {res['svg_bytes'] // 1024} KiB | | |")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,15 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
     "screen": (12.8, 7.2),
 }
 
+#: Smallest text of a drawing for a screen (``furniture=False``), in points:
+#: 1.93 % of the figure's height (7.2 in), so that labels stay at least 1.6 %
+#: of a projector's height when the map fills 84 % of it (the projector page).
+SCREEN_MIN_FONT = 10.0
+#: Font sizes tried for the cards of a drawing for a screen, largest first.
+SCREEN_FONTS = (16.0, 15.0, 14.0, 13.0, 12.0, 11.0, SCREEN_MIN_FONT)
+#: Named actors at most when a drawing for a screen shows dots.
+SCREEN_MAX_LABELS = 30
+
 #: Line style of each link kind: colour, line style, width, arrow (directed).
 LINK_STYLES: dict[str, dict] = {
     "partenaire": {"color": "#1F4E79", "ls": "-", "lw": 1.3, "arrow": False},
@@ -219,6 +228,8 @@ def render_figure(
     highlight: list[str] | None = None,
     dpi: float = 200,
     source: str | None = None,
+    aspect: float | None = None,
+    furniture: bool = True,
     lang: str = "fr",
 ) -> Figure:
     """Draw ``m`` on a new print-ready figure.
@@ -247,6 +258,16 @@ def render_figure(
     source : str, optional
         Where the data come from, for the caption (e.g. "atelier de
         Mulhouse, juin 2024"); defaults to the name of the input files.
+    aspect : float, optional
+        Width / height of the figure (its height stays that of ``paper``):
+        the drawing then fills a screen of that shape.
+    furniture : bool
+        Title, legends and caption (for print). Without them (a projector,
+        whose page shows the title and the legend itself), the map fills the
+        figure and its texts are at least :data:`SCREEN_MIN_FONT` points, 1.9 %
+        of the figure's height: when the cards do not fit at that size, the
+        actors are dots and the most connected are named, which a line at the
+        bottom says.
     lang : {"fr", "en"}
         Language of the subtitle, column headers, legends and caption (see
         :mod:`maps.i18n`); the title, when given, is used as is.
@@ -262,23 +283,74 @@ def render_figure(
     check_lang(lang)
     colour_by = colour_by or ("kind" if layout == "stages" else "stage")
     fw, fh = PAPER_SIZES[paper]
+    if aspect:
+        fw = fh * min(3.0, max(0.8, float(aspect)))
     fig = Figure(figsize=(fw, fh), dpi=dpi)
     MapCanvasAgg(fig)
     W, H = fw * 72, fh * 72
-    margin = 24.0
-    legend_h = 76.0 if paper == "a3" else 66.0
-    top_h = 62.0
-    area = (margin, margin + legend_h, W - 2 * margin, H - top_h - margin - legend_h)
+    big = not furniture
+    if furniture:
+        margin = 24.0
+        legend_h = 76.0 if paper == "a3" else 66.0
+        top_h = 62.0
+        area = (margin, margin + legend_h, W - 2 * margin, H - top_h - margin - legend_h)
+    else:
+        margin = 8.0
+        area = (margin, margin, W - 2 * margin, H - 2 * margin)
+
+    def lay_out(area):
+        if not furniture:
+            opts = {"max_labels": SCREEN_MAX_LABELS, "fonts": SCREEN_FONTS}
+        else:
+            opts = {"max_labels": 60 if paper == "a3" else 40}
+        if layout == "stages":
+            return stage_layout(m, area[2], area[3], **opts)
+        return network_layout(m, area[2], area[3], seed=seed, lang=lang, **opts)
+
+    lay = lay_out(area)
+    if big and lay.mode == "dots":  # room for the line that says so
+        note_h = 2.2 * SCREEN_MIN_FONT
+        area = (area[0], area[1] + note_h, area[2], area[3] - note_h)
+        lay = lay_out(area)
     ax = fig.add_axes((area[0] / W, area[1] / H, area[2] / W, area[3] / H))
     ax.set_axis_off()
     ax.set_xlim(0, area[2])
     ax.set_ylim(0, area[3])
+    palette, kinds_shown = _kind_palette(m)
+    highlight = set(highlight or ())
+
+    def colours(actor, stage):
+        if colour_by == "kind":
+            return palette[m.graph.nodes[actor]["kind"] or ""]
+        return _STAGE_FILLS[_stage_category(m, actor, stage, layout)]
+
     if layout == "stages":
-        lay = stage_layout(m, area[2], area[3], max_labels=60 if paper == "a3" else 40)
+        _draw_columns(ax, lay, big, lang)
+    elif lay.band:
+        _draw_loose_band(ax, lay, big, lang)
+    link_kinds = _draw_links(ax, m, lay, highlight)
+    if lay.mode == "cards":
+        _draw_cards(ax, m, lay, colours, highlight)
     else:
-        lay = network_layout(
-            m, area[2], area[3], seed=seed, max_labels=60 if paper == "a3" else 40, lang=lang
-        )
+        _draw_dots(ax, m, lay, colours)
+    if not furniture:
+        if lay.mode == "dots":
+            fig.text(
+                margin / W,
+                margin / H,
+                tr(
+                    "Chaque point est un acteur\u00a0: les {shown} plus reliés sont nommés "
+                    "(sur {total}).",
+                    lang,
+                    shown=len(lay.labels),
+                    total=m.n_actors,
+                ),
+                parse_math=False,
+                fontsize=SCREEN_MIN_FONT,
+                color="#333333",
+                va="bottom",
+            )
+        return fig
 
     title = title or (
         tr("Cartographie des acteurs\u00a0: {name}", lang, name=_pretty_name(m.source))
@@ -302,24 +374,6 @@ def render_figure(
         lang,
     )
     fig.text(margin / W, 1 - 47 / H, subtitle, fontsize=10, color="#555555", va="baseline")
-
-    palette, kinds_shown = _kind_palette(m)
-    highlight = set(highlight or ())
-
-    def colours(actor, stage):
-        if colour_by == "kind":
-            return palette[m.graph.nodes[actor]["kind"] or ""]
-        return _STAGE_FILLS[_stage_category(m, actor, stage, layout)]
-
-    if layout == "stages":
-        _draw_columns(ax, lay, lang)
-    elif lay.band:
-        _draw_loose_band(ax, lay, lang)
-    link_kinds = _draw_links(ax, m, lay, highlight)
-    if lay.mode == "cards":
-        _draw_cards(ax, m, lay, colours, highlight)
-    else:
-        _draw_dots(ax, m, lay, colours)
 
     # legends, placed left to right
     renderer = fig.canvas.get_renderer()
@@ -458,7 +512,7 @@ def render_figure(
     return fig
 
 
-def _draw_columns(ax, lay: MapLayout, lang: str = "fr") -> None:
+def _draw_columns(ax, lay: MapLayout, big: bool = False, lang: str = "fr") -> None:
     bottom = lay.band[1] + 6 if lay.band else 0.0
     for i, (stage, x0, x1) in enumerate(lay.columns):
         color = STAGE_COLORS[stage]
@@ -487,10 +541,10 @@ def _draw_columns(ax, lay: MapLayout, lang: str = "fr") -> None:
         ax.text(
             (x0 + x1) / 2,
             lay.height - 12,
-            f"{i + 1}. {stage_label(stage, lang)}",
+            f"{i + 1}. {stage_label(stage, lang, 'short' if big else 'full')}",
             ha="center",
             va="center",
-            fontsize=9.5,
+            fontsize=SCREEN_MIN_FONT + 1 if big else 9.5,
             fontweight="bold",
             color="white",
             zorder=1,
@@ -502,7 +556,7 @@ def _draw_columns(ax, lay: MapLayout, lang: str = "fr") -> None:
                 "▶",
                 ha="center",
                 va="center",
-                fontsize=9,
+                fontsize=SCREEN_MIN_FONT if big else 9,
                 color="#444444",
                 zorder=1,
             )
@@ -526,14 +580,14 @@ def _draw_columns(ax, lay: MapLayout, lang: str = "fr") -> None:
             tr("Sans étape renseignée", lang),
             ha="left",
             va="center",
-            fontsize=8,
+            fontsize=SCREEN_MIN_FONT if big else 8,
             style="italic",
             color="#555555",
             zorder=1,
         )
 
 
-def _draw_loose_band(ax, lay: MapLayout, lang: str = "fr") -> None:
+def _draw_loose_band(ax, lay: MapLayout, big: bool = False, lang: str = "fr") -> None:
     """The band of the network layout holding the actors without any link."""
     b0, b1 = lay.band
     ax.add_artist(
@@ -553,7 +607,7 @@ def _draw_loose_band(ax, lay: MapLayout, lang: str = "fr") -> None:
         tr("Sans lien avec les autres acteurs", lang),
         ha="left",
         va="center",
-        fontsize=8,
+        fontsize=SCREEN_MIN_FONT if big else 8,
         style="italic",
         color="#555555",
         zorder=1,

@@ -98,6 +98,9 @@ ENGLISH: dict[str, str] = {
         "only the {shown} most connected actors are named (out of {total})"
     ),
     "chaîne mise en évidence": "highlighted chain",
+    "Chaque point est un acteur\u00a0: les {shown} plus reliés sont nommés (sur {total}).": (
+        "Each dot is an actor: the {shown} most connected are named (out of {total})."
+    ),
     "Source\u00a0: {source}": "Source: {source}",
     "Source\u00a0: fichiers «\u00a0{source}\u00a0»": "Source: files “{source}”",
     "Source\u00a0: données saisies": "Source: data entered",

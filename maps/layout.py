@@ -111,6 +111,8 @@ class MapLayout:
     band: tuple[float, float] | None = None
     labels: dict[tuple, list[str]] = field(default_factory=dict)
     dot_size: float = 4.0
+    #: False when the cards did not fit even at the smallest font size.
+    fits: bool = True
 
     def edge_ends(self, u: str, v: str) -> tuple[tuple, tuple]:
         """The pair of occurrences of ``u`` and ``v`` closest to each other."""
@@ -325,6 +327,7 @@ def stage_layout(
     *,
     label_all_max: int = LABEL_ALL_MAX,
     max_labels: int = 40,
+    fonts: tuple[float, ...] | None = None,
 ) -> MapLayout:
     """Three-column stage layout of ``m`` on a ``width`` x ``height`` points area.
 
@@ -337,6 +340,11 @@ def stage_layout(
         Up to this many actors, every actor is a labelled card.
     max_labels : int
         Above, the number of labelled actors (most connected first).
+    fonts : tuple of float, optional
+        Font sizes to try for the cards, largest first. When given (a screen,
+        where text must stay legible), the cards are used only if they fit at
+        one of these sizes; otherwise actors are dots and the most connected
+        are named at the smallest size.
 
     Returns
     -------
@@ -346,11 +354,14 @@ def stage_layout(
     spans = _spans(m)
     unstaged = [n for n in m.graph if n not in spans]
     if m.n_actors <= label_all_max:
-        return _stage_cards(m, g, spans, unstaged, width, height)
-    return _stage_dots(m, g, spans, unstaged, width, height, max_labels)
+        lay = _stage_cards(m, g, spans, unstaged, width, height, fonts or _FONT_SIZES)
+        if lay.fits or fonts is None:
+            return lay
+    label_font = fonts[-1] if fonts else 6.0
+    return _stage_dots(m, g, spans, unstaged, width, height, max_labels, label_font)
 
 
-def _stage_cards(m, g, spans, unstaged, width, height) -> MapLayout:
+def _stage_cards(m, g, spans, unstaged, width, height, fonts=_FONT_SIZES) -> MapLayout:
     rows = _pack_rows(spans, g)
     col_w = width / len(STAGES)
     header_h = 26.0
@@ -359,17 +370,18 @@ def _stage_cards(m, g, spans, unstaged, width, height) -> MapLayout:
     loose = set(unstaged)
     n_band_links = sum(1 for u, v in g.edges() if (u in loose) != (v in loose))
     band_head = min(44.0, 14.0 + 2.5 * n_band_links)
-    for fontsize in _FONT_SIZES:
+    for fontsize in fonts:
         max_text = max(30.0, col_w * 0.74 - 2 * CARD_PAD * fontsize)
         lines = {a: wrap_label(m.name(a), max_text, fontsize) for a in m.graph}
         sizes = {a: _card_size(lines[a], fontsize) for a in m.graph}
         row_h = [max(sizes[a][1] for a in row) for row in rows]
-        vgap = max(_GAP, fontsize * 0.9)
+        # print sizes: roomy gaps; screen sizes (above 9 pt): tighter
+        vgap = max(_GAP, fontsize * (0.9 if fontsize <= 9 else 0.6))
         main_h = sum(row_h) + vgap * max(0, len(rows) - 1)
         # band: cards flowing left to right
         band_lines = []
         if unstaged:
-            band_max_text = max(30.0, min(col_w * 0.6, 150.0))
+            band_max_text = max(30.0, min(col_w * 0.6, 150.0 if fontsize <= 9 else 18 * fontsize))
             for a in unstaged:
                 lines[a] = wrap_label(m.name(a), band_max_text, fontsize)
                 sizes[a] = _card_size(lines[a], fontsize)
@@ -436,6 +448,7 @@ def _stage_cards(m, g, spans, unstaged, width, height) -> MapLayout:
         columns=columns,
         header_y=height - header_h / 2,
         band=band,
+        fits=total <= height,
     )
 
 
@@ -480,7 +493,7 @@ def _place_labels(lay: MapLayout, m: ActorMap, g: nx.Graph, max_labels: int) -> 
             break
         key = lay.occurrences[actor][0]
         card = lay.cards[key]
-        lines = wrap_label(m.name(actor), 120.0, fontsize, max_lines=2)
+        lines = wrap_label(m.name(actor), 20.0 * fontsize, fontsize, max_lines=2)
         w, h = _card_size(lines, fontsize)
         x0 = card.x + lay.dot_size
         box = (x0, card.y - h / 2, x0 + w, card.y + h / 2)
@@ -495,8 +508,8 @@ def _place_labels(lay: MapLayout, m: ActorMap, g: nx.Graph, max_labels: int) -> 
         lay.labels[key] = (lines, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
 
 
-def _stage_dots(m, g, spans, unstaged, width, height, max_labels) -> MapLayout:
-    header_h = 26.0
+def _stage_dots(m, g, spans, unstaged, width, height, max_labels, label_font=6.0) -> MapLayout:
+    header_h = 26.0 if label_font <= 9 else 2.6 * label_font
     col_w = width / len(STAGES)
     band_h = min(height * 0.22, 40.0 + 4.0 * math.sqrt(len(unstaged))) if unstaged else 0.0
     main_bottom = band_h + (14.0 if unstaged else 0.0)
@@ -525,7 +538,7 @@ def _stage_dots(m, g, spans, unstaged, width, height, max_labels) -> MapLayout:
         mode="dots",
         width=width,
         height=height,
-        fontsize=6.0,
+        fontsize=label_font,
         cards=cards,
         occurrences=occ,
         columns=[(s, i * col_w, (i + 1) * col_w) for i, s in enumerate(STAGES)],
@@ -695,13 +708,17 @@ def network_layout(
     seed: int = 42,
     label_all_max: int = LABEL_ALL_MAX,
     max_labels: int = 40,
+    fonts: tuple[float, ...] | None = None,
     lang: str = "fr",
 ) -> MapLayout:
     """Force-directed layout of ``m`` on a ``width`` x ``height`` points area.
 
     Up to ``label_all_max`` actors, actors are cards that never overlap
     (overlaps left by the force layout are removed, reducing the font if
-    needed). The layout is deterministic for a given ``seed``.
+    needed). With ``fonts`` (a screen), the cards are used only if they fit
+    at one of these sizes; otherwise actors are dots and the most connected
+    are named at the smallest one. The layout is deterministic for a given
+    ``seed``.
 
     >>> from maps import from_records
     >>> m = from_records(actors=[{"id": str(i), "name": f"Acteur {i}"} for i in range(4)],
@@ -718,15 +735,22 @@ def network_layout(
     pos = _positions(g.subgraph(linked), seed)
     nodes = linked + loose
     raw = np.array([pos[v] for v in linked], dtype=float).reshape(-1, 2)
+    if len(linked) > 30:
+        # small groups apart from the main one drift far away: scale on the
+        # 2-98 % quantiles so that they do not squeeze it, and pull them in
+        lo, hi = np.quantile(raw, 0.02, axis=0), np.quantile(raw, 0.98, axis=0)
+        raw = np.clip((raw - lo) / np.maximum(hi - lo, 1e-9), -0.04, 1.04)
     if len(linked):
         raw -= raw.min(axis=0)
         raw /= np.maximum(raw.max(axis=0), 1e-9)
     occ = {a: [(a, None)] for a in nodes}
     n_linked = len(linked)
+    sizes_tried = fonts or _FONT_SIZES
+    done = False
     if len(nodes) <= label_all_max:
         xy = np.zeros((len(nodes), 2))
         band = None
-        for fontsize in _FONT_SIZES:
+        for fontsize in sizes_tried:
             lines = {a: wrap_label(m.name(a), 15 * fontsize, fontsize, max_lines=4) for a in nodes}
             for a in nodes:
                 stages = m.graph.nodes[a]["stages"]
@@ -737,7 +761,7 @@ def network_layout(
                     ]
             wh = np.array([_card_size(lines[a], fontsize) for a in nodes]).reshape(-1, 2)
             area = float((wh[:, 0] * wh[:, 1]).sum())
-            if area > 0.35 * width * height and fontsize > _FONT_SIZES[-1]:
+            if area > 0.35 * width * height and fontsize > sizes_tried[-1]:
                 continue
             sizes = {a: tuple(wh[i]) for i, a in enumerate(nodes)}
             band_lines = _flow(loose, sizes, width - 8.0, _GAP) if loose else []
@@ -745,7 +769,7 @@ def network_layout(
             if band_lines:
                 band_h = _BAND_HEAD + sum(max(sizes[a][1] for a in ln) for ln in band_lines)
                 band_h += _GAP * (len(band_lines) + 1)
-                if band_h > 0.4 * height and fontsize > _FONT_SIZES[-1]:
+                if band_h > 0.4 * height and fontsize > sizes_tried[-1]:
                     continue
             lift = band_h + (_GAP if band_h else 0.0)
             main_h = height - lift
@@ -763,7 +787,7 @@ def network_layout(
                 snapped = _snap_to_grid(target - [0, lift], sub, width, main_h, g, linked)
                 if snapped is not None:
                     main, done = snapped, True
-            if done or fontsize == _FONT_SIZES[-1]:
+            if done or fontsize == sizes_tried[-1]:
                 xy[:n_linked] = main + [0, lift]
                 band = _place_band(xy, band_lines, sizes, nodes, width, band_h) if loose else None
                 break
@@ -779,7 +803,9 @@ def network_layout(
             )
             for i, a in enumerate(nodes)
         }
-        return MapLayout("network", "cards", width, height, fontsize, cards, occ, band=band)
+        if done or fonts is None:
+            return MapLayout("network", "cards", width, height, fontsize, cards, occ, band=band)
+    label_font = fonts[-1] if fonts else 6.0
     margin = 10.0
     band_h = min(height * 0.2, 30.0 + 4.0 * math.sqrt(len(loose))) if loose else 0.0
     cards = {
@@ -797,6 +823,8 @@ def network_layout(
         cards[(a, None)] = Card(a, None, x, y)
     band = (0.0, band_h) if loose else None
     dot = max(0.8, min(4.0, 0.3 * math.sqrt(width * height / max(1, len(nodes)))))
-    lay = MapLayout("network", "dots", width, height, 6.0, cards, occ, dot_size=dot, band=band)
+    lay = MapLayout(
+        "network", "dots", width, height, label_font, cards, occ, dot_size=dot, band=band
+    )
     _place_labels(lay, m, g, max_labels)
     return lay

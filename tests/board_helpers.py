@@ -19,7 +19,7 @@ def stored_note(s, atelier, who, prompt, text, **kw):
     from workshop.board.models import BoardNote
 
     data = {"client_id": str(uuid.uuid4()), "prompt_id": prompt.id, "text": text, **kw}
-    row, created = service.create_note(s, atelier, data, who)
+    row, created = service.create_note(s, atelier, who, **data)
     assert created
     s.flush()
     return s.get(BoardNote, row.id)

@@ -1,10 +1,12 @@
 """Helpers of the security tests: the protocol as documented, a world of two
 ateliers with real data, Socket.IO test clients per role, and row dumps.
 
-Everything here is generic: events come from ``workshop.realtime.EVENTS`` and
-the documented entries of ``docs/protocol.md``, routes
-from the app's ``url_map``, tables from the database itself (reflection), so
-that what a capability adds later is covered without editing these tests.
+Everything here is generic: events and their payloads come from their
+declarations (``workshop.domain.contracts.CONTRACTS``, the handlers
+registered in ``workshop.realtime.EVENTS``), routes from the app's
+``url_map`` and the entries of ``docs/protocol.md``, tables from the database
+itself (reflection), so that what a capability adds later is covered without
+editing these tests.
 """
 
 import json
@@ -115,15 +117,21 @@ def registered_events() -> dict:
     return EVENTS
 
 
-def documented_events() -> dict[str, Entry]:
-    """Documented entries that are registered events (the matrix's rows)."""
+def declared_events() -> dict:
+    """``{name: Contract}`` of every registered event (the matrix's rows):
+    its roles and fields come from its declaration."""
+    from workshop.domain.contracts import CONTRACTS
+
     events = registered_events()
-    return {n: e for n, e in parse_protocol().items() if n in events}
+    return {n: CONTRACTS[n] for n in sorted(events) if n in CONTRACTS}
 
 
 def vocabulary() -> list[str]:
-    """Every field-like word of the protocol documents (for fuzzing keys)."""
-    words = set()
+    """Every field name of the declarations and every field-like word of the
+    protocol documents (for fuzzing keys)."""
+    from workshop.domain.contracts import CONTRACTS
+
+    words = {k for c in CONTRACTS.values() for k in c.fields}
     for path in protocol_files():
         if path.exists():
             text = path.read_text(encoding="utf-8")
@@ -384,40 +392,32 @@ class World:
 # ---------------------------------------------------------------- payloads
 
 
-INT_KEYS = ("version", "dots", "minutes", "position", "max_members", "note_max_length")
+def payload_keys(contract) -> list[str]:
+    """The payload keys of an event: the fields of its declaration."""
+    return list(contract.fields)
 
 
-def payload_keys(entry: Entry) -> list[str]:
-    """The payload keys of an entry: the quoted words of its « Charge » part
-    that are not values (a value follows ``:`` or ``|``)."""
-    m = re.search(r"Charge\s*:(.*?)(?:Accusé|\n- |\Z)", entry.body, re.S)
-    text = m.group(1) if m else ""
-    keys = []
-    for word in re.finditer(r'"([A-Za-z_][A-Za-z0-9_]*)"', text):
-        before = text[: word.start()].rstrip()
-        if before.endswith((":", "|")):
-            continue
-        if word.group(1) not in keys:
-            keys.append(word.group(1))
-    return keys
+def value_for(key: str, contract, row: dict | None = None):
+    """A plausible value for ``key`` of ``contract``: from the targeted row
+    (its ``version``, its text…) when of the declared type, else a valid
+    value of the field's type."""
+    from workshop.domain import contracts as C
 
-
-def value_for(key: str, entry: Entry, row: dict | None = None):
-    """A plausible value for ``key``: from the targeted row, or the entry's
-    text (``"key": "value"``), or its name."""
+    spec = contract.fields[key]
     if row is not None and key in row and not is_id_key(key):
-        return row[key]
-    m = re.search(rf'"{re.escape(key)}"\s*:\s*"([^"]+)"', entry.body)
-    if m:
-        return m.group(1)
-    m = re.search(rf'"{re.escape(key)}"\s*:\s*(bool|int|\[)', entry.body)
-    if m:
-        return {"bool": True, "int": 1, "[": []}[m.group(1)]
-    if key == "client_id":
+        try:
+            return spec.check(row[key], key)
+        except Exception:  # noqa: BLE001 - a stored value of another shape
+            pass
+    if isinstance(spec, C.ClientId):
         return str(uuid.uuid4())
-    if key.endswith(INT_KEYS):
-        return 1
-    return "Texte <b>de</b> test"
+    if isinstance(spec, C.Str):
+        return "Texte <b>de</b> test"[: spec.max_length]
+    if isinstance(spec, C.Int):
+        return max(spec.low, min(1, spec.high))
+    if isinstance(spec, C.List):
+        return []
+    return spec.example()
 
 
 def _rows_by_id(rows: dict) -> dict:
@@ -430,16 +430,19 @@ def _rows_by_id(rows: dict) -> dict:
     return out
 
 
-def targeted_payloads(entry: Entry, rows: dict, fks: dict, per_key: int = 4):
+def targeted_payloads(entry, rows: dict, fks: dict, per_key: int = 4):
     """Payloads aimed at the real objects of an atelier (``rows``: its dump):
     the entry's id keys set to real ids (sampled), ``version`` keys to the
     targeted rows' versions, ``client_id`` to its client ids; alone, with
-    each other key, and with every documented key."""
+    each other key, and with every declared key (``entry``: the event's
+    declaration)."""
     ids = ids_in(rows)
     by_id = _rows_by_id(rows)
+    from workshop.domain.contracts import Id
+
     keys = payload_keys(entry)
-    id_keys = [k for k in keys if is_id_key(k)]
-    others = [k for k in keys if not is_id_key(k)]
+    id_keys = [k for k in keys if isinstance(entry.fields[k], Id)]
+    others = [k for k in keys if k not in id_keys]
     choices = []
     for k in id_keys:
         table = fks.get(k)

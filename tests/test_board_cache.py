@@ -55,7 +55,7 @@ def test_every_kind_of_change_refreshes_the_cached_views(db):
         _views_agree(db, aid, people)
 
     def add_prompt(s, atelier, awa, bob, st):
-        st["p"] = service.create_prompt(s, atelier, {"text": "Besoins ?"}).id
+        st["p"] = service.create_prompt(s, atelier, text="Besoins ?").id
 
     def add_notes(s, atelier, awa, bob, st):
         p = service.get_prompt(s, atelier, st["p"])
@@ -64,36 +64,36 @@ def test_every_kind_of_change_refreshes_the_cached_views(db):
         st["c"] = stored_note(s, atelier, bob, p, "C").id
 
     def edit(s, atelier, awa, bob, st):
-        service.update_note(s, atelier, {"note_id": st["a"], "text": "A modifié"}, awa)
+        service.update_note(s, atelier, awa, note_id=st["a"], text="A modifié")
 
     def category(s, atelier, awa, bob, st):
-        st["cat"] = service.create_category(s, atelier, {"prompt_id": st["p"], "title": "T"}).id
-        service.move_note(s, atelier, {"note_id": st["a"], "category_id": st["cat"]})
+        st["cat"] = service.create_category(s, atelier, prompt_id=st["p"], title="T").id
+        service.move_note(s, atelier, note_id=st["a"], category_id=st["cat"])
 
     def hide(s, atelier, awa, bob, st):
-        service.moderate_note(s, atelier, {"note_id": st["c"], "action": "hide"})
+        service.moderate_note(s, atelier, note_id=st["c"], action="hide")
 
     def merge(s, atelier, awa, bob, st):
-        service.merge_note(s, atelier, {"note_id": st["b"], "into_id": st["a"]})
+        service.merge_note(s, atelier, note_id=st["b"], into_id=st["a"])
 
     def vote(s, atelier, awa, bob, st):
-        service.open_vote(s, atelier, {"prompt_id": st["p"], "dots": 3})
-        service.cast_vote(s, atelier, {"note_id": st["a"], "dots": 2}, bob)
+        service.open_vote(s, atelier, prompt_id=st["p"], dots=3)
+        service.cast_vote(s, atelier, bob, note_id=st["a"], dots=2)
 
     def close_vote(s, atelier, awa, bob, st):
-        service.close_vote(s, atelier, {"prompt_id": st["p"]})
+        service.close_vote(s, atelier, prompt_id=st["p"])
 
     def reveal_mode(s, atelier, awa, bob, st):
-        service.update_prompt(s, atelier, {"prompt_id": st["p"], "visibility": "reveal"})
+        service.update_prompt(s, atelier, prompt_id=st["p"], visibility="reveal")
 
     def archive(s, atelier, awa, bob, st):
-        service.update_prompt(s, atelier, {"prompt_id": st["p"], "status": "archived"})
+        service.update_prompt(s, atelier, prompt_id=st["p"], status="archived")
 
     def rename_and_delete(s, atelier, awa, bob, st):
-        service.update_prompt(s, atelier, {"prompt_id": st["p"], "status": "open"})
-        service.rename_category(s, atelier, {"category_id": st["cat"], "title": "U"})
-        service.delete_note(s, atelier, {"note_id": st["a"]}, None)
-        service.delete_category(s, atelier, {"category_id": st["cat"]})
+        service.update_prompt(s, atelier, prompt_id=st["p"], status="open")
+        service.rename_category(s, atelier, category_id=st["cat"], title="U")
+        service.delete_note(s, atelier, None, note_id=st["a"])
+        service.delete_category(s, atelier, category_id=st["cat"])
 
     for change in (
         add_prompt,
@@ -121,7 +121,7 @@ def test_revision_moves_with_the_commit_and_not_with_a_rollback(db):
     with db.session() as s:
         atelier = s.get(Atelier, aid)
         assert service.revision(s, atelier) == 0
-        service.create_prompt(s, atelier, {"text": "Q"})
+        service.create_prompt(s, atelier, text="Q")
     with db.session() as s:
         atelier = s.get(Atelier, aid)
         assert service.revision(s, atelier) == 1
@@ -133,7 +133,7 @@ def test_revision_moves_with_the_commit_and_not_with_a_rollback(db):
 
     with pytest.raises(Boom), db.session() as s:
         atelier = s.get(Atelier, aid)
-        service.create_prompt(s, atelier, {"text": "jamais"})
+        service.create_prompt(s, atelier, text="jamais")
         # a session that changed the board builds its own view, never cached
         assert len(cached_view(s, atelier, "projector")["prompts"]) == 2
         raise Boom
@@ -150,7 +150,7 @@ def test_a_change_made_by_another_process_is_seen(db, db_url):
     with db.session() as s:
         atelier, _ = ateliers.create_atelier(s, {"title": "Deux"})
         awa, _ = ateliers.join(s, atelier, "Awa")
-        p = service.create_prompt(s, atelier, {"text": "Q"})
+        p = service.create_prompt(s, atelier, text="Q")
         aid, pid, prompt_id = atelier.id, awa.id, p.id
     with db.session(write=False) as s:
         atelier = s.get(Atelier, aid)
@@ -176,7 +176,7 @@ def test_a_change_made_by_another_process_is_seen(db, db_url):
 def test_a_deleted_ateliers_views_never_reach_a_new_atelier(db):
     with db.session() as s:
         atelier, _ = ateliers.create_atelier(s, {"title": "Ancien"})
-        p = service.create_prompt(s, atelier, {"text": "Ancienne question"})
+        p = service.create_prompt(s, atelier, text="Ancienne question")
         awa, _ = ateliers.join(s, atelier, "Awa")
         stored_note(s, atelier, awa, p, "donnée personnelle")
         aid = atelier.id
@@ -224,10 +224,10 @@ def test_a_phone_snapshot_over_the_wire_is_the_board_view(db):
     with db.session() as s:
         atelier, _ = ateliers.create_atelier(s, {"title": "Fil"})
         awa, _ = ateliers.join(s, atelier, "Awa")
-        p = service.create_prompt(s, atelier, {"text": "Q"})
+        p = service.create_prompt(s, atelier, text="Q")
         a = stored_note(s, atelier, awa, p, "à moi")
-        service.open_vote(s, atelier, {"prompt_id": p.id, "dots": 2})
-        service.cast_vote(s, atelier, {"note_id": a.id, "dots": 2}, awa)
+        service.open_vote(s, atelier, prompt_id=p.id, dots=2)
+        service.cast_vote(s, atelier, awa, note_id=a.id, dots=2)
         aid, pid = atelier.id, awa.id
     with db.session(write=False) as s:
         atelier = s.get(Atelier, aid)

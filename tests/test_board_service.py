@@ -29,23 +29,23 @@ def _setup(s):
 def test_exports_are_ordered_and_inert(app, client, db):
     with db.session() as s:
         atelier, secret, awa, bob = _setup(s)
-        p1 = service.create_prompt(s, atelier, {"text": "Besoins ?"})
-        p2 = service.create_prompt(s, atelier, {"text": "Portée ?"})
-        cat_b = service.create_category(s, atelier, {"prompt_id": p1.id, "title": "B moyens"})
-        cat_a = service.create_category(s, atelier, {"prompt_id": p1.id, "title": "A outils"})
-        service.reorder_categories(s, atelier, {"prompt_id": p1.id, "order": [cat_a.id, cat_b.id]})
+        p1 = service.create_prompt(s, atelier, text="Besoins ?")
+        p2 = service.create_prompt(s, atelier, text="Portée ?")
+        cat_b = service.create_category(s, atelier, prompt_id=p1.id, title="B moyens")
+        cat_a = service.create_category(s, atelier, prompt_id=p1.id, title="A outils")
+        service.reorder_categories(s, atelier, prompt_id=p1.id, order=[cat_a.id, cat_b.id])
         notes = [stored_note(s, atelier, awa, p1, t) for t in XSS_PAYLOADS]
         loose = stored_note(s, atelier, bob, p1, "sans catégorie", anonymous=True)
         other = stored_note(s, atelier, bob, p2, "autre question")
         hidden = stored_note(s, atelier, bob, p1, "masquée")
-        service.moderate_note(s, atelier, {"note_id": hidden.id, "action": "hide"})
+        service.moderate_note(s, atelier, note_id=hidden.id, action="hide")
         for n in notes[:3]:
-            service.move_note(s, atelier, {"note_id": n.id, "category_id": cat_a.id})
+            service.move_note(s, atelier, note_id=n.id, category_id=cat_a.id)
         for n in notes[3:]:
-            service.move_note(s, atelier, {"note_id": n.id, "category_id": cat_b.id})
-        service.open_vote(s, atelier, {"prompt_id": p1.id, "dots": 5})
-        service.cast_vote(s, atelier, {"note_id": notes[2].id, "dots": 3}, awa)
-        service.cast_vote(s, atelier, {"note_id": notes[1].id, "dots": 1}, bob)
+            service.move_note(s, atelier, note_id=n.id, category_id=cat_b.id)
+        service.open_vote(s, atelier, prompt_id=p1.id, dots=5)
+        service.cast_vote(s, atelier, awa, note_id=notes[2].id, dots=3)
+        service.cast_vote(s, atelier, bob, note_id=notes[1].id, dots=1)
         code = atelier.code
         ids = [n.id for n in notes]
         loose_id, other_id = loose.id, other.id
@@ -122,12 +122,12 @@ def test_demo_loads_the_50_mulhouse_notes_once(app, db):
 def test_deleting_an_atelier_deletes_its_board(app, db):
     with db.session() as s:
         atelier, _, awa, _ = _setup(s)
-        p = service.create_prompt(s, atelier, {"text": "Q"})
-        c = service.create_category(s, atelier, {"prompt_id": p.id, "title": "C"})
+        p = service.create_prompt(s, atelier, text="Q")
+        c = service.create_category(s, atelier, prompt_id=p.id, title="C")
         n = stored_note(s, atelier, awa, p, "N")
-        service.move_note(s, atelier, {"note_id": n.id, "category_id": c.id})
-        service.open_vote(s, atelier, {"prompt_id": p.id})
-        service.cast_vote(s, atelier, {"note_id": n.id, "dots": 1}, awa)
+        service.move_note(s, atelier, note_id=n.id, category_id=c.id)
+        service.open_vote(s, atelier, prompt_id=p.id)
+        service.cast_vote(s, atelier, awa, note_id=n.id, dots=1)
     aid = atelier.id
     with db.session() as s:
         ateliers.delete_atelier(s, s.get(type(atelier), aid))
@@ -139,19 +139,19 @@ def test_deleting_an_atelier_deletes_its_board(app, db):
 def test_merge_moves_votes_and_delete_frees_duplicates(app, db):
     with db.session() as s:
         atelier, _, awa, bob = _setup(s)
-        p = service.create_prompt(s, atelier, {"text": "Q"})
+        p = service.create_prompt(s, atelier, text="Q")
         a = stored_note(s, atelier, awa, p, "A")
         b = stored_note(s, atelier, bob, p, "A bis")
-        service.open_vote(s, atelier, {"prompt_id": p.id, "dots": 4})
-        service.cast_vote(s, atelier, {"note_id": a.id, "dots": 1}, awa)
-        service.cast_vote(s, atelier, {"note_id": b.id, "dots": 2}, awa)
-        service.cast_vote(s, atelier, {"note_id": b.id, "dots": 1}, bob)
-        service.merge_note(s, atelier, {"note_id": b.id, "into_id": a.id})
+        service.open_vote(s, atelier, prompt_id=p.id, dots=4)
+        service.cast_vote(s, atelier, awa, note_id=a.id, dots=1)
+        service.cast_vote(s, atelier, awa, note_id=b.id, dots=2)
+        service.cast_vote(s, atelier, bob, note_id=b.id, dots=1)
+        service.merge_note(s, atelier, note_id=b.id, into_id=a.id)
         assert service.totals(s, atelier) == {a.id: 4}
         with pytest.raises(DomainError) as err:
-            service.merge_note(s, atelier, {"note_id": a.id, "into_id": b.id})
+            service.merge_note(s, atelier, note_id=a.id, into_id=b.id)
         assert err.value.code == "merge_invalid"
-        info, freed = service.delete_note(s, atelier, {"note_id": a.id}, None)
+        info, freed = service.delete_note(s, atelier, None, note_id=a.id)
         assert [n.id for n in freed] == [b.id] and b.merged_into is None
 
 

@@ -43,7 +43,9 @@ def test_group_on_phones_with_projection(browser, live_server_sqlite):
     contexts.append(proj_ctx)
     projection = proj_ctx.new_page()
     projection.goto(f"{server.url}/a/{code}/projection")
+    console.click("#tab-settings")  # the manual scene buttons live with the atelier's settings
     console.click('#scene-buttons [data-scene="codev"]')
+    console.click("#tab-activity")
     expect(projection.locator("#codev-overview-grid [data-tile]")).to_have_count(1)
     expect(projection.locator("[data-tile] h2")).to_have_text("Co-développement")
 

@@ -279,3 +279,26 @@ def test_every_code_has_a_french_message():
     codes |= {f"codev_{r}_taken" for r in rules.SINGLE_ROLES}
     missing = sorted(c for c in codes if c not in MESSAGES)
     assert not missing
+
+
+def test_every_step_refusal_names_the_step(app):
+    """protocol.md: the refusals of a step's rules say which step it is."""
+    from workshop.messages import error_payload
+
+    seen = set()
+    with app.test_request_context():
+        for template, step, role, action in CASES:
+            try:
+                rules.check_action(template, step, role, action)
+            except DomainError as err:
+                if err.code == "codev_no_role":
+                    continue
+                name = rules.get_template(template).steps[step].name
+                assert err.params["step"] == name
+                for locale in ("fr", "en"):
+                    message = error_payload(err, locale)["message"]
+                    assert "%(" not in message and message, (err.code, locale)
+                fr = error_payload(err, "fr")["message"]
+                assert name in fr, (err.code, fr)
+                seen.add(err.code)
+    assert "codev_only_secretary" in seen and "codev_porteur_listens" in seen

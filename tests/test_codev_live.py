@@ -81,8 +81,8 @@ def test_whole_session_porteur_six_contributors_animateur(live_server):
     porteur.wait_event("codev:item", lambda d: d["text"] == "Proposition 5")
 
     # exactly once: the same client_id twice
-    first = write(contribs[0], "proposal", "Doublon", client_id="dup-1")
-    again = write(contribs[0], "proposal", "Doublon", client_id="dup-1")
+    first = write(contribs[0], "proposal", "Doublon", client_id="dup-00001")
+    again = write(contribs[0], "proposal", "Doublon", client_id="dup-00001")
     assert first["data"]["item"]["id"] == again["data"]["item"]["id"] and again["data"]["duplicate"]
 
     assert timer(animateur, "next")["data"]["step_index"] == 4  # 5: feedback
@@ -138,23 +138,40 @@ def test_bad_input_is_refused_and_changes_nothing(live_server):
     # empty, oversized, malformed texts
     assert write(porteur, "subject", "   ")["error"] == "text_empty"
     assert write(porteur, "subject", "x" * 1001)["error"] == "text_too_long"
-    assert write(porteur, "subject", ["x"])["error"] == "text_invalid"
+    ack = write(porteur, "subject", ["x"])
+    assert ack["error"] == "invalid_payload" and ack["field"] == "text"
     assert write(porteur, "bogus", "x")["error"] == "invalid_payload"
     assert (
         porteur.call("codev:write", {"kind": "subject", "text": "x", "client_id": 5})["error"]
-        == "invalid_payload"
+        == "invalid_client_id"
     )
+    # the client id is required, and unknown fields are refused (nothing stored)
+    ack = porteur.call("codev:write", {"kind": "subject", "text": "x"})
+    assert ack["error"] == "invalid_payload" and ack["field"] == "client_id"
+    ack = porteur.call(
+        "codev:write",
+        {"kind": "subject", "text": "x", "client_id": "abcdefgh-1", "couleur": "rouge"},
+    )
+    assert ack["error"] == "invalid_payload" and ack["field"] == "couleur"
+    cid = "abcdefgh-2"
     assert (
-        extra[0].call("codev:write", {"kind": "subject", "text": "x", "group_id": gid})["error"]
+        extra[0].call(
+            "codev:write", {"kind": "subject", "text": "x", "group_id": gid, "client_id": cid}
+        )["error"]
         == "codev_not_in_group"
     )
-    assert extra[2].call("codev:write", {"kind": "subject", "text": "x"})["error"] == (
-        "codev_not_member"
-    )
+    assert extra[2].call("codev:write", {"kind": "subject", "text": "x", "client_id": cid})[
+        "error"
+    ] == ("codev_not_member")
     assert porteur.call("codev:group:create", {"name": "x"})["error"] == "forbidden"
     assert fac.call("codev:timer", {"group_id": "1; drop", "action": "next"})["error"] == (
-        "codev_group_not_found"
+        "invalid_payload"
     )
+    for bad in (2**70, -(2**70)):  # ids beyond 64 bits: a clean refusal, not "internal"
+        ack = fac.call("codev:timer", {"group_id": bad, "action": "next"})
+        assert ack["error"] == "invalid_payload" and ack["field"] == "group_id"
+    ack = fac.call("codev:timer", {"group_id": gid, "action": "extend", "minutes": 1, "x": 1})
+    assert ack["error"] == "invalid_payload" and ack["field"] == "x"
     # nothing was written by the refusals
     fac.sio.disconnect()
     fac.connect()
@@ -253,7 +270,7 @@ def test_author_deletes_own_item_and_nobody_else_can(live_server):
     for other in (contribs[1], porteur):
         ack = other.call("codev:item:delete", {"item_id": item_id})
         assert ack["error"] == "codev_not_your_item", ack
-    assert other.call("codev:item:delete", {"item_id": "x"})["error"] == "codev_item_not_found"
+    assert other.call("codev:item:delete", {"item_id": "x"})["error"] == "invalid_payload"
     assert other.call("codev:item:delete", {"item_id": 10**9})["error"] == "codev_item_not_found"
     ack = contribs[0].call("codev:item:delete", {"item_id": item_id})
     assert ack["ok"] and ack["data"] == {"group_id": gid, "item_id": item_id}, ack

@@ -35,7 +35,7 @@ def world(app):
         people = [
             atelier_service.join(s, atelier, n)[0] for n in ("Nadia", "Karim", "Léa", "Emilie")
         ]
-        g = service.create_group(s, atelier, {"name": "Bleu", "room": "Salle Chardon"})
+        g = service.create_group(s, atelier, name="Bleu", room="Salle Chardon")
         ids = dict(
             atelier=atelier.id,
             code=atelier.code,
@@ -71,10 +71,10 @@ def test_session_rules_through_the_service(app, world):
     with db(app).session() as s:
         service.set_role(s, _atelier(s, world), lea, "secretaire", actor_pid=emilie)
     with db(app).session() as s, pytest.raises(DomainError, match="codev_not_animateur"):
-        service.control_timer(s, _atelier(s, world), {"action": "start"}, 0, actor_pid=karim)
+        service.control_timer(s, _atelier(s, world), 0, action="start", actor_pid=karim)
     with db(app).session() as s:
         g, before = service.control_timer(
-            s, _atelier(s, world), {"action": "start"}, 1_000, actor_pid=emilie
+            s, _atelier(s, world), 1_000, action="start", actor_pid=emilie
         )
         assert (before, g.status, g.deadline_ms) == ("setup", "running", 301_000)
     # closed once started
@@ -89,16 +89,18 @@ def test_session_rules_through_the_service(app, world):
     # exactly once
     with db(app).session() as s:
         a = _atelier(s, world)
-        service.write(s, a, nadia, {"kind": "subject", "text": "Parcours changeants"})
-        service.control_timer(s, a, {"action": "next"}, 2_000, actor_pid=emilie)
-        service.control_timer(s, a, {"action": "next"}, 3_000, actor_pid=emilie)
+        service.write(
+            s, a, nadia, kind="subject", text="Parcours changeants", client_id="subject-01"
+        )
+        service.control_timer(s, a, 2_000, action="next", actor_pid=emilie)
+        service.control_timer(s, a, 3_000, action="next", actor_pid=emilie)
         _, _, item, created = service.write(
-            s, a, karim, {"kind": "question", "text": "Combien de jeunes ?", "client_id": "c-1"}
+            s, a, karim, kind="question", text="Combien de jeunes ?", client_id="client-01"
         )
         assert created
     with db(app).session() as s:
         _, _, again, created = service.write(
-            s, _atelier(s, world), karim, {"kind": "question", "text": "autre", "client_id": "c-1"}
+            s, _atelier(s, world), karim, kind="question", text="autre", client_id="client-01"
         )
         assert not created and again.text == "Combien de jeunes ?"
         n = s.scalar(
@@ -108,33 +110,51 @@ def test_session_rules_through_the_service(app, world):
         )
         assert n == 1
     with db(app).session() as s, pytest.raises(DomainError, match="codev_only_contributors"):
-        service.write(s, _atelier(s, world), nadia, {"kind": "question", "text": "?"})
+        service.write(
+            s, _atelier(s, world), nadia, kind="question", text="?", client_id="write-0001"
+        )
     with db(app).session() as s, pytest.raises(DomainError, match="codev_not_in_group"):
         service.write(
-            s, _atelier(s, world), karim, {"kind": "question", "text": "?", "group_id": 999}
+            s,
+            _atelier(s, world),
+            karim,
+            kind="question",
+            text="?",
+            group_id=999,
+            client_id="write-0002",
         )
     with db(app).session() as s:
         qid = s.scalar(select(CodevItem.id).where(CodevItem.atelier_id == world["atelier"]))
-        service.answer(s, _atelier(s, world), nadia, {"item_id": qid, "text": "Quinze"})
+        service.answer(s, _atelier(s, world), nadia, item_id=qid, text="Quinze")
     with db(app).session() as s, pytest.raises(DomainError, match="codev_only_porteur"):
-        service.answer(s, _atelier(s, world), karim, {"item_id": qid, "text": "moi"})
+        service.answer(s, _atelier(s, world), karim, item_id=qid, text="moi")
     with db(app).session() as s, pytest.raises(DomainError, match="codev_item_not_found"):
-        service.retain(s, _atelier(s, world), nadia, {"item_id": qid})
+        service.retain(s, _atelier(s, world), nadia, item_id=qid)
     with db(app).session() as s:
         a = _atelier(s, world)
-        service.control_timer(s, a, {"action": "next"}, 4_000, actor_pid=emilie)
-        _, _, prop, _ = service.write(s, a, karim, {"kind": "proposal", "text": "Des parrains"})
+        service.control_timer(s, a, 4_000, action="next", actor_pid=emilie)
+        _, _, prop, _ = service.write(
+            s, a, karim, kind="proposal", text="Des parrains", client_id="write-0003"
+        )
         pid = prop.id
     with db(app).session() as s, pytest.raises(DomainError, match="codev_porteur_listens"):
-        service.write(s, _atelier(s, world), nadia, {"kind": "proposal", "text": "moi aussi"})
+        service.write(
+            s, _atelier(s, world), nadia, kind="proposal", text="moi aussi", client_id="write-0004"
+        )
     with db(app).session() as s, pytest.raises(DomainError, match="codev_only_secretary"):
-        service.write(s, _atelier(s, world), karim, {"kind": "note", "text": "note"})
+        service.write(
+            s, _atelier(s, world), karim, kind="note", text="note", client_id="write-0005"
+        )
     with db(app).session() as s:
         a = _atelier(s, world)
-        service.write(s, a, lea, {"kind": "note", "text": "Le porteur semble soulagé"})
-        service.control_timer(s, a, {"action": "next"}, 5_000, actor_pid=emilie)
-        service.retain(s, a, nadia, {"item_id": pid, "retained": True})
-        service.write(s, a, nadia, {"kind": "action_plan", "text": "Appeler deux entreprises"})
+        service.write(
+            s, a, lea, kind="note", text="Le porteur semble soulagé", client_id="write-0006"
+        )
+        service.control_timer(s, a, 5_000, action="next", actor_pid=emilie)
+        service.retain(s, a, nadia, item_id=pid, retained=True)
+        service.write(
+            s, a, nadia, kind="action_plan", text="Appeler deux entreprises", client_id="write-0007"
+        )
         g = service.get_group(s, a, world["group"])
         summ = service.summary(s, a, g)
     assert summ["subject"] == "Parcours changeants"
@@ -149,8 +169,8 @@ def test_group_full_and_move_and_limits(app, world):
     nadia, karim, lea, emilie = world["people"]
     with db(app).session() as s:
         a = _atelier(s, world)
-        service.update_group(s, a, {"group_id": world["group"], "max_members": 2})
-        other = service.create_group(s, a, {"name": "Rouge", "colour": "rouge"})
+        service.update_group(s, a, group_id=world["group"], max_members=2)
+        other = service.create_group(s, a, name="Rouge", colour="rouge")
         other_id = other.id
         service.join(s, a, world["group"], nadia)
         service.join(s, a, world["group"], karim)
@@ -168,7 +188,7 @@ def test_group_full_and_move_and_limits(app, world):
         )
         assert n == 3
     with db(app).session() as s, pytest.raises(DomainError, match="codev_group_not_found"):
-        service.join(s, _atelier(s, world), "1", lea)
+        service.join(s, _atelier(s, world), 10**9, lea)
 
 
 def test_other_atelier_ids_are_refused(app, world):
@@ -190,10 +210,10 @@ def test_other_atelier_ids_are_refused(app, world):
         service.set_role(s, _atelier(s, world), nadia, "animateur", actor_pid=nadia)
     with db(app).session() as s, pytest.raises(DomainError, match="codev_not_member"):
         other = s.scalar(select(Atelier).where(Atelier.title == "Autre"))
-        service.control_timer(s, other, {"action": "start"}, 0, actor_pid=nadia)
+        service.control_timer(s, other, 0, action="start", actor_pid=nadia)
     with db(app).session() as s, pytest.raises(DomainError, match="codev_not_member"):
         other = s.scalar(select(Atelier).where(Atelier.title == "Autre"))
-        service.write(s, other, nadia, {"kind": "note", "text": "x", "client_id": "n-1"})
+        service.write(s, other, nadia, kind="note", text="x", client_id="note-0001")
 
 
 def test_deleting_the_atelier_deletes_everything(app, world):
@@ -248,7 +268,7 @@ def test_summary_downloads(app, client):
     r = client.get(base + ".md")
     assert r.status_code == 200 and r.mimetype == "text/markdown"
     md = r.get_data(as_text=True)
-    assert "# Synthèse de co-développement : Bleu – Salle Chardon" in md
+    assert "# Synthèse de co-développement\u00a0: Bleu – Salle Chardon" in md
     assert "En route vers l’insertion" in md and "Quinze" not in md
     assert "attachment" in r.headers["Content-Disposition"]
     r = client.get(base + ".html")
@@ -320,27 +340,29 @@ def test_same_client_id_arriving_twice_at_once_is_stored_once(app, world, monkey
     with db(app).session() as s:
         a = _atelier(s, world)
         _everyone_joins(s, a, world)
-        service.control_timer(s, a, {"action": "start"}, 1_000, actor_pid=emilie)
+        service.control_timer(s, a, 1_000, action="start", actor_pid=emilie)
         for at in (2_000, 3_000):
-            service.control_timer(s, a, {"action": "next"}, at, actor_pid=emilie)
-    payload = {"kind": "question", "text": "Combien de jeunes ?", "client_id": "race-1"}
+            service.control_timer(s, a, at, action="next", actor_pid=emilie)
+    payload = {"kind": "question", "text": "Combien de jeunes ?", "client_id": "race-0001"}
     with db(app).session() as s:
-        _, _, first, created = service.write(s, _atelier(s, world), karim, payload)
+        _, _, first, created = service.write(s, _atelier(s, world), karim, **payload)
         assert created and first.text == "Combien de jeunes ?"
     lookups = []
     real_find = service.find_by_client_id
 
-    def find_late(s, atelier, client_id):  # the first lookup misses the other copy
+    def find_late(s, atelier, client_id, actor_pid):  # the first lookup misses the other copy
         lookups.append(client_id)
-        return None if len(lookups) == 1 else real_find(s, atelier, client_id)
+        return None if len(lookups) == 1 else real_find(s, atelier, client_id, actor_pid)
 
     monkeypatch.setattr(service, "find_by_client_id", find_late)
     with db(app).session() as s:
-        _, _, again, created = service.write(s, _atelier(s, world), karim, dict(payload, text="b"))
+        _, _, again, created = service.write(
+            s, _atelier(s, world), karim, **dict(payload, text="b")
+        )
         assert not created and again.id == first.id and again.text == "Combien de jeunes ?"
     lookups.clear()
-    with db(app).session() as s, pytest.raises(DomainError, match="invalid_payload"):
-        service.write(s, _atelier(s, world), lea, dict(payload, text="c"))  # not Léa's item
+    with db(app).session() as s, pytest.raises(DomainError, match="invalid_client_id"):
+        service.write(s, _atelier(s, world), lea, **dict(payload, text="c"))  # not Léa's item
     with db(app).session() as s:
-        stored = s.scalars(select(CodevItem).where(CodevItem.client_id == "race-1")).all()
+        stored = s.scalars(select(CodevItem).where(CodevItem.client_id == "race-0001")).all()
         assert [i.text for i in stored] == ["Combien de jeunes ?"]

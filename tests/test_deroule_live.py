@@ -127,3 +127,29 @@ def test_phone_reconnecting_mid_activity_lands_on_the_current_one(live_server):
     state = fac.call("sync")["data"]["deroule"]
     assert state["activities"][1]["spent_ms"] > 0
     assert state["since_ms"] <= state["server_time"]
+
+
+def test_room_screens_from_a_short_address(live_server):
+    import urllib.error
+    import urllib.request
+
+    atelier = live_server.create_atelier(title="Journée régionale")
+    fac = live_server.facilitator(atelier)
+    build(fac, "journee_cooperations")
+    groups = [a for a in fac.call("sync")["data"]["deroule"]["activities"] if a["type"] == "codev"][
+        0
+    ]["groups"]
+    assert [g["room"] for g in groups] == [
+        "Salle Chardon",
+        "Salle Myrtilles",
+        "Espace Lorraine",
+        "Salle Gruber",
+    ]
+    with urllib.request.urlopen(f"{live_server.url}/s/{atelier['code']}/2") as res:
+        page = res.read().decode()
+    assert f'data-codev-group="{groups[1]["id"]}"' in page
+    try:
+        urllib.request.urlopen(f"{live_server.url}/s/{atelier['code']}/9")
+        raise AssertionError("no room 9")
+    except urllib.error.HTTPError as err:
+        assert err.code == 404

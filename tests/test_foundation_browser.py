@@ -38,6 +38,7 @@ def test_phone_joins_projection_counts_console_removes(browser, live_server_sqli
     expect(phone.locator("#me-name")).to_have_text("Awa")
 
     expect(projection.locator("#participant-count")).to_have_text("1")
+    console.click("#tab-people")  # the console's « Participants » tab
     expect(console.locator("#participant-list li[data-participant]")).to_have_count(1)
     expect(console.locator("#participant-list li.online .name")).to_have_text("Awa")
 

@@ -54,8 +54,16 @@ def test_malformed_payloads_get_error_acks_and_handler_survives(live_server):
     assert fac.call("atelier:status", {"status": "bogus"})["error"] == "invalid_status"
     assert fac.call("atelier:status", {"status": "x" * 200_000})["error"] == "payload_too_large"
     assert fac.call("atelier:status", {"status": 12})["error"] == "invalid_status"
-    assert fac.call("atelier:update", {"title": ["x"]})["error"] == "text_invalid"
+    assert fac.call("atelier:update", {"title": ["x"]})["error"] == "invalid_payload"
     assert fac.call("atelier:update", {"bogus": 1})["error"] == "invalid_payload"
+    # values of the wrong type are refused, not turned into a default
+    for bad in ({"allow_anonymous": "non"}, {"allow_anonymous": 1}, {"locale": {}}):
+        ack = fac.call("atelier:update", bad)
+        assert ack["error"] in ("invalid_payload", "invalid_locale"), (bad, ack)
+        assert ack["field"] == next(iter(bad))
+    assert fac.call("atelier:update", {"locale": "en"})["data"]["locale"] == "en"
+    assert fac.call("atelier:update", {"locale": {}})["error"] == "invalid_locale"
+    assert fac.call("sync", {})["data"]["atelier"]["locale"] == "en"
     assert fac.call("no:such:event", {})["error"] == "unknown_event"
     assert fac.call("participant:remove", {"participant_id": "1; drop"})["error"] == (
         "invalid_payload"

@@ -1,9 +1,12 @@
 """Every registered event's handler fuzzed with hypothesis.
 
-Payloads are random JSON values and structured objects whose keys come from
-the event's documented payload and from the vocabulary of the protocol
-documents, with real ids of atelier A (filled by every capability's demo
-loader), ids of atelier B, huge and negative numbers, long and odd texts.
+Payloads are random JSON values and structured objects whose keys are the
+fields of the event's declaration (``workshop.domain.contracts``) and words
+of every declaration and of the protocol document, with real ids of atelier
+A (filled by every capability's demo loader), ids of atelier B, values of
+each field's type outside its range (``tests/fuzz_values.py``: numbers beyond
+64 bits, nested lists and objects, lone surrogates, wrong types, oversized
+strings), huge and negative numbers, long and odd texts.
 
 For each one: the ack is ``ok`` or a documented error code (a key of
 ``workshop.messages.MESSAGES``), never ``internal``; after an error, and
@@ -16,12 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_values import out_of_range
 from security_helpers import (
     PROTOCOL_ROLE,
     ack_ok_or_documented,
     build_world,
     client_ids_in,
-    documented_events,
+    declared_events,
     dump,
     ids_in,
     payload_keys,
@@ -29,7 +33,7 @@ from security_helpers import (
 )
 from support import DB_PARAMS
 
-EVENT_ENTRIES = documented_events()
+EVENT_ENTRIES = declared_events()
 VOCABULARY = vocabulary()
 FUZZ_ROLES = ("facilitator_here", "participant_here", "participant_other", "facilitator_other")
 
@@ -82,11 +86,20 @@ ODD_TEXTS = st.sampled_from(
 BIG_TEXT = st.builds(lambda n, c: c * n, st.integers(60_000, 70_000), st.sampled_from("aé<"))
 
 
+def _choices(contract) -> set:
+    from workshop.domain.contracts import Choice, List
+
+    out = set()
+    for spec in contract.fields.values():
+        spec = spec.item if isinstance(spec, List) else spec
+        if isinstance(spec, Choice):
+            out.update(v for v in spec.values if isinstance(v, str))
+    return out
+
+
 def value_strategy(world, entry):
     ints = st.sampled_from(world.a_ids + world.b_ids + [0, -1, 2**31, 2**63 - 1, 2**63, 10**30])
-    enums = st.sampled_from(
-        sorted(set(entry.quoted()) | set(entry.backticked()) | {"open", "closed", "all"})
-    )
+    enums = st.sampled_from(sorted(_choices(entry) | set(entry.fields) | {"open", "closed", "all"}))
     client_ids = st.sampled_from(world.client_ids or ["c" * 16])
     return st.one_of(
         ints,
@@ -100,12 +113,19 @@ def value_strategy(world, entry):
     )
 
 
+def field_strategy(values, spec):
+    """Plausible values, and those the field's type must refuse."""
+    bad = out_of_range(spec)
+    return st.one_of(values, st.sampled_from(bad)) if bad else values
+
+
 def payload_strategy(world, entry):
-    keys = payload_keys(entry) or entry.quoted() or ["id"]
+    keys = payload_keys(entry) or ["id"]
     values = value_strategy(world, entry)
+    fields = {k: field_strategy(values, entry.fields[k]) for k in entry.fields}
     structured = st.builds(
         lambda doc, extra: {**extra, **doc},
-        st.fixed_dictionaries({}, optional={k: values for k in keys}),
+        st.fixed_dictionaries({}, optional=fields or {"id": values}),
         st.dictionaries(st.sampled_from(VOCABULARY), values, max_size=2),
     )
     return st.one_of(

@@ -53,9 +53,12 @@ def test_versions_and_conflicts():
         rules.check_conflict(5, 4, "Tubà · association")
     assert err.value.code == "conflict"
     assert err.value.params == {"current": "Tubà · association", "version": 5}
-    for bad in (None, "1", True, -1):
+    from workshop.domain.contracts import CONTRACTS
+
+    update = CONTRACTS["livemap:actor:update"]
+    for bad in (None, "1", True, -1, 2**70):
         with pytest.raises(DomainError):
-            rules.check_version(bad)
+            update.parse({"actor_id": 1, "version": bad})
 
 
 def test_keys_are_unique_slugs():
@@ -64,11 +67,14 @@ def test_keys_are_unique_slugs():
     assert len(rules.unique_key("x" * 80, {"x" * 80})) <= rules.KEY_MAX
 
 
-def test_client_ids():
-    assert rules.check_client_id("abcdefgh-1234")
-    for bad in ("short", "x" * 65, "<script>", 12):
-        with pytest.raises(DomainError):
-            rules.check_client_id(bad)
+def test_client_ids_follow_the_one_rule():
+    from workshop.domain.contracts import ClientId
+
+    assert ClientId().check("abcdefgh-1234", "client_id")
+    for bad in ("short", "x" * 65, "<script>", 12, "abcdefgh\udc00"):
+        with pytest.raises(DomainError) as err:
+            ClientId().check(bad, "client_id")
+        assert err.value.code == "invalid_client_id"
 
 
 def test_conflict_message_is_french_and_shows_the_current_value(app):

@@ -45,17 +45,17 @@ def test_pending_until_validated_and_merge_keeps_everything(atelier_ctx):
         a = _atelier(s, code)
         service.get_settings(s, a).open = True
         p = _participant(s, a)
-        x, created = service.create_actor(s, a, {"client_id": _cid(), "name": "Tubà"}, p)
+        x, created = service.create_actor(s, a, p, client_id=_cid(), name="Tubà")
         assert created and x.status == "pending"
-        y, _ = service.create_actor(s, a, {"client_id": _cid(), "name": "Tuba Mulhouse"}, None)
+        y, _ = service.create_actor(s, a, None, client_id=_cid(), name="Tuba Mulhouse")
         assert y.status == "validated"
         service.add_contribution(
-            s, a, {"client_id": _cid(), "actor_id": x.id, "stage": "declencher", "text": "idées"}, p
+            s, a, p, client_id=_cid(), actor_id=x.id, stage="declencher", text="idées"
         )
         service.add_contribution(
-            s, a, {"client_id": _cid(), "actor_id": y.id, "stage": "animer", "text": "lien"}, None
+            s, a, None, client_id=_cid(), actor_id=y.id, stage="animer", text="lien"
         )
-        service.add_link(s, a, {"client_id": _cid(), "source_id": x.id, "target_id": y.id}, p)
+        service.add_link(s, a, p, client_id=_cid(), source_id=x.id, target_id=y.id)
         m = service.build_actor_map(s, a)
         assert m.n_actors == 1 and m.n_contributions == 1  # pending items do not show
         v = service.get_settings(s, a).version
@@ -64,14 +64,7 @@ def test_pending_until_validated_and_merge_keeps_everything(atelier_ctx):
         m = service.build_actor_map(s, a)
         assert m.n_actors == 2 and m.n_contributions == 2 and m.n_links == 0
         service.merge(
-            s,
-            a,
-            {
-                "source_id": x.id,
-                "target_id": y.id,
-                "source_version": x.version,
-                "target_version": y.version,
-            },
+            s, a, source_id=x.id, target_id=y.id, source_version=x.version, target_version=y.version
         )
         m = service.build_actor_map(s, a)
         assert m.n_actors == 1
@@ -81,12 +74,10 @@ def test_pending_until_validated_and_merge_keeps_everything(atelier_ctx):
             service.merge(
                 s,
                 a,
-                {
-                    "source_id": x.id,
-                    "target_id": y.id,
-                    "source_version": x.version,
-                    "target_version": y.version,
-                },
+                source_id=x.id,
+                target_id=y.id,
+                source_version=x.version,
+                target_version=y.version,
             )
         assert err.value.code == "livemap_actor_merged"
         assert err.value.params["into"] == "Tuba Mulhouse"
@@ -96,18 +87,13 @@ def test_stale_edit_is_a_conflict_and_changes_nothing(atelier_ctx):
     _, db, code, _ = atelier_ctx
     with db.session() as s:
         a = _atelier(s, code)
-        x, _ = service.create_actor(s, a, {"client_id": _cid(), "name": "RNMA"}, None)
+        x, _ = service.create_actor(s, a, None, client_id=_cid(), name="RNMA")
         c, _ = service.add_contribution(
-            s,
-            a,
-            {"client_id": _cid(), "actor_id": x.id, "stage": "organiser", "text": "appui"},
-            None,
+            s, a, None, client_id=_cid(), actor_id=x.id, stage="organiser", text="appui"
         )
-        service.update_contribution(
-            s, a, {"contribution_id": c.id, "version": 1, "stage": "animer"}
-        )
+        service.update_contribution(s, a, contribution_id=c.id, version=1, stage="animer")
         with pytest.raises(DomainError) as err:
-            service.update_contribution(s, a, {"contribution_id": c.id, "version": 1, "text": "x"})
+            service.update_contribution(s, a, contribution_id=c.id, version=1, text="x")
         assert err.value.code == "conflict" and "appui" in err.value.params["current"]
         assert c.text == "appui" and c.stage == "animer"
 
@@ -118,22 +104,16 @@ def test_participant_limits_and_closed_activity(atelier_ctx):
         a = _atelier(s, code)
         p = _participant(s, a)
         with pytest.raises(DomainError) as err:
-            service.create_actor(s, a, {"client_id": _cid(), "name": "X"}, p)
+            service.create_actor(s, a, p, client_id=_cid(), name="X")
         assert err.value.code == "livemap_closed"
-        with pytest.raises(DomainError) as err:
-            service.create_actor(s, a, {"client_id": _cid(), "name": "X", "admin": True}, None)
-        assert err.value.code == "invalid_payload"
     # another atelier's actor id is refused
     with db.session() as s:
         other, _ = ateliers.create_atelier(s, {"title": "Autre"})
-        foreign, _ = service.create_actor(s, other, {"client_id": _cid(), "name": "Z"}, None)
+        foreign, _ = service.create_actor(s, other, None, client_id=_cid(), name="Z")
         a = _atelier(s, code)
         with pytest.raises(DomainError) as err:
             service.add_contribution(
-                s,
-                a,
-                {"client_id": _cid(), "actor_id": foreign.id, "stage": "animer", "text": "x"},
-                None,
+                s, a, None, client_id=_cid(), actor_id=foreign.id, stage="animer", text="x"
             )
         assert err.value.code == "livemap_actor_not_found"
 
@@ -233,13 +213,13 @@ def test_deleting_the_atelier_deletes_its_map(atelier_ctx):
 
     with db.session() as s:
         a = _atelier(s, code)
-        x, _ = service.create_actor(s, a, {"client_id": _cid(), "name": "X"}, None)
+        x, _ = service.create_actor(s, a, None, client_id=_cid(), name="X")
         service.add_contribution(
-            s, a, {"client_id": _cid(), "actor_id": x.id, "stage": "animer", "text": "t"}, None
+            s, a, None, client_id=_cid(), actor_id=x.id, stage="animer", text="t"
         )
         p = _participant(s, a)
         service.get_settings(s, a).open = True
-        service.create_actor(s, a, {"client_id": _cid(), "name": "Y"}, p)
+        service.create_actor(s, a, p, client_id=_cid(), name="Y")
     with db.session() as s:
         s.delete(s.get(Participant, p.id))
     with db.session() as s:
@@ -279,18 +259,18 @@ def test_withdrawn_actor_keeps_only_its_name_and_takes_its_author_contributions(
         service.get_settings(s, a).open = True
         p = _participant(s, a)
         x, _ = service.create_actor(
-            s, a, {"client_id": _cid(), "name": "Tubà", "kind": "association", "territory": "68"}, p
+            s, a, p, client_id=_cid(), name="Tubà", kind="association", territory="68"
         )
         c, _ = service.add_contribution(
-            s, a, {"client_id": _cid(), "actor_id": x.id, "stage": "animer", "text": "idées"}, p
+            s, a, p, client_id=_cid(), actor_id=x.id, stage="animer", text="idées"
         )
-        service.validate_all(s, a)
+        service.validate(s, a, "all")
         s.flush()
         # a validated contribution: off the map at once
         done, on_map = service.withdraw(s, a, p.id, "contribution", c.id)
         assert done == {"contribution": c.id} and on_map
         c2, _ = service.add_contribution(
-            s, a, {"client_id": _cid(), "actor_id": x.id, "stage": "animer", "text": "encore"}, p
+            s, a, p, client_id=_cid(), actor_id=x.id, stage="animer", text="encore"
         )
         done, on_map = service.withdraw(s, a, p.id, "actor", x.id)
         assert on_map and done["contributions"] == [c2.id]

@@ -25,7 +25,7 @@ EXPECTED = [
     "Tableau des apports par étape",
     "Mécanisme des idées",  # a contribution in the stage table
     "Chaînage des apports",  # the analysis in words
-    "Annexe : fiches projets",
+    "Annexe\u00a0: fiches projets",
     "EN ROUTE VERS L'INSERTION",  # a project sheet
 ]
 
@@ -134,7 +134,7 @@ def test_user_text_is_inert_and_wrong_requests_are_refused(app):
     with db.session() as s:
         atelier = ateliers.find_atelier(s, code)
         service.create_actor(
-            s, atelier, {"client_id": "x" * 12, "name": "<script>alert(1)</script> **gras**"}, None
+            s, atelier, None, client_id="x" * 12, name="<script>alert(1)</script> **gras**"
         )
     md = _get(client, url, fmt="md").decode()
     assert "<script>" not in md and "\\<script\\>" in md

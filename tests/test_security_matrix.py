@@ -1,9 +1,11 @@
-"""Authorization matrix: every documented Socket.IO event and every HTTP
+"""Authorization matrix: every declared Socket.IO event and every HTTP
 route, for every role relative to atelier A.
 
-Rows come from the protocol documents (``### `…` `` entries) intersected with
-what the server registers (``workshop.realtime.EVENTS``, the ``url_map``); a
-new event or route without an entry fails
+Event rows are the declarations (``workshop.domain.contracts.CONTRACTS``):
+their roles and their fields, with what the server registers
+(``workshop.realtime.EVENTS``); route rows are the ``url_map`` with the
+entries of ``docs/protocol.md``. An event without a declaration (or a
+declaration without a handler), a route without an entry, fails
 ``test_every_event_and_route_has_an_entry``. Atelier A is filled by every
 capability's demo loader; the commands aimed at it use its real object ids.
 
@@ -27,7 +29,7 @@ from security_helpers import (
     ack_ok_or_documented,
     build_world,
     candidate_ids,
-    documented_events,
+    declared_events,
     dump,
     ids_in,
     parse_protocol,
@@ -37,7 +39,7 @@ from security_helpers import (
 from support import DB_PARAMS
 from workshop.realtime import EVENTS
 
-EVENT_ENTRIES = documented_events()
+EVENT_ENTRIES = declared_events()
 ENTRIES = parse_protocol()
 
 
@@ -56,13 +58,18 @@ def routes(app):
 
 
 def test_every_event_and_route_has_an_entry(world):
+    from workshop.domain.contracts import CONTRACTS
+
     problems = []
     for name, meta in sorted(EVENTS.items()):
-        entry = ENTRIES.get(name)
-        if entry is None:
+        contract = CONTRACTS.get(name)
+        if contract is None:
+            problems.append(f"{name}: no declaration")
+        elif tuple(meta["roles"]) != contract.roles:
+            problems.append(f"{name}: declared {contract.roles}, enforced {meta['roles']}")
+        if name not in ENTRIES:
             problems.append(f"{name}: no entry in the protocol")
-        elif entry.roles != set(meta["roles"]):
-            problems.append(f"{name}: documented {sorted(entry.roles)}, enforced {meta['roles']}")
+    problems += [f"{n}: declared, no handler" for n in sorted(set(CONTRACTS) - set(EVENTS))]
     for method, rule in routes(world.app):
         entry = ENTRIES.get(f"{method} {rule.rule}")
         if entry is None:

@@ -166,7 +166,17 @@ def _template_text(path: Path) -> str:
 
 
 # language names are written in their own language; file formats are names
-TEMPLATE_WORDS_ALLOWED = {"FR", "EN", "Français", "English", "PDF", "Markdown"}
+TEMPLATE_WORDS_ALLOWED = {"FR", "EN", "Français", "English", "PDF", "Markdown", "CSV", "XLSX"}
+
+
+def test_templates_add_no_french_punctuation_of_their_own():
+    """A colon written in the template would stay French in English."""
+    bad = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for line in _template_text(path).splitlines():
+            if re.search(r"(^|\s)[:;!?](\s|$)", line):
+                bad.append((path.relative_to(ROOT).as_posix(), line.strip()))
+    assert not bad, bad[:10]
 
 
 def test_templates_write_words_only_through_the_catalogue():
@@ -212,3 +222,14 @@ def test_inclusive_role_names(source_messages):
     )
     bad = sorted(i for i in ids if masculine_only.search(i))
     assert not bad, bad[:8]
+
+
+def test_modules_read_their_texts_through_workshop_texts():
+    """So that a change of the atelier's language reaches them without reload."""
+    bad = []
+    for path in sorted((ROOT / "static" / "js").glob("*.js")):
+        if path.name in ("live.js", "join.js"):  # live.js defines it; join.js runs before
+            continue
+        if re.search(r"JSON\.parse\([^)]*textContent\)", path.read_text()):
+            bad.append(path.name)
+    assert not bad, bad

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from board_helpers import new_prompt
-from support import PHONE
+from support import PHONE, SCREENSHOTS
 
 
 def _phone(browser, server, atelier, name="Awa"):
@@ -42,6 +42,7 @@ def test_language_change_reaches_an_open_phone_without_reload(browser, live_serv
     assert phone.evaluate("window.__same_page") == 42  # no reload
     assert phone.locator("textarea").first.input_value() == "brouillon non envoyé"
     expect(card).to_be_visible()
+    phone.screenshot(path=str(SCREENSHOTS / "state-phone-english-after-switch.png"))
 
     assert fac.call("atelier:update", {"locale": "fr"})["ok"]
     expect(phone.get_by_role("button", name="Envoyer")).to_be_visible(timeout=15000)

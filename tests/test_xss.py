@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 import pytest
 
 import requests_shim as http
-from security_helpers import documented_events, parse_protocol, payload_keys
+from security_helpers import declared_events, parse_protocol
 from support import LAPTOP, PHONE, PROJECTOR
 
 PAYLOADS = [
@@ -63,9 +63,15 @@ RECIPES = {
     "livemap:contribution:update": {"text"},
     "livemap:link:add": {"kind"},
     "livemap:link:update": {"kind"},
+    "deroule:activity:create": {"title"},
+    "deroule:activity:update": {"title"},
+    "cloud:answer": {"text"},
+    "cloud:answer:update": {"text"},
 }
 # entered once with the same code path as their "create" twin
 SAME_PATH_AS = {
+    "cloud:answer:update",
+    "deroule:activity:update",
     "board:prompt:update",
     "board:category:update",
     "board:note:update",
@@ -78,12 +84,11 @@ SAME_PATH_AS = {
 
 def test_every_text_field_has_a_recipe():
     missing = []
-    for name, entry in documented_events().items():
-        keys = {
-            k
-            for k in set(payload_keys(entry)) & TEXT_KEYS
-            if not re.search(rf'"{k}"\s*:\s*"[^"]*"\s*\|', entry.body)  # an enumeration
-        }
+    from workshop.domain.contracts import Str
+
+    for name, contract in declared_events().items():
+        # the free texts of its declaration (an enumeration is a Choice, not a Str)
+        keys = {k for k, f in contract.fields.items() if isinstance(f, Str)} & TEXT_KEYS
         if keys - RECIPES.get(name, set()):
             missing.append((name, sorted(keys - RECIPES.get(name, set()))))
     assert not missing, f"text fields with no XSS coverage: {missing}"
@@ -234,6 +239,25 @@ def _enter(server, events):
         phone.call(
             "livemap:actor:add", {"client_id": _cid(), "name": "Acteur " + PAYLOADS[3][:100]}
         )
+    if "deroule:activity:create" in events:
+        for p in PAYLOADS[:8]:
+            keep(
+                "deroule.activity",
+                p,
+                fac.call("deroule:activity:create", {"type": "message", "title": p}),
+            )
+    if "cloud:answer" in events:
+        ack = fac.call("cloud:create", {"question": "Un mot ?", "on_screen": True})
+        if _ok(ack):
+            for p in PAYLOADS[:5]:
+                keep(
+                    "cloud.answer",
+                    p[:40],
+                    phone.call(
+                        "cloud:answer",
+                        {"client_id": _cid(), "activity_id": ack["data"]["id"], "text": p[:40]},
+                    ),
+                )
     return atelier, fac, phones, accepted
 
 

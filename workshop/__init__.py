@@ -129,6 +129,12 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.extensions["workshop_presence"] = MemoryPresence()
 
+    from .domain.errors import DomainError
+    from .web import domain_error_response
+
+    # One mapping from error codes to HTTP statuses, for every route.
+    app.register_error_handler(DomainError, domain_error_response)
+
     caps = capabilities.load()
     app.extensions["workshop_capabilities"] = caps
     for cap in caps:

@@ -39,6 +39,7 @@ that emits. It is tested directly.
 
 from __future__ import annotations
 
+import _thread
 import logging
 import threading
 import time
@@ -135,8 +136,8 @@ class Broadcaster:
         self.per_recipient = max(0.0, float(per_recipient))
         self._conflicts = conflicts
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # notified when a lane ends
         self._lanes: dict[Hashable, _Lane] = {}
-        self._threads: set[threading.Thread] = set()
         self.flushes = 0  # counters, for the benchmarks and the tests
         self.messages = 0
 
@@ -158,42 +159,38 @@ class Broadcaster:
             if lane.running:
                 return  # its sender takes them after what is in flight
             lane.running = True
-            # A daemon thread (a greenlet once gevent has patched threading).
-            thread = threading.Thread(
-                target=self._run, args=(key, lane), name="workshop-broadcast", daemon=True
-            )
-            self._threads.add(thread)
-        thread.start()
+        # A low-level thread (a greenlet once gevent has patched threading):
+        # unlike ``threading.Thread.start``, starting it does not wait for it
+        # to run, so the caller (who may hold the SQLite write lock) does not
+        # yield here.
+        _thread.start_new_thread(self._run, (key, lane))
 
     def close(self, timeout: float = 2.0) -> None:
         """Wait until what is queued has been sent."""
         deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                threads = list(self._threads)
-            if not threads:
-                return
-            for thread in threads:
-                thread.join(max(0.0, deadline - time.monotonic()))
-            if time.monotonic() >= deadline:
-                return
+        with self._idle:
+            while self._lanes:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._idle.wait(left)
 
     def _run(self, key: Hashable, lane: _Lane) -> None:
-        try:
-            while True:
-                with self._lock:
-                    items, lane.pending = lane.pending, []
-                    if not items:
-                        lane.running = False
-                        if self._lanes.get(key) is lane:
-                            del self._lanes[key]
-                        return
-                started = time.monotonic()
+        while True:
+            with self._lock:
+                items, lane.pending = lane.pending, []
+                if not items:
+                    lane.running = False
+                    if self._lanes.get(key) is lane:
+                        del self._lanes[key]
+                    self._idle.notify_all()
+                    return
+            started = time.monotonic()
+            try:
                 reached = self._send(items)
                 self._settle(started, reached)
-        finally:
-            with self._lock:
-                self._threads.discard(threading.current_thread())
+            except Exception:  # the lane must go on, whatever happens
+                log.exception("broadcasting failed")
 
     def _settle(self, started: float, reached: int) -> None:
         """Wait while the flush that began at ``started`` is being written."""

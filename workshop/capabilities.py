@@ -19,6 +19,7 @@ MODULES = [
     "workshop.livemap",
     "workshop.deroule",
     "workshop.report",
+    "workshop.a11y",
 ]
 
 

@@ -56,6 +56,8 @@ def from_environment(instance_path: Path) -> dict:
         "PRIVACY_CONTACT": os.environ.get("WORKSHOP_PRIVACY_CONTACT") or None,
         # Feedback contact of the accessibility statement (who answers).
         "ACCESSIBILITY_CONTACT": os.environ.get("WORKSHOP_ACCESSIBILITY_CONTACT") or None,
+        # Who makes the accessibility statement (the organisation running the instance).
+        "ACCESSIBILITY_ENTITY": os.environ.get("WORKSHOP_ACCESSIBILITY_ENTITY") or None,
         # Where hashed, precompressed static files are built (default: <instance>/static).
         "STATIC_BUILD_DIR": os.environ.get("WORKSHOP_STATIC_BUILD_DIR") or None,
     }

@@ -17,9 +17,11 @@ import threading
 import time
 from contextlib import contextmanager, nullcontext
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import bindparam, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from .domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,51 @@ def insert_once(session: Session, table, unique_columns: tuple[str, ...], values
         )
         _INSERT_ONCE[key] = stmt
     return conn.execute(stmt, values).first()
+
+
+_FIND_ONCE: dict = {}
+
+
+def find_once(session: Session, table, atelier_id: int, client_id: str, author: dict):
+    """The row stored in ``table`` with this ``client_id`` in this atelier, or None.
+
+    ``author``: the author's columns and values (``{"participant_id": 7}``).
+    A row stored by someone else is refused with ``invalid_client_id``: a
+    client id names what one device sent, and another device (or another
+    participant) that sends the same one gets nothing of it.
+    """
+    stmt = _FIND_ONCE.get(table.name)
+    if stmt is None:
+        stmt = select(*table.columns).where(
+            table.c.atelier_id == bindparam("atelier_id"),
+            table.c.client_id == bindparam("client_id"),
+        )
+        _FIND_ONCE[table.name] = stmt
+    row = session.execute(stmt, {"atelier_id": atelier_id, "client_id": client_id}).first()
+    if row is not None and any(getattr(row, k) != v for k, v in author.items()):
+        raise DomainError("invalid_client_id", field="client_id")
+    return row
+
+
+def store_once(session: Session, table, values: dict, author: dict):
+    """Store a row sent with a client id exactly once: ``(row, created)``.
+
+    The one exactly-once path of every capability (board notes, codev items,
+    live-map submissions…). ``values`` holds ``atelier_id`` and ``client_id``
+    (unique together); ``author`` the columns that say who sent it (see
+    :func:`find_once`). A resend, even one that races the first copy on
+    another connection, gets the row already stored and ``created`` False.
+    Callers look the client id up with :func:`find_once` first when a resend
+    must be answered before their own checks (a prompt closed meanwhile).
+    """
+    row = insert_once(session, table, ("atelier_id", "client_id"), values)
+    if row is not None:
+        return row, True
+    # The same client id arrived twice at once: keep the first.
+    existing = find_once(session, table, values["atelier_id"], values["client_id"], author)
+    if existing is None:  # pragma: no cover - the conflict was on another unique key
+        raise DomainError("invalid_client_id", field="client_id")
+    return existing, False
 
 
 class Database:

@@ -16,6 +16,7 @@
 
 import json
 import logging
+import re
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -235,8 +236,8 @@ def _payload_size(payload) -> int:
         return MAX_SOCKET_MESSAGE + 1
 
 
-def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
-    """Register a client event handler ``fn(ctx, args) -> ack data``.
+def event(name: str):
+    """Register the handler ``fn(ctx, args) -> ack data`` of a declared client event.
 
     The event's declaration (``workshop.domain.contracts.declare``) gives who
     may send it, whether it writes (a participant's writes are refused once
@@ -246,22 +247,19 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
     types, missing fields, out-of-range numbers and oversized strings are
     refused before the handler runs, with nothing changed.
 
-    An event without declaration (``roles``/``writes`` given here) receives
-    the raw payload dict: kept only while events move to declarations.
+    Every event is declared (``workshop/domain/declared/``): registering a
+    handler for an undeclared name is a programming error.
     """
     contract = CONTRACTS.get(name)
-    if contract is not None:
-        roles, writes = contract.roles, contract.writes
-        doc = doc or contract.doc
-    else:
-        roles = tuple(roles or ("facilitator",))
-        writes = True if writes is None else writes
+    if contract is None:
+        raise LookupError(f"event {name!r} has no declaration in workshop/domain/declared/")
+    roles, writes = contract.roles, contract.writes
 
     def decorator(fn):
         EVENTS[name] = {
-            "roles": tuple(roles),
+            "roles": roles,
             "writes": writes,
-            "doc": doc or fn.__doc__,
+            "doc": contract.doc or fn.__doc__,
             "contract": contract,
         }
 
@@ -274,14 +272,11 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
                 # (the socket's own rate limit was applied by the gate, below)
                 if identity.role not in roles:
                     raise DomainError("forbidden")
-                if payload is None:
-                    payload = {}
-                if not isinstance(payload, dict) or extra:
-                    raise DomainError("invalid_payload")
+                if extra:  # one payload object, not several arguments
+                    raise DomainError("invalid_payload", field="payload", reason="type")
                 if _payload_size(payload) > MAX_SOCKET_MESSAGE:
                     raise DomainError("payload_too_large")
-                if contract is not None:
-                    payload = contract.parse(payload)
+                args = contract.parse(payload)
                 if (
                     writes
                     and identity.role == "participant"
@@ -299,7 +294,7 @@ def event(name: str, *, roles=None, writes: bool | None = None, doc: str = ""):
                         # queued writers must not use up the pool.
                         s.commit()
                     with db.write_lock() if writes else nullcontext():
-                        result = fn(ctx, payload)
+                        result = fn(ctx, args)
                         s.commit()
                         # Queued before the next writer can commit: the
                         # broadcasts of an atelier keep the commit order.
@@ -355,6 +350,62 @@ def install_gate(server, app) -> None:
         return inner(eio_sid, namespace, id, data)
 
     server._handle_event = gate
+    _install_packet_gate(server, app)
+
+
+# The ack id of an EVENT packet ("2", attachments, namespace, id), read from
+# the raw text when the rest of the packet cannot be decoded.
+_RAW_ACK_ID = re.compile(r"^2(?:/[^,]{0,200},)?(\d{1,100})")
+
+
+def _install_packet_gate(server, app) -> None:
+    """Answer packets that cannot be decoded cleanly, before python-socketio
+    sees them: invalid JSON, nesting too deep for the decoder, an EVENT whose
+    data is not ``[name: str, …]`` (``42[]``, ``42{}``, ``42[1]``), an
+    unknown packet type. Such a packet gets the ack ``invalid_payload`` when
+    it carries an ack id, and is otherwise dropped; either way the server
+    logs one line, never a traceback, and the connection stays open.
+
+    ``server._handle_eio_message`` (python-socketio's dispatch of every
+    Engine.IO message) is wrapped; a valid EVENT is dispatched as it would
+    have been (through the rate-limit gate above).
+    """
+    from socketio import packet as sio_packet
+
+    inner = server._handle_eio_message
+
+    def answer(eio_sid, namespace, ack_id, why):
+        log.info("undecodable packet from %s: %s", eio_sid, why)
+        if ack_id is None:
+            return
+        namespace = namespace or "/"
+        sid = server.manager.sid_from_eio_sid(eio_sid, namespace)
+        identity = IDENTITIES.get(sid) if sid else None
+        ack = refusal("invalid_payload", identity.locale if identity else None, app)
+        server._send_packet(
+            eio_sid,
+            server.packet_class(sio_packet.ACK, namespace=namespace, id=ack_id, data=[ack]),
+        )
+
+    def message_gate(eio_sid, data):
+        if not isinstance(data, str) or eio_sid in server._binary_packet:
+            return inner(eio_sid, data)  # binary attachments: python-socketio's own path
+        try:
+            pkt = server.packet_class(encoded_packet=data)
+        except (ValueError, TypeError, RecursionError, MemoryError) as err:
+            m = _RAW_ACK_ID.match(data)
+            return answer(eio_sid, None, int(m.group(1)) if m else None, type(err).__name__)
+        if pkt.packet_type == sio_packet.EVENT:
+            if not (pkt.data and isinstance(pkt.data, list) and isinstance(pkt.data[0], str)):
+                return answer(eio_sid, pkt.namespace, pkt.id, "event without a name")
+            return server._handle_event(eio_sid, pkt.namespace, pkt.id, pkt.data)
+        try:
+            return inner(eio_sid, data)
+        except (ValueError, TypeError, RecursionError) as err:
+            return answer(eio_sid, pkt.namespace, None, f"{type(err).__name__}: {err}"[:200])
+
+    server._handle_eio_message = message_gate
+    server.eio.on("message", message_gate)
 
 
 def _check_still_allowed(ctx: EventContext, writes: bool) -> None:

@@ -7,9 +7,9 @@ import secrets
 import socket
 from functools import wraps
 
-from flask import abort, current_app, jsonify, render_template, request, session
+from flask import abort, current_app, g, jsonify, render_template, request, session
 
-from .domain.errors import DomainError
+from .domain.errors import DomainError, http_status
 from .domain.ratelimit import RateLimiter
 from .messages import error_payload
 
@@ -90,27 +90,35 @@ def public_base_url() -> str:
     return f"{request.scheme}://{host}"
 
 
-def json_error(err, status=400):
-    body = error_payload(err)
-    return jsonify(body), status
+def json_error(err, status=None):
+    body = error_payload(err, g.get("atelier_locale"))
+    code = err.code if isinstance(err, DomainError) else err
+    return jsonify(body), status or http_status(code)
 
 
 def api_errors(fn):
-    """Turn a DomainError raised by a JSON endpoint into a JSON error body."""
+    """Mark a route whose refusals are JSON bodies (``{"ok": false, "error",
+    "message"}``) rather than a page; the status comes from the one mapping
+    (:func:`workshop.domain.errors.http_status`), applied by
+    :func:`domain_error_response`."""
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as err:
-            status = 404 if err.code.endswith("_not_found") else 400
-            if err.code in ("bad_secret", "bad_token", "forbidden"):
-                status = 403
-            if err.code == "rate_limited":
-                status = 429
-            return json_error(err, status)
+        g.json_errors = True
+        return fn(*args, **kwargs)
 
     return wrapper
+
+
+def domain_error_response(err: DomainError):
+    """The Flask error handler of :class:`DomainError`: one status per code for
+    every route; a JSON body for JSON routes (``/api/``, a JSON request, a
+    route marked with :func:`api_errors`), otherwise the French (or English)
+    error page."""
+    status = http_status(err.code)
+    if g.get("json_errors") or request.path.startswith("/api/") or request.is_json:
+        return json_error(err, status)
+    return friendly_error(err.code, status, **err.params)
 
 
 def friendly_error(code: str, status: int = 400, **params):

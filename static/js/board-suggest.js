@@ -12,7 +12,7 @@
   const root = document.getElementById("board-suggest");
   const i18nNode = document.getElementById("board-suggest-i18n");
   if (!W || !root || !i18nNode || W.role !== "facilitator") return;
-  const T = JSON.parse(i18nNode.textContent);
+  const T = W.texts("board-suggest-i18n"); // updated in place when the language changes
   const el = W.el;
   const btn = document.getElementById("board-suggest-btn");
   const status = document.getElementById("board-suggest-status");
@@ -139,9 +139,9 @@
     if (d) li.append(el("span", { class: "suggest-drift", text: d === "gone" ? T.gone : T.changed }));
     if (groupKey !== null) {
       li.append(button("✕", "", () => moveNote(n, groupKey, null),
-        { "aria-label": T.remove + " : « " + n.text.slice(0, 60) + " »", title: T.remove, "data-action": "suggest-remove" }));
+        { "aria-label": W.labelled(T.remove, W.quoted(n.text.slice(0, 60))), title: T.remove, "data-action": "suggest-remove" }));
     } else if (state.groups.length) {
-      const sel = el("select", { class: "suggest-add", "aria-label": T.add_to + " « " + n.text.slice(0, 60) + " »" }, [
+      const sel = el("select", { class: "suggest-add", "aria-label": T.add_to + " " + W.quoted(n.text.slice(0, 60)) }, [
         el("option", { value: "", text: T.add_to }),
         ...state.groups.map((g) => el("option", { value: String(g.key), text: g.title })),
       ]);

@@ -68,7 +68,7 @@
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      try { render(); } catch (e) { console.error(e); }
+      try { W.keepFocus(document.querySelector("main") || document.body, render); } catch (e) { console.error(e); }
     });
   }
 
@@ -120,7 +120,9 @@
       if (!item.event.startsWith("board:")) return;
       if (ack.ok) {
         if (ack.data && ack.data.id) store.mine.set(ack.data.id, ack.data);
+        if (item.event === "board:note:create" && ack.data) W.announce(noteState(ack.data));
       } else {
+        W.announce(ack.message);
         const pid = item.payload.prompt_id;
         errors[pid] = ack.message;
         const d = drafts[pid] || (drafts[pid] = {});
@@ -197,8 +199,9 @@
     }
 
     function renderMine(p) {
+      // newest first, waiting or delivered: a note keeps its place when it is delivered
       const ul = el("ul", { class: "board-mine" });
-      outboxNotes(p.id).forEach((it) => {
+      outboxNotes(p.id).slice().reverse().forEach((it) => {
         const li = el("li", { class: "board-my-note is-pending", "data-client-id": it.payload.client_id }, [
           el("span", { class: "board-note-text", text: it.payload.text }),
           el("span", { class: "board-state", text: T.pending }),
@@ -206,7 +209,7 @@
         paint(li, it.payload.colour || p.colours[0]);
         ul.append(li);
       });
-      notesOf(p.id, store.mine).forEach((n) => {
+      notesOf(p.id, store.mine).reverse().forEach((n) => {
         const li = el("li", { class: "board-my-note", "data-note": n.id, "data-client-id": n.client_id });
         paint(li, n.colour);
         if (editing === n.id && p.status === "open") {
@@ -290,7 +293,10 @@
     render = function () {
       const active = sortedPrompts().filter((p) => p.status === "open" || p.vote_status !== "none" ||
         notesOf(p.id, store.mine).length || outboxNotes(p.id).length);
-      const visible = active.filter((p) => p.status !== "archived");
+      let visible = active.filter((p) => p.status !== "archived");
+      // The déroulé follows one activity: only its question (participant.js).
+      const focus = W.focus;
+      if (focus && focus.prompt_id) visible = sortedPrompts().filter((p) => p.id === focus.prompt_id);
       root.hidden = visible.length === 0;
       const welcome = document.getElementById("welcome");
       if (welcome) welcome.hidden = visible.length > 0;
@@ -305,10 +311,13 @@
         if (p.status !== "open") card.append(el("p", { class: "pill", text: T.closed }));
         if (p.status === "open") card.append(renderForm(p));
         const mine = renderMine(p);
-        if (mine.children.length) card.append(el("h3", { text: T.my_notes }), mine);
         const wallOpen = p.visibility === "live" || p.revealed;
-        if (wallOpen) card.append(renderWall(p));
-        else card.append(el("p", { class: "hint", text: T.reveal_wait }));
+        const wall = wallOpen ? renderWall(p) : el("p", { class: "hint", text: T.reveal_wait });
+        // During a vote the dots come first, right under the question.
+        const votingFirst = focus && focus.type === "vote" && p.vote_status === "open";
+        if (votingFirst) card.append(wall);
+        if (mine.children.length) card.append(el("h3", { text: T.my_notes }), mine);
+        if (!votingFirst) card.append(wall);
         list.append(card);
       });
       if (focusId) {
@@ -320,6 +329,7 @@
       }
     };
     W.onConnection(() => schedule());
+    document.addEventListener("workshop:focus", () => schedule());
   }
 
   /* ============================================================ projector */
@@ -328,10 +338,6 @@
     const inner = document.getElementById("board-wall-inner");
     const pager = document.getElementById("board-pager");
     const headBox = document.getElementById("board-wall-head");
-    let page = 0;
-    let pages = 1;
-    let pageTimer = null;
-    const PAGE_MS = 12000;
 
     function onScreen() {
       const ps = sortedPrompts().filter((p) => p.status !== "archived");
@@ -354,6 +360,8 @@
       }
       return card;
     }
+
+    function unit(card) { card.classList.add("wall-unit"); return card; }
 
     function build() {
       inner.replaceChildren();
@@ -381,7 +389,7 @@
           block.append(el("h3", { class: "wall-cat", text: T.results }));
           const grid = el("ol", { class: "wall-notes ranked" });
           notes.sort((a, b) => (totals.get(b.id) || 0) - (totals.get(a.id) || 0) || a.id - b.id)
-            .forEach((n) => grid.append(el("li", {}, [noteCard(n, p, totals)])));
+            .forEach((n) => grid.append(el("li", { class: "wall-unit" }, [noteCard(n, p, totals)])));
           block.append(grid);
         } else {
           const cats = catsOf(p.id);
@@ -393,7 +401,7 @@
           groups.forEach((g) => {
             const sec = el("div", { class: "wall-group" }, [el("h3", { class: "wall-cat", text: g.title })]);
             const grid = el("div", { class: "wall-notes" });
-            g.notes.forEach((n) => grid.append(noteCard(n, p, totals)));
+            g.notes.forEach((n) => grid.append(unit(noteCard(n, p, totals))));
             sec.append(grid);
             area.append(sec);
           });
@@ -401,7 +409,7 @@
             const sec = el("div", { class: "wall-group loose" });
             if (groups.length) sec.append(el("h3", { class: "wall-cat", text: T.uncategorised }));
             const grid = el("div", { class: "wall-notes" });
-            loose.forEach((n) => grid.append(noteCard(n, p, totals)));
+            loose.forEach((n) => grid.append(unit(noteCard(n, p, totals))));
             sec.append(grid);
             area.append(sec);
           }
@@ -413,85 +421,64 @@
       return anyCats;
     }
 
-    /* Fit: shrink the type within limits, then columns per category, then
-     * pages that turn by themselves (cut between notes, never through one). */
-    let starts = [0];
+    /* Fit: shrink the type within limits (from 5.5 % down to 2.2 % of the
+     * screen's height), then columns per category, then pages that turn by
+     * themselves (W.scenePager: whole notes only, each page with its question
+     * and categories). */
+    const pagerCtl = W.scenePager("board", wall, {
+      units: ".wall-unit",
+      groups: ".wall-group, .wall-prompt",
+      indicator: pager,
+      label: (i, n) => T.page + " " + i + " / " + n,
+    });
     function fit(hasCats) {
-      const vw = window.innerWidth;
-      const max = Math.max(18, Math.round(vw * 0.03));
-      const min = Math.max(14, Math.round(vw * 0.0135));
+      const vh = window.innerHeight;
+      const max = Math.max(18, Math.round(vh * 0.055));
+      const min = Math.ceil(vh * 0.022);
       const H = wall.clientHeight;
-      const fits = () => inner.scrollHeight <= H + 1;
-      wall.classList.remove("as-columns", "paged");
-      inner.style.transform = "";
-      inner.style.clipPath = "";
-      let size = max;
-      inner.style.fontSize = size + "px";
-      while (!fits() && size > min) {
-        size = Math.max(min, Math.floor(size * 0.9));
+      pagerCtl.showAll();
+      const fitsAt = (size) => {
         inner.style.fontSize = size + "px";
-      }
-      if (!fits() && hasCats) {
+        return inner.scrollHeight <= H + 1 && inner.scrollWidth <= wall.clientWidth + 1;
+      };
+      /* the largest size in [lo, hi] at which everything fits, by bisection; null if none */
+      const largest = (lo, hi) => {
+        if (fitsAt(hi)) return hi;
+        if (!fitsAt(lo)) return null;
+        while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (fitsAt(mid)) lo = mid; else hi = mid; }
+        return lo;
+      };
+      wall.classList.remove("as-columns");
+      let size = largest(min, max);
+      if (size === null && hasCats) {
         wall.classList.add("as-columns");
-        size = Math.max(min, Math.round((max + min) / 2));
-        inner.style.fontSize = size + "px";
-        while (!fits() && size > min) {
-          size = Math.max(min, Math.floor(size * 0.9));
-          inner.style.fontSize = size + "px";
-        }
+        size = largest(min, Math.round((max + min) / 2));
+        // paged, the wall is denser without columns (one page per column otherwise)
+        if (size === null) wall.classList.remove("as-columns");
       }
+      if (size === null) size = min;
+      inner.style.fontSize = size + "px";
       wall.dataset.fontSize = String(size);
-      starts = [0];
-      if (!fits()) {
-        wall.classList.add("paged");
-        const base = inner.getBoundingClientRect().top;
-        const boxes = [...inner.querySelectorAll(".wall-note, .wall-cat, .wall-head, .wall-empty")].map((e) => {
-          const r = e.getBoundingClientRect();
-          return [r.top - base, r.bottom - base];
-        });
-        const total = inner.scrollHeight;
-        let start = 0;
-        while (start + H < total && starts.length < 100) {
-          const limit = start + H;
-          let next = Math.min(...boxes.filter((b) => b[1] > limit).map((b) => b[0]));
-          if (!isFinite(next) || next <= start) next = limit;
-          starts.push(next);
-          start = next;
-        }
-      }
-      pages = starts.length;
-      if (page >= pages) page = 0;
-      showPage();
+      pagerCtl.layout();
     }
 
-    function showPage() {
-      const H = wall.clientHeight;
-      if (pages > 1) {
-        const start = starts[page];
-        const end = page + 1 < pages ? starts[page + 1] : start + H;
-        const total = inner.scrollHeight;
-        inner.style.transform = "translateY(" + (-start) + "px)";
-        inner.style.clipPath = "inset(" + start + "px 0 " + Math.max(0, total - end) + "px 0)";
-      } else {
-        inner.style.transform = "";
-        inner.style.clipPath = "";
-      }
-      pager.hidden = pages <= 1;
-      pager.textContent = T.page + " " + (page + 1) + " / " + pages;
-      wall.dataset.pages = String(pages);
-      wall.dataset.page = String(page + 1);
-      if (pages > 1 && !pageTimer) {
-        pageTimer = setInterval(() => { page = (page + 1) % pages; showPage(); }, PAGE_MS);
-      } else if (pages <= 1 && pageTimer) {
-        clearInterval(pageTimer);
-        pageTimer = null;
-      }
-    }
-
-    render = function () {
+    /* a wall of hundreds of notes takes a while to measure: while notes
+     * pour in, it is redrawn at most about twice a second */
+    let lastRender = 0;
+    let slow = 0;
+    let deferred = null;
+    function draw() {
+      const t0 = performance.now();
+      lastRender = t0;
       const hasCats = build();
       if (!wall.closest(".scene").hidden) fit(hasCats);
       else pendingFit = hasCats;
+      slow = performance.now() - t0;
+    }
+    render = function () {
+      const wait = slow > 60 ? Math.max(0, lastRender + 2 * slow + 200 - performance.now()) : 0;
+      if (!wait) { draw(); return; }
+      if (!deferred) deferred = setTimeout(() => { deferred = null; draw(); }, wait);
     };
     let pendingFit = null;
     // The scene may become visible after a render: fit once it shows.
@@ -770,6 +757,7 @@
       const totals = voteTotals(p);
       const all = notesOf(p.id).filter((n) => !n.merged_into);
       const pendingNotes = all.filter((n) => n.status === "pending");
+      W.announceNew("board-pending", pendingNotes.map((n) => n.id), T.new_pending);
       queue.hidden = pendingNotes.length === 0;
       queue.replaceChildren(el("h3", { text: T.queue + " (" + pendingNotes.length + ")" }));
       pendingNotes.forEach((n) => {

@@ -11,7 +11,7 @@
   const W = window.Workshop;
   const node = document.getElementById("cloud-i18n");
   if (!W || !node) return;
-  const T = JSON.parse(node.textContent);
+  const T = W.texts(node.id); // updated in place when the language changes
   const el = W.el;
   const role = W.role;
   const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => String(p[k]));
@@ -172,7 +172,7 @@
       count.textContent = "\u00a0" + w.count;
       count.style.fontSize = Math.max(MIN_COUNT_FONT, 0.45 * w.font) * scale + "px";
       count.hidden = !showCounts;
-      span.title = w.label + " : " + w.count;
+      span.title = W.labelled(w.label, String(w.count));
       // The server estimates widths for DejaVu Sans Bold: if this screen's
       // font is wider, shrink this word alone rather than overlap.
       const room = (w.w - 0.5 * w.font) * scale - (showCounts ? count.offsetWidth : 0);
@@ -184,7 +184,15 @@
     });
   }
 
-  if (role === "projector") window.addEventListener("resize", schedule);
+  if (role === "projector") {
+    window.addEventListener("resize", schedule);
+    // drawn while its scene was hidden, the cloud had no room: draw it again when it shows
+    const cloudScene = document.querySelector('.scene[data-scene="cloud"]');
+    if (cloudScene) {
+      new MutationObserver(() => { if (!cloudScene.hidden) { zoomFor = null; schedule(); } })
+        .observe(cloudScene, { attributes: true, attributeFilter: ["hidden"] });
+    }
+  }
 
   /* ---------------------------------------------------------------- phone */
   const cards = new Map();
@@ -338,7 +346,7 @@
         if (!store.mine.some((m) => m.id === d.id)) store.mine.push(d);
         errors.delete(item.payload.activity_id);
       } else {
-        errors.set(item.payload.activity_id, T.refused + " : « " + item.payload.text + " » — " + ack.message);
+        errors.set(item.payload.activity_id, W.labelled(T.refused, W.quoted(item.payload.text)) + " — " + ack.message);
       }
       schedule();
     });

@@ -169,6 +169,7 @@
     } catch (e) { /* no audio */ }
   }
 
+  const lastMinute = new Set();
   function tick() {
     document.querySelectorAll("[data-codev-timer]").forEach((node) => {
       const gid = Number(node.dataset.group);
@@ -178,7 +179,7 @@
       const ms = remainingMs(t);
       node.dataset.status = t.status;
       if (ms === null) {
-        node.textContent = t.status === "finished" ? T.status.finished : T.status.setup;
+        node.textContent = ""; // the status is written next to it already
         node.classList.remove("up", "paused");
         return;
       }
@@ -191,6 +192,12 @@
     S.groups.forEach((g) => {
       const ms = remainingMs(g.timer);
       const key = g.id + ":" + g.timer.version;
+      // the last minute is announced once, to the phones of the group (timers only signal)
+      if (role === "participant" && ms !== null && g.timer.deadline_ms !== null && ms > 0 && ms <= 60000 &&
+          !lastMinute.has(key) && document.querySelector('[data-codev-timer][data-group="' + g.id + '"]')) {
+        lastMinute.add(key);
+        W.announce(T.last_minute);
+      }
       if (ms !== null && ms <= 0 && g.timer.deadline_ms !== null) {
         if (!timeUp.has(key)) {
           timeUp.add(key);
@@ -304,7 +311,7 @@
     document.getElementById("codev-step-of").textContent = running && tpl
       ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) : "";
     document.getElementById("codev-step-name").textContent = running && step ? step.name
-      : finished ? T.finished : T.not_started;
+      : finished ? T.finished : T.not_started_phone;
     const timer = document.getElementById("codev-phone-timer");
     timer.dataset.group = g.id;
     timer.hidden = !running;
@@ -372,11 +379,15 @@
     });
     const notes = det.items.filter((i) => i.kind === "note");
     const learnings = det.items.filter((i) => i.kind === "learning");
+    // no heading over an empty list
+    document.getElementById("codev-q-title").hidden = !det.items.some((i) => i.kind === "question");
+    document.getElementById("codev-p-title").hidden = !proposals.length;
     document.getElementById("codev-n-title").hidden = !notes.length;
     document.getElementById("codev-l-title").hidden = !learnings.length;
     renderItems(document.getElementById("codev-notes"), notes);
     renderItems(document.getElementById("codev-learnings"), learnings);
-    document.getElementById("codev-downloads").hidden = !(myRole === "porteur" || myRole === "secretaire");
+    // the summary exists once the session has started
+    document.getElementById("codev-downloads").hidden = !(running || finished) || !(myRole === "porteur" || myRole === "secretaire");
     renderPending();
   }
 
@@ -473,6 +484,7 @@
     W.outbox.onResult((item, ack) => {
       if (!item.event.startsWith("codev:")) return;
       showErr(document.getElementById("codev-error"), ack);
+      W.announce(ack.ok ? W.i18n.sent : ack.message);
       if (ack.ok && ack.data) {
         if (ack.data.item) upsertItem(ack.data.item);
         if (ack.data.texts) detail(ack.data.group_id).texts = ack.data.texts;
@@ -510,7 +522,10 @@
     const t = g.timer;
     const buttons = [];
     const add = (action, label, extra) => buttons.push([action, label, extra || {}]);
-    if (t.status === "setup") add("start", T.start);
+    // « Commencer » only once it can work: a porteur and at least one contributor
+    const members = (S.details[String(g.id)] || {}).members || [];
+    const ready = members.some((m) => m.role === "porteur") && members.some((m) => m.role === "contributeur");
+    if (t.status === "setup" && ready) add("start", T.start);
     if (t.status === "running") {
       if (t.deadline_ms !== null && t.deadline_ms !== undefined) add("pause", T.pause);
       else add("resume", T.resume);
@@ -579,7 +594,8 @@
       el("span", { class: "pill", text: T.status[t.status] + (g.closed ? " · " + T.closed : "") }),
     ]);
     const stepLine = el("p", { class: "codev-card-step" }, [
-      el("strong", { text: t.status === "running" && step ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) + " · " + step.name : T.status[t.status] }),
+      el("strong", { text: t.status === "running" && step ? fmt(T.step_of, { n: t.step_index + 1, total: tpl.steps.length }) + " · " + step.name
+        : t.status === "setup" ? T.setup_hint : T.finished }),
       el("span", { class: "codev-timer", "data-codev-timer": "", "data-group": g.id }),
     ]);
     const controls = el("div", { class: "btn-row codev-controls" });
@@ -617,7 +633,7 @@
     });
     body.push(ul);
     if (t.status === "setup") {
-      const sel = el("select", { "data-assign": g.id }, [el("option", { value: "", text: T.assign })]);
+      const sel = el("select", { "data-assign": g.id, "aria-label": T.assign }, [el("option", { value: "", text: T.assign })]);
       S.participants.forEach((p) => {
         if (!assigned.has(p.id) && !p.removed) sel.append(el("option", { value: String(p.id), text: p.name || W.i18n.anonymous + " #" + p.id }));
       });
@@ -629,8 +645,9 @@
     }
     const qs = det.items.filter((i) => i.kind === "question").length;
     const ps = det.items.filter((i) => i.kind === "proposal").length;
-    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", text: W.labelled(T.subject, det.texts.subject) }));
-    body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
+    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", tabindex: "0", text: W.labelled(T.subject, det.texts.subject) }));
+    const started = t.status !== "setup";
+    if (started) body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
     const base = document.getElementById("codev-console").dataset.consoleBase + "/" + g.id + "/summary.";
     const close = el("button", { type: "button", class: "btn small", text: g.closed ? T.reopen : T.close });
     close.addEventListener("click", async () => showErr(errBox, await W.call("codev:group:update", { group_id: g.id, closed: !g.closed })));
@@ -638,13 +655,14 @@
     del.addEventListener("click", async () => {
       if (window.confirm(T.confirm_delete)) showErr(errBox, await W.call("codev:group:delete", { group_id: g.id }));
     });
-    body.push(el("div", { class: "btn-row codev-card-foot" }, [
+    // the summary exists once the session has started
+    const downloads = started ? [
       el("span", { text: T.summary }),
       el("a", { class: "btn small", href: base + "pdf", text: T.download_pdf }),
       el("a", { class: "btn small", href: base + "md", text: T.download_md }),
       el("a", { class: "btn small", href: base + "html", target: "_blank", rel: "noopener", text: T.download_html }),
-      close, del,
-    ]));
+    ] : [];
+    body.push(el("div", { class: "btn-row codev-card-foot" }, [...downloads, close, del]));
     card.replaceChildren(...body);
   }
 
@@ -670,7 +688,10 @@
 
   /* ================================================================ projector */
   function renderProjector() {
-    const focusG = S.projected ? S.groups.get(S.projected) : null;
+    // A room's screen (/s/<code>/<n>) always shows its own group.
+    const pinned = Number(document.body.dataset.codevGroup || 0);
+    const focusId = pinned || S.projected;
+    const focusG = focusId ? S.groups.get(focusId) : null;
     document.getElementById("codev-overview").hidden = !!focusG;
     document.getElementById("codev-focus").hidden = !focusG;
     if (focusG) { renderFocus(focusG); return; }
@@ -685,9 +706,14 @@
         el("h2", { text: g.name }),
         el("p", { class: "codev-tile-room", text: g.room || "" }),
         el("p", { class: "codev-tile-step", text: running && step ? fmt(T.step_of, { n: g.timer.step_index + 1, total: tpl.steps.length }) + " · " + step.name : T.status[g.timer.status] }),
-        el("p", { class: "codev-timer", "data-codev-timer": "", "data-group": g.id }),
+        ...(running ? [el("p", { class: "codev-timer", "data-codev-timer": "", "data-group": g.id })] : []),
       ]));
     });
+    if (!overviewPager) {
+      overviewPager = W.scenePager("codev-overview", grid, {
+        units: ".codev-tile", indicator: document.getElementById("codev-overview-pager"), label: pageLabel,
+      });
+    }
   }
 
   function renderFocus(g) {
@@ -714,7 +740,37 @@
     document.getElementById("codev-focus-list-title").textContent = title;
     let list = kind ? det.items.filter((i) => i.kind === kind) : [];
     if (kind === "proposal") list = list.slice().sort((a, b) => (b.retained - a.retained) || (a.id - b.id));
-    renderItems(document.getElementById("codev-focus-items"), list.slice(-12));
+    renderItems(document.getElementById("codev-focus-items"), list);
+    if (!focusPager) {
+      focusPager = W.scenePager("codev-focus", document.getElementById("codev-focus-items"), {
+        units: ".codev-item", indicator: document.getElementById("codev-focus-pager"), label: pageLabel,
+      });
+    }
+  }
+  /* after the timers got their text: the pages are measured on what shows */
+  function fitProjector() {
+    if (S.projected && S.groups.get(S.projected)) { if (overviewPager) overviewPager.stop(); fitWhenShown(focusPager); }
+    else { if (focusPager) focusPager.stop(); fitWhenShown(overviewPager); }
+  }
+  let focusPager = null;
+  let overviewPager = null;
+  function pageLabel(i, n) { return fmt(T.page_of, { n: i, total: n }); }
+  /* pages are measured on the screen: at once when the scene shows, else when it appears */
+  function fitWhenShown(p) {
+    if (!p) return;
+    const scene = p.box.closest(".scene");
+    if (scene && scene.hidden) { scene.dataset.needsFit = "1"; return; }
+    p.layout();
+  }
+  if (role === "projector") {
+    const scene = document.querySelector('.scene[data-scene="codev"]');
+    if (scene) {
+      new MutationObserver(() => {
+        if (scene.hidden) return;
+        fitProjector();
+      }).observe(scene, { attributes: true, attributeFilter: ["hidden"] });
+    }
+    window.addEventListener("resize", () => fitProjector());
   }
 
   if (role === "projector") {
@@ -727,10 +783,12 @@
   /* ================================================================ render */
   function render() {
     try {
-      if (role === "participant") renderPhone();
-      else if (role === "facilitator") renderConsole();
+      const main = document.querySelector("main") || document.body;
+      if (role === "participant") W.keepFocus(main, renderPhone);
+      else if (role === "facilitator") W.keepFocus(main, renderConsole);
       else if (role === "projector") renderProjector();
       tick();
+      if (role === "projector") fitProjector();
     } catch (e) { console.error(e); }
   }
   window.WorkshopCodev = { state: S, remainingMs: remainingMs };

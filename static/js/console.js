@@ -41,8 +41,8 @@
   function renderAtelier(a) {
     document.getElementById("atelier-title").textContent = a.title;
     document.getElementById("atelier-status-pill").textContent =
-      document.querySelector('[data-status="' + a.status + '"]').textContent;
-    document.querySelectorAll("[data-status]").forEach((b) => b.classList.toggle("active", b.dataset.status === a.status));
+      document.querySelector('button[data-status="' + a.status + '"]').textContent;
+    document.querySelectorAll("button[data-status]").forEach((b) => b.classList.toggle("active", b.dataset.status === a.status));
     document.querySelectorAll("[data-scene]").forEach((b) => b.classList.toggle("active", b.dataset.scene === a.scene));
     document.body.dataset.status = a.status;
   }
@@ -63,7 +63,7 @@
     renderParticipants();
   });
 
-  document.querySelectorAll("[data-status]").forEach((b) =>
+  document.querySelectorAll("button[data-status]").forEach((b) =>
     b.addEventListener("click", async () => showError(await W.call("atelier:status", { status: b.dataset.status }))));
   document.querySelectorAll("[data-scene]").forEach((b) =>
     b.addEventListener("click", async () => showError(await W.call("atelier:scene", { scene: b.dataset.scene }))));

@@ -307,6 +307,76 @@
   };
   const resultListeners = [];
   outbox.onResult = (fn) => resultListeners.push(fn);
+
+  /* ---------------- announcements for screen readers: one polite live
+   * region, throttled. A busy wall sends many events a second: messages are
+   * spoken at most one every ANNOUNCE_GAP ms, repeats are dropped, and when
+   * more than three wait only the latest three are kept. */
+  const ANNOUNCE_GAP = 1500;
+  const liveRegion = document.createElement("div");
+  liveRegion.className = "sr-only";
+  liveRegion.id = "announcer";
+  liveRegion.setAttribute("aria-live", "polite");
+  liveRegion.setAttribute("aria-atomic", "true");
+  (document.querySelector("main") || body).append(liveRegion);
+  const seenIds = {};
+  let announceQueue = [];
+  let announceTimer = null;
+  let lastAnnounce = 0;
+  function pumpAnnounce() {
+    if (announceTimer || !announceQueue.length) return;
+    const wait = Math.max(0, lastAnnounce + ANNOUNCE_GAP - Date.now());
+    announceTimer = setTimeout(() => {
+      announceTimer = null;
+      const text = announceQueue.shift();
+      if (text === undefined) return;
+      liveRegion.textContent = text;
+      lastAnnounce = Date.now();
+      pumpAnnounce();
+    }, wait);
+  }
+  function announce(text) {
+    if (!text) return;
+    announceQueue = announceQueue.filter((t) => t !== text);
+    if (liveRegion.textContent === text && Date.now() - lastAnnounce < ANNOUNCE_GAP) return;
+    announceQueue.push(String(text));
+    if (announceQueue.length > 3) announceQueue = announceQueue.slice(-3);
+    pumpAnnounce();
+  }
+
+  /* ---------------- keep the keyboard focus across a re-render: the focused
+   * control is found again by the data-* key of its nearest keyed ancestor
+   * and its own action or label, so that after "move up" the focus stays on
+   * the same category's button, wherever the category now is. */
+  function focusKey(node, root) {
+    if (!node || node === body || !root.contains(node)) return null;
+    const owner = node.closest("[data-note],[data-drop-category],[data-prompt],[data-actor],[data-group],[data-contribution],[data-link]");
+    const ownerKey = owner && root.contains(owner)
+      ? [...owner.attributes].filter((a) => a.name.startsWith("data-") && a.name !== "data-colour").map((a) => a.name + "=" + a.value).join(";")
+      : "";
+    const own = [node.getAttribute("data-action"), node.getAttribute("aria-label"), node.id, node.getAttribute("name"),
+      node.getAttribute("href"), /^(checkbox|radio)$/.test(node.type) ? node.getAttribute("value") : "", node.tagName === "SELECT" || node.tagName === "TEXTAREA" ? "" : (node.textContent || "").trim().slice(0, 40)]
+      .filter(Boolean).join("~");
+    return node.tagName + "|" + ownerKey + "|" + own;
+  }
+  function keepFocus(root, fn) {
+    const active = document.activeElement;
+    const key = focusKey(active, root);
+    fn();
+    if (!key || root.contains(active)) return;
+    const controls = [...root.querySelectorAll("button, a[href], input, select, textarea, [tabindex]")].filter((n) => !n.disabled);
+    // the same control, else another control of the same item (a "move down"
+    // button that is now disabled: its "move up" neighbour), else a heading
+    const ownerOf = (k) => k.split("|")[1];
+    const again = controls.find((n) => focusKey(n, root) === key) ||
+      (ownerOf(key) && controls.find((n) => ownerOf(focusKey(n, root) || "||") === ownerOf(key)));
+    if (again) again.focus();
+    else {
+      if (window.__focusDebug) console.log("keepFocus lost", key);
+      const owner = root.querySelector("h2, h3");
+      if (owner) { owner.setAttribute("tabindex", "-1"); owner.focus(); }
+    }
+  }
   setInterval(() => outbox.flush(), 5000);
 
   window.Workshop = {
@@ -325,6 +395,21 @@
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,
     hideBanner: hideBanner,
+    announce: announce,
+    /* Console: say how many items of `kind` (ids) are new since the last call
+     * (the first call only remembers them). forms: {one, other} with "{n}". */
+    announceNew(kind, ids, forms) {
+      const seen = seenIds[kind];
+      seenIds[kind] = new Set(ids);
+      if (!seen) return;
+      const fresh = ids.filter((id) => !seen.has(id)).length;
+      if (fresh) announce(this.plural(fresh, forms));
+    },
+    keepFocus: keepFocus,
+    /* « texte » in French, “text” in English. */
+    quoted(text) {
+      return (i18n.quoted || "“{text}”").replace("{text}", () => text);
+    },
     /* "Sujet : …" in French, "Topic: …" in English. */
     labelled(label, value) {
       return (i18n.label_value || "{label}: {value}").replace("{label}", () => label).replace("{value}", () => value);

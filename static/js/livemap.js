@@ -181,7 +181,8 @@
 
     W.outbox.onResult((item, ack) => {
       if (!item.event.startsWith("livemap:")) return;
-      if (!ack.ok) { say(ack.message, true); renderMine(); return; }
+      if (!ack.ok) { say(ack.message, true); W.announce(ack.message); renderMine(); return; }
+      W.announce(T.sent);
       const d = ack.data;
       if (item.event === "livemap:actor:add") {
         if (d.status === "pending" && !mine.actors.some((a) => a.id === d.id)) mine.actors.push(d);
@@ -321,6 +322,11 @@
         pending.append(li);
       });
       st.links.filter((l) => l.status === "pending").forEach((l) => pending.append(linkRow(l)));
+      W.announceNew("livemap-pending", [
+        ...st.actors.filter((a) => a.status === "pending").map((a) => "a" + a.id),
+        ...st.contributions.filter((c) => c.status === "pending").map((c) => "c" + c.id),
+        ...st.links.filter((l) => l.status === "pending").map((l) => "l" + l.id),
+      ], T.new_pending);
       if (!pending.children.length) pending.append(el("li", { class: "empty", text: T.nothing_pending }));
       document.getElementById("lm-validate-all").disabled = pending.querySelector(".empty") !== null;
 
@@ -337,11 +343,11 @@
       dl.replaceChildren(...st.actors.map((a) => el("option", { value: a.name })));
     }
 
-    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, st)) { st = snap.livemap; render(); } });
+    W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, st)) { st = snap.livemap; W.keepFocus(root, render); } });
     W.on("livemap:state", (data) => {
       if (isOlder(data, st)) return; /* arrived late */
       st = data;
-      render();
+      W.keepFocus(root, render);
     });
     document.getElementById("lm-open-toggle").addEventListener("click", () => call("livemap:settings", { open: !st.settings.open }));
     root.querySelectorAll("[data-lm-setview]").forEach((b) => b.addEventListener("click", () => call("livemap:settings", { view: b.dataset.lmSetview })));
@@ -391,19 +397,73 @@
   }
 
   /* ------------------------------------------------------------ projector */
+  /* Drawn for the screen: the stage and network drawings are asked for the
+   * shape of the room the page has (?ar=), the legend is beside them in the
+   * page; the table (text alternative), the analysis and the highlighted
+   * actor are text, paged by W.scenePager when they do not fit. */
   function projector() {
     const scene = document.querySelector('.scene[data-scene="livemap"]');
     if (!scene) return;
     let view = null;
+    const indicator = document.getElementById("lm-proj-pager");
+    const label = (i, n) => fmt(T.page_of, { n: i, total: n });
+    const pagers = {
+      table: W.scenePager("livemap-table", scene.querySelector('[data-lm-view="table"]'), { units: "tbody tr", indicator: indicator, label: label }),
+      analysis: W.scenePager("livemap-analysis", document.getElementById("lm-proj-analysis"), { units: ".lm-unit", groups: "section", indicator: indicator, label: label }),
+      highlight: null,
+    };
+
+    function aspectOf(box) {
+      const r = box.getBoundingClientRect();
+      return r.height > 0 ? (r.width / r.height).toFixed(2) : "1.78";
+    }
 
     function imageFor(kind) {
       const img = document.getElementById("lm-img-" + kind);
       const s = view.settings;
-      const src = "/a/" + encodeURIComponent(W.code) + "/livemap/map.svg?view=" + kind + "&v=" + s.version + "&h=" + (s.highlight || 0);
+      const src = "/a/" + encodeURIComponent(W.code) + "/livemap/map.svg?view=" + kind + "&v=" + s.version +
+        "&h=" + (s.highlight || 0) + "&ar=" + aspectOf(img.parentElement);
       if (img.dataset.src === src) return;
       img.dataset.src = src;
       img.onload = () => { img.dataset.loadedVersion = String(s.version); scene.dataset.loadedVersion = String(s.version); };
       img.src = src;
+    }
+
+    function swatch(fill, edge) {
+      const sw = el("span", { class: "lm-swatch" });
+      sw.style.background = fill;
+      sw.style.borderColor = edge;
+      return sw;
+    }
+
+    function lineSample(st) {
+      const NS = "http://www.w3.org/2000/svg";
+      const svg = document.createElementNS(NS, "svg");
+      svg.setAttribute("viewBox", "0 0 40 10");
+      svg.setAttribute("class", "lm-line");
+      svg.setAttribute("aria-hidden", "true");
+      const line = document.createElementNS(NS, "line");
+      [["x1", 1], ["y1", 5], ["x2", 39], ["y2", 5], ["stroke", st.color], ["stroke-width", 1.2 * st.width + 0.8]].forEach(([k, v]) => line.setAttribute(k, v));
+      if (st.dash) line.setAttribute("stroke-dasharray", st.dash);
+      svg.append(line);
+      return svg;
+    }
+
+    function renderLegend(kind) {
+      const box = document.getElementById("lm-proj-legend");
+      const lg = view.analysis.legend;
+      box.hidden = !lg || !view.actors.length;
+      if (box.hidden) return;
+      const entries = kind === "stage" ? lg.kinds : lg.stages;
+      const blocks = [
+        el("h2", { text: kind === "stage" ? T.legend_kinds : T.legend_stages }),
+        el("ul", {}, entries.map((e) => el("li", {}, [swatch(e.fill, e.edge), el("span", { text: kind === "stage" ? kindLabel(e.key) : e.label })]))),
+      ];
+      if (lg.links.length) {
+        blocks.push(el("h2", { text: T.legend_links }),
+          el("ul", {}, lg.links.map((l) => el("li", {}, [lineSample(l), el("span", { text: linkLabel(l.key) })]))));
+      }
+      box.replaceChildren(...blocks);
     }
 
     function renderTable() {
@@ -423,32 +483,41 @@
       const a = view.analysis;
       const box = document.getElementById("lm-proj-analysis");
       const max = Math.max(1, ...a.stages.map((s) => s.actors));
-      const bars = el("div", { class: "lm-bars" }, a.stages.map((s) => el("div", { class: "lm-bar lm-bar-" + s.key }, [
+      const bars = a.stages.map((s) => el("div", { class: "lm-bar lm-unit lm-bar-" + s.key }, [
         el("span", { class: "lm-bar-label", text: s.label }),
-        el("meter", { min: "0", max: String(max), value: String(s.actors) }),
+        el("meter", { min: "0", max: String(max), value: String(s.actors), "aria-label": s.label }),
         el("strong", { text: String(s.actors) }),
-      ])));
-      const list = (items) => (items.length ? el("ul", {}, items.map((t) => el("li", { text: t }))) : el("p", { class: "hint", text: T.none }));
+      ]));
+      const list = (items) => (items.length ? items.map((t) => el("p", { class: "lm-unit lm-item", text: t })) : [el("p", { class: "lm-unit hint", text: T.none })]);
       box.replaceChildren(
-        el("h2", { text: T.coverage }), bars,
-        el("h2", { text: T.broken }), list(a.broken),
-        el("h2", { text: T.suggestions }), list(a.suggestions.map((s) => W.labelled(s.source + " ↔ " + s.target, s.reason))),
-        el("div", { class: "lm-paras" }, a.paragraphs.map((p) => el("p", { text: p }))),
+        el("section", {}, [el("h2", { text: T.coverage }), ...bars]),
+        el("section", {}, [el("h2", { text: T.broken }), ...list(a.broken)]),
+        el("section", {}, [el("h2", { text: T.suggestions }), ...list(a.suggestions.map((s) => W.labelled(s.source + " ↔ " + s.target, s.reason)))]),
+        el("section", { class: "lm-paras" }, a.paragraphs.map((p) => el("p", { class: "lm-unit", text: p }))),
       );
     }
 
     function renderHighlight() {
       const box = document.getElementById("lm-proj-highlight");
       const h = view.highlight;
-      box.hidden = !h;
-      if (!h) return;
+      const chain = el("ol", { class: "lm-hl-chain" }, STAGES.map((s) => {
+        const who = h.stages ? h.stages[s] : null;
+        return el("li", { class: "lm-hl-stage lm-stage-" + s + (who ? "" : " missing") + (who === h.actor ? " is-actor" : "") }, [
+          el("span", { class: "lm-hl-stage-name", text: T.stage_short[s] }),
+          el("strong", { text: who || T.missing_stage }),
+        ]);
+      }));
+      const links = el("ul", { class: "lm-hl-links" }, h.links.length
+        ? h.links.map((l) => el("li", {}, [el("span", { text: l.source + " → " + l.target }), el("span", { class: "lm-hl-kind", text: " (" + linkLabel(l.kind) + ")" })]))
+        : [el("li", { class: "hint", text: T.no_links })]);
       box.replaceChildren(
-        el("h2", { text: h.actor }),
-        el("h3", { text: T.chain + " (" + (h.complete ? T.chain_complete : T.chain_broken) + ")" }),
-        el("ol", { class: "lm-chain" }, h.chain.map((n) => el("li", { text: n }))),
+        el("div", { class: "lm-hl-head" }, [el("p", { class: "lm-hl-eyebrow", text: T.highlighted }), el("h2", { class: "lm-hl-name", text: h.actor })]),
+        el("h3", { text: W.labelled(T.chain, h.complete ? T.chain_complete : T.chain_broken) }),
+        chain,
         el("h3", { text: T.its_links }),
-        el("ul", {}, h.links.map((l) => el("li", { text: l.source + " → " + l.target + " (" + linkLabel(l.kind) + ")" }))),
+        links,
       );
+      pagers.highlight = W.scenePager("livemap-highlight", links, { units: "li", indicator: indicator, label: label });
     }
 
     function render() {
@@ -457,12 +526,29 @@
       scene.dataset.view = s.view;
       document.getElementById("lm-proj-counts").textContent =
         countsText(view.actors.length, view.contributions.length, view.links.length);
-      scene.querySelectorAll("[data-lm-view]").forEach((v) => { v.hidden = v.dataset.lmView !== s.view; });
-      if (s.view === "stage" || s.view === "network") imageFor(s.view);
-      else if (s.view === "table") renderTable();
-      else renderAnalysis();
-      renderHighlight();
+      const shown = view.highlight ? "highlight" : s.view;
+      scene.dataset.shown = shown;
+      scene.querySelectorAll("[data-lm-view]").forEach((v) => { v.hidden = v.dataset.lmView !== shown; });
+      if (shown === "stage" || shown === "network") renderLegend(shown);
+      else document.getElementById("lm-proj-legend").hidden = true;
+      // the text views are kept up to date even when not shown (cheap: text only)
+      renderTable();
+      renderAnalysis();
+      if (shown === "highlight") renderHighlight();
+      fit();
     }
+
+    /* measures need the scene on screen: done again when it appears or the window changes */
+    function fit() {
+      if (!view || scene.hidden) return;
+      const shown = scene.dataset.shown;
+      Object.entries(pagers).forEach(([k, p]) => { if (p && k !== shown) p.stop(); });
+      if (shown === "stage" || shown === "network") imageFor(shown);
+      else if (pagers[shown]) pagers[shown].layout();
+    }
+    new MutationObserver(() => fit()).observe(scene, { attributes: true, attributeFilter: ["hidden"] });
+    let resizeTimer = null;
+    window.addEventListener("resize", () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(fit, 200); });
 
     W.onSnapshot((snap) => { if (snap.livemap && !isOlder(snap.livemap, view)) { view = snap.livemap; render(); } });
     W.on("livemap:map", (data) => {

@@ -10,7 +10,7 @@
   const W = window.Workshop;
   const node = document.getElementById("poll-i18n");
   if (!W || !node) return;
-  const T = JSON.parse(node.textContent);
+  const T = W.texts(node.id); // updated in place when the language changes
   const el = W.el;
   const role = W.role;
   const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => String(p[k]));
@@ -63,10 +63,10 @@
       const wrap = el("div", { class: "poll-scale" }, [
         el("div", { class: "poll-cols" }, cols),
         el("div", { class: "poll-ends" }, [
-          el("span", { text: p.label_low ? "1 : " + p.label_low : "" }),
-          el("span", { text: p.label_high ? p.scale_max + " : " + p.label_high : "" }),
+          el("span", { text: p.label_low ? W.labelled("1", p.label_low) : "" }),
+          el("span", { text: p.label_high ? W.labelled(String(p.scale_max), p.label_high) : "" }),
         ]),
-        el("p", { class: "poll-mean", text: T.mean + " : " + (r.mean === null ? "—" : decimal(r.mean) + " / " + p.scale_max) }),
+        el("p", { class: "poll-mean", text: W.labelled(T.mean, r.mean === null ? "—" : decimal(r.mean) + " / " + p.scale_max) }),
       ]);
       wrap.querySelectorAll(".poll-col-bar").forEach((b) => { b.style.height = b.dataset.h + "%"; });
       return wrap;
@@ -228,7 +228,7 @@
     W.outbox.onResult((item, ack) => {
       if (item.event !== "poll:vote") return;
       if (ack.ok) { store.mine.set(ack.data.poll_id, ack.data); errors.delete(item.payload.poll_id); }
-      else errors.set(item.payload.poll_id, T.refused + " : " + ack.message);
+      else errors.set(item.payload.poll_id, W.labelled(T.refused, ack.message));
       schedule();
     });
   }

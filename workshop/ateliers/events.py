@@ -160,55 +160,56 @@ register_snapshot_part("participants", _participants_part)
 # ---------------------------------------------------------------- events
 
 
-@event("sync", roles=("facilitator", "participant", "projector"), writes=False)
-def sync(ctx, payload):
-    """The full snapshot again, as an ack (the client may ask at any time)."""
+@event("sync")
+def sync(ctx, args):
+    """The full snapshot again, as an ack (the client may ask at any time).
+    Sender: any client; broadcasts nothing."""
     return build_snapshot(ctx.session, ctx.atelier, ctx.identity)
 
 
-@event("clock", roles=("facilitator", "participant", "projector"), writes=False)
-def clock(ctx, payload):
-    """The server's clock in ms, for the clients' offset (timers)."""
+@event("clock")
+def clock(ctx, args):
+    """The server's clock in ms, for the clients' offset (timers). Sender:
+    any client; broadcasts nothing."""
     return {"server_time": now_ms()}
 
 
-@event("atelier:status", roles=("facilitator",))
-def set_status(ctx, payload):
-    """Open, lock (no new joins) or close the atelier."""
-    atelier = service.set_status(ctx.session, ctx.atelier, payload.get("status"))
+@event("atelier:status")
+def set_status(ctx, args):
+    """Open, lock (no new joins) or close the atelier. Sender: a console;
+    broadcasts ``atelier`` to everyone."""
+    atelier = service.set_status(ctx.session, ctx.atelier, args.status)
     data = atelier.public_dict()
     ctx.emit("atelier", data)
     return data
 
 
-@event("atelier:update", roles=("facilitator",))
-def update(ctx, payload):
-    """Edit title, date, place, anonymity, language, note length."""
-    allowed = {"title", "date", "place", "allow_anonymous", "locale", "note_max_length"}
-    if set(payload) - allowed:
-        raise DomainError("invalid_payload")
-    atelier = service.update_atelier(ctx.session, ctx.atelier, payload)
+@event("atelier:update")
+def update(ctx, args):
+    """Edit title, date, place, anonymity, language, note length. Sender: a
+    console; broadcasts ``atelier`` to everyone."""
+    atelier = service.update_atelier(ctx.session, ctx.atelier, **args)
     data = atelier.public_dict()
     ctx.emit("atelier", data)
     return data
 
 
-@event("atelier:scene", roles=("facilitator",))
-def set_scene(ctx, payload):
-    """Choose what the projector shows."""
-    scene = payload.get("scene")
-    if not isinstance(scene, str) or scene not in SCENES:
-        raise DomainError("invalid_scene")
-    ctx.atelier.scene = scene
-    data = ctx.atelier.public_dict()
+@event("atelier:scene")
+def set_scene(ctx, args):
+    """Choose what the projector shows. Sender: a console; broadcasts
+    ``atelier`` to everyone."""
+    atelier = service.set_scene(ctx.session, ctx.atelier, args.scene, SCENES)
+    data = atelier.public_dict()
     ctx.emit("atelier", data)
     return data
 
 
-@event("participant:remove", roles=("facilitator",))
-def remove_participant(ctx, payload):
-    """Remove a participant: their device token stops working at once."""
-    p = service.remove_participant(ctx.session, ctx.atelier, payload.get("participant_id"))
+@event("participant:remove")
+def remove_participant(ctx, args):
+    """Remove a participant: their device token stops working at once.
+    Sender: a console; sends ``participant:removed`` to the consoles and
+    ``removed`` to the participant's devices."""
+    p = service.remove_participant(ctx.session, ctx.atelier, args.participant_id)
     data = p.public_dict()
     ctx.emit("participant:removed", data, "facilitator")
     ctx.emit_to_participant(
@@ -240,8 +241,8 @@ register_messages(
 )
 
 
-@event("atelier:rotate_secret", roles=("facilitator",))
-def rotate_secret(ctx, payload):
+@event("atelier:rotate_secret")
+def rotate_secret(ctx, args):
     """Replace the console secret: the old link stops working at once.
 
     Returns the new links. The other open consoles get ``console:revoked`` and

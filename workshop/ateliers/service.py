@@ -63,16 +63,40 @@ def rotate_console_secret(s: Session, atelier: Atelier) -> str:
     return secret
 
 
-def update_atelier(s: Session, atelier: Atelier, data: dict) -> Atelier:
-    merged = {**atelier.public_dict(), **{k: v for k, v in data.items() if v is not None}}
+def update_atelier(
+    s: Session,
+    atelier: Atelier,
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    place: str | None = None,
+    allow_anonymous: bool | None = None,
+    locale: str | None = None,
+    note_max_length: int | None = None,
+) -> Atelier:
+    """Edit the atelier's settings; ``None`` leaves a field unchanged (the
+    shapes were checked by the event's declaration)."""
+    given = {
+        "title": title,
+        "date": date,
+        "place": place,
+        "allow_anonymous": allow_anonymous,
+        "locale": locale,
+    }
+    merged = {**atelier.public_dict(), **{k: v for k, v in given.items() if v is not None}}
     fields = rules.clean_atelier_fields(merged)
     for key, value in fields.items():
         setattr(atelier, key, value)
-    if "note_max_length" in data:
-        value = data["note_max_length"]
-        if not isinstance(value, int) or isinstance(value, bool) or not 20 <= value <= 2000:
-            raise DomainError("invalid_note_max_length", min=20, max=2000)
-        atelier.note_max_length = value
+    if note_max_length is not None:
+        atelier.note_max_length = note_max_length
+    return atelier
+
+
+def set_scene(s: Session, atelier: Atelier, scene: str, scenes) -> Atelier:
+    """Choose what the projector shows: ``home`` or a capability's scene."""
+    if scene not in scenes:
+        raise DomainError("invalid_scene")
+    atelier.scene = scene
     return atelier
 
 
@@ -124,9 +148,7 @@ def participants(s: Session, atelier: Atelier) -> list[Participant]:
     )
 
 
-def remove_participant(s: Session, atelier: Atelier, participant_id) -> Participant:
-    if not isinstance(participant_id, int) or isinstance(participant_id, bool):
-        raise DomainError("invalid_payload")
+def remove_participant(s: Session, atelier: Atelier, participant_id: int) -> Participant:
     p = s.get(Participant, participant_id)
     if p is None or p.atelier_id != atelier.id or p.removed:
         raise DomainError("participant_not_found")

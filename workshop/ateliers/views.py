@@ -16,7 +16,7 @@ from flask import (
 )
 
 from ..domain.codes import normalise_code
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, http_status
 from ..i18n import LANGUAGES
 from ..messages import message_for
 from ..web import (
@@ -83,9 +83,53 @@ def home():
     )
 
 
+def _old_date_warning(form) -> str | None:
+    """The sentence the creation form shows before creating an atelier whose
+    date is so far back that the purge deletes it within a month (or at once),
+    unless the facilitator confirmed (``confirm_old_date``)."""
+    import datetime as dt
+
+    from flask_babel import format_date, gettext
+
+    from ..gdpr.retention import days_left, purge_date, should_warn
+
+    if form.get("confirm_old_date"):
+        return None
+    try:
+        day = dt.date.fromisoformat(form.get("date") or "")
+    except ValueError:
+        return None  # the service refuses bad dates with its own message
+    months = current_app.config.get("RETENTION_MONTHS", 12)
+    today = dt.date.today()
+    if not should_warn(day, months, today):
+        return None
+    if days_left(day, months, today) <= 0:
+        return gettext(
+            "Avec cette date, l’atelier serait supprimé dès la prochaine purge "
+            "(les données sont gardées %(months)s mois après la date de l’atelier). "
+            "Vérifiez la date, ou cochez la case ci-dessous pour créer l’atelier quand même.",
+            months=months,
+        )
+    return gettext(
+        "Avec cette date, l’atelier et ses données seront supprimés le %(day)s "
+        "(%(months)s mois après la date de l’atelier). Vérifiez la date, ou cochez la "
+        "case ci-dessous pour créer l’atelier quand même.",
+        day=format_date(purge_date(day, months), "long"),
+        months=months,
+    )
+
+
 @bp.post("/ateliers")
 def create():
     form = request.form.to_dict()
+    warning = _old_date_warning(form)
+    if warning:
+        return render_template(
+            "home.html",
+            needs_password=bool(current_app.config.get("INSTANCE_PASSWORD")),
+            form={**form, "allow_anonymous": "allow_anonymous" in request.form},
+            date_warning=warning,
+        )
     try:
         check_csrf()
         if rate_limited(create_limiter):
@@ -103,7 +147,7 @@ def create():
                 form=form,
                 error=message_for(err.code, err.params),
             ),
-            400,
+            http_status(err.code),
         )
     return redirect(url_for("ateliers.console", code=code, secret=secret, new=1))
 

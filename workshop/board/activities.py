@@ -64,12 +64,10 @@ def prepare_question(ctx):
         prompt = service.create_prompt(
             ctx.session,
             ctx.atelier,
-            {
-                "text": text,
-                "visibility": settings.get("visibility", "live"),
-                "status": "closed",
-                "on_screen": False,
-            },
+            text=text,
+            visibility=settings.get("visibility", "live"),
+            status="closed",
+            on_screen=False,
         )
     else:
         prompt.text = text

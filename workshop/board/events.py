@@ -88,18 +88,21 @@ def _emit_categories(ctx, prompt_id: int):
 # ---------------------------------------------------------------- prompts
 
 
-@event("board:prompt:create", roles=("facilitator",))
-def prompt_create(ctx, payload):
-    """Add a prompt (question) to the atelier."""
-    prompt = service.create_prompt(ctx.session, ctx.atelier, payload)
+@event("board:prompt:create")
+def prompt_create(ctx, args):
+    """Add a prompt (question) to the atelier. Sender: a console; broadcasts
+    ``board:prompt`` (full to the consoles, public to the others)."""
+    prompt = service.create_prompt(ctx.session, ctx.atelier, **args)
     _emit_prompt(ctx, prompt)
     return prompt.to_dict()
 
 
-@event("board:prompt:update", roles=("facilitator",))
-def prompt_update(ctx, payload):
-    """Edit a prompt: text, colours, status, visibility, reveal, approval, on screen."""
-    prompt, changed, others = service.update_prompt(ctx.session, ctx.atelier, payload)
+@event("board:prompt:update")
+def prompt_update(ctx, args):
+    """Edit a prompt: text, colours, status, visibility, reveal, approval, on
+    screen. Sender: a console; broadcasts ``board:state`` when who sees which
+    note changes, else ``board:prompt``."""
+    prompt, changed, others = service.update_prompt(ctx.session, ctx.atelier, **args)
     if changed & service.VISIBILITY_FIELDS:
         _emit_state(ctx)
     elif changed:
@@ -110,16 +113,18 @@ def prompt_update(ctx, payload):
 # ---------------------------------------------------------------- notes
 
 
-@event("board:note:create", roles=("facilitator", "participant"))
-def note_create(ctx, payload):
-    """Post a note (exactly once per ``client_id``)."""
+@event("board:note:create")
+def note_create(ctx, args):
+    """Post a note (exactly once per ``client_id``). Sender: a phone or a
+    console; broadcasts ``board:note`` (and ``board:note:mine`` to the
+    author) only when the note is new."""
     participant = _participant(ctx)
     # Keep the prompt referenced: the session only holds loaded rows weakly,
     # and fetching it again after the insert would cost one more query.
-    prompt_id = payload.get("prompt_id")
-    valid = type(prompt_id) is int and 0 < prompt_id <= 2**53
-    prompt = ctx.session.get(BoardPrompt, prompt_id) if valid else None
-    note, created = service.create_note(ctx.session, ctx.atelier, payload, participant)
+    prompt = ctx.session.get(BoardPrompt, args.prompt_id)
+    note, created = service.create_note(
+        ctx.session, ctx.atelier, participant, prompt=prompt, **args
+    )
     count = service.merged_count(ctx.session, note) if not created else 0
     if created:
         if prompt is None or prompt.id != note.prompt_id:
@@ -129,23 +134,28 @@ def note_create(ctx, payload):
     return {**data, "created": created}
 
 
-@event("board:note:update", roles=("facilitator", "participant"))
-def note_update(ctx, payload):
-    """Edit one's own note while the prompt is open (the facilitator: any note)."""
+@event("board:note:update")
+def note_update(ctx, args):
+    """Edit one's own note while the prompt is open (the facilitator: any
+    note). Sender: a phone or a console; broadcasts like a new note. The ack
+    is the note as its sender sees it, with its real ``merged_count``."""
     participant = _participant(ctx)
-    note = service.get_note(ctx.session, ctx.atelier, payload.get("note_id"))
+    note = service.get_note(ctx.session, ctx.atelier, args.note_id)
     prompt = ctx.session.get(BoardPrompt, note.prompt_id)
     was_public = _is_public(note, prompt)
-    note = service.update_note(ctx.session, ctx.atelier, payload, participant)
-    _emit_note(ctx, note, prompt, was_public)
-    return note.full_dict() if ctx.is_facilitator else note.own_dict()
+    note = service.update_note(ctx.session, ctx.atelier, participant, **args)
+    count = service.merged_count(ctx.session, note)
+    _emit_note(ctx, note, prompt, was_public, count)
+    return note.full_dict(count) if ctx.is_facilitator else note.own_dict(count)
 
 
-@event("board:note:delete", roles=("facilitator", "participant"))
-def note_delete(ctx, payload):
-    """Delete one's own note while the prompt is open (the facilitator: any note)."""
+@event("board:note:delete")
+def note_delete(ctx, args):
+    """Delete one's own note while the prompt is open (the facilitator: any
+    note). Sender: a phone or a console; broadcasts ``board:note:gone`` (or
+    ``board:state`` when duplicates come back) and ``board:note:mine:gone``."""
     participant = _participant(ctx)
-    info, freed = service.delete_note(ctx.session, ctx.atelier, payload, participant)
+    info, freed = service.delete_note(ctx.session, ctx.atelier, participant, args.note_id)
     if freed:
         _emit_state(ctx, [n.participant_id for n in freed] + [info["participant_id"]])
     else:
@@ -160,58 +170,64 @@ def note_delete(ctx, payload):
     return {"id": info["id"]}
 
 
-@event("board:note:moderate", roles=("facilitator",))
-def note_moderate(ctx, payload):
-    """Hide, restore, approve or reject a note."""
-    note = service.get_note(ctx.session, ctx.atelier, payload.get("note_id"))
+@event("board:note:moderate")
+def note_moderate(ctx, args):
+    """Hide, restore, approve or reject a note. Sender: a console; broadcasts
+    ``board:note`` or ``board:note:gone``, and ``board:note:mine``."""
+    note = service.get_note(ctx.session, ctx.atelier, args.note_id)
     prompt = ctx.session.get(BoardPrompt, note.prompt_id)
     was_public = _is_public(note, prompt)
-    note = service.moderate_note(ctx.session, ctx.atelier, payload)
-    _emit_note(ctx, note, prompt, was_public)
-    return note.full_dict(service.merged_count(ctx.session, note))
+    note = service.moderate_note(ctx.session, ctx.atelier, args.note_id, args.action)
+    count = service.merged_count(ctx.session, note)
+    _emit_note(ctx, note, prompt, was_public, count)
+    return note.full_dict(count)
 
 
-@event("board:note:move", roles=("facilitator",))
-def note_move(ctx, payload):
-    """Put a note in a category (``category_id`` null: uncategorised)."""
-    note = service.move_note(ctx.session, ctx.atelier, payload)
+@event("board:note:move")
+def note_move(ctx, args):
+    """Put a note in a category (``category_id`` null: uncategorised).
+    Sender: a console; broadcasts ``board:note``."""
+    note = service.move_note(ctx.session, ctx.atelier, args.note_id, args.category_id)
     prompt = ctx.session.get(BoardPrompt, note.prompt_id)
     ctx.session.flush()
-    _emit_note(ctx, note, prompt, _is_public(note, prompt))
-    return note.full_dict(service.merged_count(ctx.session, note))
+    count = service.merged_count(ctx.session, note)
+    _emit_note(ctx, note, prompt, _is_public(note, prompt), count)
+    return note.full_dict(count)
 
 
-@event("board:note:merge", roles=("facilitator",))
-def note_merge(ctx, payload):
-    """Merge a duplicate note into another (``into_id`` null: unmerge)."""
-    note, target = service.merge_note(ctx.session, ctx.atelier, payload)
+@event("board:note:merge")
+def note_merge(ctx, args):
+    """Merge a duplicate note into another (``into_id`` null: unmerge).
+    Sender: a console; broadcasts ``board:state``."""
+    note, target = service.merge_note(ctx.session, ctx.atelier, args.note_id, args.into_id)
     _emit_state(ctx, [note.participant_id, target.participant_id if target else None])
-    return note.full_dict()
+    return note.full_dict(service.merged_count(ctx.session, note))
 
 
 # ---------------------------------------------------------------- categories
 
 
-@event("board:category:create", roles=("facilitator",))
-def category_create(ctx, payload):
-    """Add a category to a prompt."""
-    cat = service.create_category(ctx.session, ctx.atelier, payload)
+@event("board:category:create")
+def category_create(ctx, args):
+    """Add a category to a prompt. Sender: a console; broadcasts ``board:categories``."""
+    cat = service.create_category(ctx.session, ctx.atelier, args.prompt_id, args.title)
     _emit_categories(ctx, cat.prompt_id)
     return cat.to_dict()
 
 
-@event("board:category:update", roles=("facilitator",))
-def category_update(ctx, payload):
-    """Rename a category."""
-    cat = service.rename_category(ctx.session, ctx.atelier, payload)
+@event("board:category:update")
+def category_update(ctx, args):
+    """Rename a category. Sender: a console; broadcasts ``board:categories``."""
+    cat = service.rename_category(ctx.session, ctx.atelier, args.category_id, args.title)
     _emit_categories(ctx, cat.prompt_id)
     return cat.to_dict()
 
 
-@event("board:category:delete", roles=("facilitator",))
-def category_delete(ctx, payload):
-    """Delete a category; its notes become uncategorised."""
-    prompt_id, moved = service.delete_category(ctx.session, ctx.atelier, payload)
+@event("board:category:delete")
+def category_delete(ctx, args):
+    """Delete a category; its notes become uncategorised. Sender: a console;
+    broadcasts ``board:categories`` and ``board:note`` for each note moved."""
+    prompt_id, moved = service.delete_category(ctx.session, ctx.atelier, args.category_id)
     data = _emit_categories(ctx, prompt_id)
     prompt = ctx.session.get(BoardPrompt, prompt_id)
     for note in moved:
@@ -219,10 +235,11 @@ def category_delete(ctx, payload):
     return data
 
 
-@event("board:category:reorder", roles=("facilitator",))
-def category_reorder(ctx, payload):
-    """Reorder the categories of a prompt (``order``: every category id)."""
-    prompt_id = service.reorder_categories(ctx.session, ctx.atelier, payload)
+@event("board:category:reorder")
+def category_reorder(ctx, args):
+    """Reorder the categories of a prompt (``order``: every category id).
+    Sender: a console; broadcasts ``board:categories``."""
+    prompt_id = service.reorder_categories(ctx.session, ctx.atelier, args.prompt_id, args.order)
     ctx.session.flush()
     return _emit_categories(ctx, prompt_id)
 
@@ -230,27 +247,31 @@ def category_reorder(ctx, payload):
 # ---------------------------------------------------------------- votes
 
 
-@event("board:vote:open", roles=("facilitator",))
-def vote_open(ctx, payload):
-    """Open a dot vote on a prompt with ``dots`` per participant."""
-    prompt = service.open_vote(ctx.session, ctx.atelier, payload)
+@event("board:vote:open")
+def vote_open(ctx, args):
+    """Open a dot vote on a prompt with ``dots`` per participant. Sender: a
+    console; broadcasts ``board:prompt``."""
+    prompt = service.open_vote(ctx.session, ctx.atelier, args.prompt_id, args.dots)
     _emit_prompt(ctx, prompt)
     return prompt.to_dict()
 
 
-@event("board:vote:close", roles=("facilitator",))
-def vote_close(ctx, payload):
-    """Close the vote: the ranked results go to every screen."""
-    prompt = service.close_vote(ctx.session, ctx.atelier, payload)
+@event("board:vote:close")
+def vote_close(ctx, args):
+    """Close the vote: the ranked results go to every screen. Sender: a
+    console; broadcasts ``board:prompt``."""
+    prompt = service.close_vote(ctx.session, ctx.atelier, args.prompt_id)
     _emit_prompt(ctx, prompt)
     totals = service.totals(ctx.session, ctx.atelier, prompt.id)
     return service.prompt_view(prompt, totals, set(totals), full=True)
 
 
-@event("board:vote:cast", roles=("participant",))
-def vote_cast(ctx, payload):
-    """Put ``dots`` of one's dots on a note (an absolute number: resending is harmless)."""
-    note = service.cast_vote(ctx.session, ctx.atelier, payload, ctx.participant)
+@event("board:vote:cast")
+def vote_cast(ctx, args):
+    """Put ``dots`` of one's dots on a note (an absolute number: resending is
+    harmless). Sender: a phone; sends ``board:votes:mine`` to the voter's
+    devices and the prompt's totals to the consoles."""
+    note = service.cast_vote(ctx.session, ctx.atelier, ctx.participant, args.note_id, args.dots)
     pid = ctx.identity.participant_id
     mine = service.my_votes(ctx.session, ctx.atelier, pid, note.prompt_id)
     data = {"prompt_id": note.prompt_id, "votes": mine.get(str(note.prompt_id), {})}

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..db import Base, dialect_insert, insert_once
+from ..db import Base, dialect_insert, store_once
 from ..models import utcnow
 
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -259,18 +259,25 @@ def _changed_ateliers(session: Session) -> set[int]:
 _REVISION_STATEMENTS: dict = {}
 
 
-def insert_note_once(session: Session, values: dict):
-    """Insert a note unless its ``(atelier_id, client_id)`` is already
-    stored: the new row (every column, read like a ``BoardNote``), or None.
+def note_author(participant_id: int | None) -> dict:
+    """The columns that say who sent a note (for :func:`workshop.db.find_once`)."""
+    return {"participant_id": participant_id, "by_facilitator": participant_id is None}
 
-    One statement (:func:`workshop.db.insert_once`): this runs for every
+
+def store_note_once(session: Session, values: dict):
+    """Store a note exactly once by its ``(atelier_id, client_id)``:
+    ``(row, created)``, the row read like a ``BoardNote``.
+
+    One statement (:func:`workshop.db.store_once`): this runs for every
     note sent. The board's revision is raised in the same transaction, as
     :func:`_raise_board_revision` does for ORM changes.
     """
-    row = insert_once(session, BoardNote.__table__, ("atelier_id", "client_id"), values)
-    if row is not None:
+    row, created = store_once(
+        session, BoardNote.__table__, values, note_author(values["participant_id"])
+    )
+    if created:
         _board_changed(session, [values["atelier_id"]])
-    return row
+    return row, created
 
 
 def _board_changed(session: Session, atelier_ids) -> None:

@@ -13,7 +13,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..concurrency import cooperative
+from ..db import find_once
 from ..domain import board as rules
+from ..domain.contracts import UNCHANGED
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant, utcnow
 from ..wire import Prepared
@@ -25,11 +27,12 @@ from .models import (
     BoardPrompt,
     BoardRevision,
     BoardVote,
-    insert_note_once,
+    note_author,
     note_full,
     note_own,
     note_public,
     note_rules,
+    store_note_once,
 )
 
 # ---------------------------------------------------------------- prompts
@@ -45,18 +48,24 @@ def prompts(s: Session, atelier: Atelier) -> list[BoardPrompt]:
     )
 
 
-def get_prompt(s: Session, atelier: Atelier, prompt_id) -> BoardPrompt:
-    prompt_id = rules.check_id(prompt_id)
+def get_prompt(s: Session, atelier: Atelier, prompt_id: int) -> BoardPrompt:
     prompt = s.get(BoardPrompt, prompt_id)
     if prompt is None or prompt.atelier_id != atelier.id:
         raise DomainError("prompt_not_found")
     return prompt
 
 
-def create_prompt(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
-    allowed = {"text", "colours", "visibility", "approval", "status", "on_screen"}
-    if set(data) - allowed:
-        raise DomainError("invalid_payload")
+def create_prompt(
+    s: Session,
+    atelier: Atelier,
+    *,
+    text: str,
+    colours: list[str] | None = None,
+    visibility: str = "live",
+    approval: bool = False,
+    status: str = "open",
+    on_screen: bool = True,
+) -> BoardPrompt:
     count = s.scalar(select(func.count(BoardPrompt.id)).where(BoardPrompt.atelier_id == atelier.id))
     if count >= rules.MAX_PROMPTS:
         raise DomainError("too_many_prompts", max=rules.MAX_PROMPTS)
@@ -66,16 +75,12 @@ def create_prompt(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
     prompt = BoardPrompt(
         atelier_id=atelier.id,
         position=(last + 1) if last is not None else 0,
-        text=rules.clean_prompt_text(data.get("text")),
-        colours=json.dumps(rules.clean_colours(data.get("colours"))),
-        visibility=rules.check_choice(
-            data.get("visibility", "live"), rules.VISIBILITIES, "invalid_visibility"
-        ),
-        approval=rules.check_bool(data.get("approval", False)),
-        status=rules.check_choice(
-            data.get("status", "open"), rules.PROMPT_STATUSES, "invalid_prompt_status"
-        ),
-        on_screen=rules.check_bool(data.get("on_screen", True)),
+        text=rules.clean_prompt_text(text),
+        colours=json.dumps(rules.clean_colours(colours)),
+        visibility=rules.check_choice(visibility, rules.VISIBILITIES, "invalid_visibility"),
+        approval=rules.check_bool(approval),
+        status=rules.check_choice(status, rules.PROMPT_STATUSES, "invalid_prompt_status"),
+        on_screen=rules.check_bool(on_screen),
         revealed=False,
         vote_status="none",
         vote_dots=3,
@@ -89,24 +94,25 @@ def create_prompt(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
 VISIBILITY_FIELDS = {"status", "visibility", "revealed"}
 
 
-def update_prompt(s: Session, atelier: Atelier, data: dict) -> tuple[BoardPrompt, set, list]:
+def update_prompt(
+    s: Session,
+    atelier: Atelier,
+    prompt_id: int,
+    *,
+    text=UNCHANGED,
+    colours=UNCHANGED,
+    visibility=UNCHANGED,
+    approval=UNCHANGED,
+    status=UNCHANGED,
+    on_screen=UNCHANGED,
+    revealed=UNCHANGED,
+    position=UNCHANGED,
+    exclusive: bool | None = None,
+) -> tuple[BoardPrompt, set, list]:
     """Edit a prompt; return it, the changed fields and other prompts closed
-    along (``exclusive``: open this one alone)."""
-    allowed = {
-        "prompt_id",
-        "text",
-        "colours",
-        "visibility",
-        "approval",
-        "status",
-        "on_screen",
-        "revealed",
-        "exclusive",
-        "position",
-    }
-    if set(data) - allowed:
-        raise DomainError("invalid_payload")
-    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    along (``exclusive``: open this one alone). A field left ``UNCHANGED``
+    is not touched."""
+    prompt = get_prompt(s, atelier, prompt_id)
     changed = set()
 
     def put(field, value):
@@ -114,30 +120,21 @@ def update_prompt(s: Session, atelier: Atelier, data: dict) -> tuple[BoardPrompt
             setattr(prompt, field, value)
             changed.add(field)
 
-    if "text" in data:
-        put("text", rules.clean_prompt_text(data["text"]))
-    if "colours" in data:
-        put("colours", json.dumps(rules.clean_colours(data["colours"])))
-    if "visibility" in data:
-        put(
-            "visibility",
-            rules.check_choice(data["visibility"], rules.VISIBILITIES, "invalid_visibility"),
-        )
-    if "approval" in data:
-        put("approval", rules.check_bool(data["approval"]))
-    if "on_screen" in data:
-        put("on_screen", rules.check_bool(data["on_screen"]))
-    if "revealed" in data:
-        put("revealed", rules.check_bool(data["revealed"]))
-    if "position" in data:
-        put("position", rules.check_int(data["position"], low=0, high=10_000))
-    if "status" in data:
-        put(
-            "status",
-            rules.check_choice(data["status"], rules.PROMPT_STATUSES, "invalid_prompt_status"),
-        )
+    if text is not UNCHANGED:
+        put("text", rules.clean_prompt_text(text))
+    if colours is not UNCHANGED:
+        put("colours", json.dumps(rules.clean_colours(colours)))
+    if visibility is not UNCHANGED:
+        put("visibility", rules.check_choice(visibility, rules.VISIBILITIES, "invalid_visibility"))
+    for field, value in (("approval", approval), ("on_screen", on_screen), ("revealed", revealed)):
+        if value is not UNCHANGED:
+            put(field, rules.check_bool(value))
+    if position is not UNCHANGED:
+        put("position", rules.check_int(position, low=0, high=10_000))
+    if status is not UNCHANGED:
+        put("status", rules.check_choice(status, rules.PROMPT_STATUSES, "invalid_prompt_status"))
     others = []
-    if data.get("exclusive") is not None and rules.check_bool(data["exclusive"]):
+    if exclusive:
         if prompt.status != "open":
             raise DomainError("invalid_payload")
         for other in prompts(s, atelier):
@@ -161,17 +158,16 @@ def categories(s: Session, atelier: Atelier, prompt_id: int | None = None) -> li
     )
 
 
-def get_category(s: Session, atelier: Atelier, category_id) -> BoardCategory:
-    category_id = rules.check_id(category_id)
+def get_category(s: Session, atelier: Atelier, category_id: int) -> BoardCategory:
     cat = s.get(BoardCategory, category_id)
     if cat is None or cat.atelier_id != atelier.id:
         raise DomainError("category_not_found")
     return cat
 
 
-def create_category(s: Session, atelier: Atelier, data: dict) -> BoardCategory:
-    prompt = get_prompt(s, atelier, data.get("prompt_id"))
-    title = rules.clean_category_title(data.get("title"))
+def create_category(s: Session, atelier: Atelier, prompt_id: int, title: str) -> BoardCategory:
+    prompt = get_prompt(s, atelier, prompt_id)
+    title = rules.clean_category_title(title)
     existing = categories(s, atelier, prompt.id)
     if len(existing) >= rules.MAX_CATEGORIES:
         raise DomainError("too_many_categories", max=rules.MAX_CATEGORIES)
@@ -186,15 +182,15 @@ def create_category(s: Session, atelier: Atelier, data: dict) -> BoardCategory:
     return cat
 
 
-def rename_category(s: Session, atelier: Atelier, data: dict) -> BoardCategory:
-    cat = get_category(s, atelier, data.get("category_id"))
-    cat.title = rules.clean_category_title(data.get("title"))
+def rename_category(s: Session, atelier: Atelier, category_id: int, title: str) -> BoardCategory:
+    cat = get_category(s, atelier, category_id)
+    cat.title = rules.clean_category_title(title)
     return cat
 
 
-def delete_category(s: Session, atelier: Atelier, data: dict) -> tuple[int, list[BoardNote]]:
+def delete_category(s: Session, atelier: Atelier, category_id: int) -> tuple[int, list[BoardNote]]:
     """Delete a category; its notes go back to "uncategorised"."""
-    cat = get_category(s, atelier, data.get("category_id"))
+    cat = get_category(s, atelier, category_id)
     notes = list(s.scalars(select(BoardNote).where(BoardNote.category_id == cat.id)))
     for note in notes:
         note.category_id = None
@@ -204,16 +200,11 @@ def delete_category(s: Session, atelier: Atelier, data: dict) -> tuple[int, list
     return prompt_id, notes
 
 
-def reorder_categories(s: Session, atelier: Atelier, data: dict) -> int:
-    prompt = get_prompt(s, atelier, data.get("prompt_id"))
-    order = data.get("order")
+def reorder_categories(s: Session, atelier: Atelier, prompt_id: int, order: list[int]) -> int:
+    """Put the prompt's categories in ``order`` (every id of them, once)."""
+    prompt = get_prompt(s, atelier, prompt_id)
     cats = {c.id: c for c in categories(s, atelier, prompt.id)}
-    if (
-        not isinstance(order, list)
-        or len(order) != len(cats)
-        or any(not isinstance(i, int) or isinstance(i, bool) for i in order)
-        or set(order) != set(cats)
-    ):
+    if len(order) != len(cats) or set(order) != set(cats):
         raise DomainError("invalid_order")
     for pos, cid in enumerate(order):
         cats[cid].position = pos
@@ -244,63 +235,56 @@ def note_rows(s: Session, atelier: Atelier) -> list:
     return s.execute(_NOTE_ROWS, {"atelier_id": atelier.id}).all()
 
 
-def get_note(s: Session, atelier: Atelier, note_id) -> BoardNote:
-    note_id = rules.check_id(note_id)
+def get_note(s: Session, atelier: Atelier, note_id: int) -> BoardNote:
     note = s.get(BoardNote, note_id)
     if note is None or note.atelier_id != atelier.id:
         raise DomainError("note_not_found")
     return note
 
 
-# Built once: the hot path of every note sent (SQLAlchemy then reuses the
-# compiled statement without computing its cache key again).
-_NOTE_ROW_BY_CLIENT_ID = select(*NOTE_COLUMNS).where(
-    BoardNote.atelier_id == bindparam("atelier_id"), BoardNote.client_id == bindparam("client_id")
-)
-
-
-def _note_row_by_client_id(s: Session, atelier: Atelier, client_id: str):
-    return s.execute(
-        _NOTE_ROW_BY_CLIENT_ID, {"atelier_id": atelier.id, "client_id": client_id}
-    ).first()
-
-
 def merged_count(s: Session, note: BoardNote) -> int:
     return s.scalar(select(func.count(BoardNote.id)).where(BoardNote.merged_into == note.id)) or 0
 
 
-def create_note(s: Session, atelier: Atelier, data: dict, participant: Participant | None):
+def create_note(
+    s: Session,
+    atelier: Atelier,
+    participant: Participant | None,
+    *,
+    client_id: str,
+    prompt_id: int,
+    text: str,
+    colour: str | None = None,
+    anonymous: bool = False,
+    prompt: BoardPrompt | None = None,
+):
     """Store a note once: ``(note, created)``. A repeat of the same
     ``client_id`` returns the note already stored (``created`` False).
 
     ``note`` is a row of the note's columns (read like a ``BoardNote``, by
     ``note_public`` and the other views): a note is written for every phone's
     every idea, and the ORM's unit of work cost more than the rest.
+    ``prompt``: the prompt if the caller holds it already (one query less).
     """
-    allowed = {"client_id", "prompt_id", "text", "colour", "anonymous"}
-    if set(data) - allowed:
-        raise DomainError("invalid_payload")
-    client_id = rules.check_client_id(data.get("client_id"))
-    existing = _note_row_by_client_id(s, atelier, client_id)
+    author = note_author(participant.id if participant is not None else None)
+    existing = find_once(s, BoardNote.__table__, atelier.id, client_id, author)
     if existing is not None:
-        _check_same_author(existing, participant)
         return existing, False
-    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+    if prompt is None or prompt.id != prompt_id or prompt.atelier_id != atelier.id:
+        prompt = get_prompt(s, atelier, prompt_id)
     by_facilitator = participant is None
     if not by_facilitator:
         rules.check_can_post(prompt.rules_dict())
     elif prompt.status == "archived":
         raise DomainError("prompt_closed")
-    text = rules.clean_note_text(data.get("text"), atelier.note_max_length)
-    colour = rules.choose_colour(data.get("colour"), prompt.colour_list)
-    anonymous = data.get("anonymous", False)
-    rules.check_bool(anonymous)
+    text = rules.clean_note_text(text, atelier.note_max_length)
+    colour = rules.choose_colour(colour, prompt.colour_list)
     name = participant.display_name if participant is not None else None
     if anonymous and not atelier.allow_anonymous:
         raise DomainError("anonymous_not_allowed")
     if name is None and participant is not None:
         anonymous = True
-    row = insert_note_once(
+    return store_note_once(
         s,
         {
             "atelier_id": atelier.id,
@@ -317,20 +301,6 @@ def create_note(s: Session, atelier: Atelier, data: dict, participant: Participa
             "merged_into": None,
         },
     )
-    if row is None:
-        # The same note arrived twice at once (a resend): keep the first.
-        existing = _note_row_by_client_id(s, atelier, client_id)
-        _check_same_author(existing, participant)
-        return existing, False
-    return row, True
-
-
-def _check_same_author(note: BoardNote, participant: Participant | None) -> None:
-    if participant is None:
-        if not note.by_facilitator:
-            raise DomainError("invalid_client_id")
-    elif note.participant_id != participant.id:
-        raise DomainError("invalid_client_id")
 
 
 def _check_author(note: BoardNote, participant: Participant | None) -> None:
@@ -342,27 +312,31 @@ def _check_author(note: BoardNote, participant: Participant | None) -> None:
 
 
 def update_note(
-    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+    s: Session,
+    atelier: Atelier,
+    participant: Participant | None,
+    note_id: int,
+    *,
+    text=UNCHANGED,
+    colour=UNCHANGED,
+    anonymous=UNCHANGED,
 ) -> BoardNote:
-    allowed = {"note_id", "text", "colour", "anonymous"}
-    if set(data) - allowed:
-        raise DomainError("invalid_payload")
-    note = get_note(s, atelier, data.get("note_id"))
+    """Edit a note (a field left ``UNCHANGED`` is not touched)."""
+    note = get_note(s, atelier, note_id)
     _check_author(note, participant)
     prompt = s.get(BoardPrompt, note.prompt_id)
     if participant is not None:
         rules.check_can_post(prompt.rules_dict())
     changed = False
-    if "text" in data:
-        text = rules.clean_note_text(data["text"], atelier.note_max_length)
+    if text is not UNCHANGED:
+        text = rules.clean_note_text(text, atelier.note_max_length)
         changed = changed or text != note.text
         note.text = text
-    if "colour" in data:
-        colour = rules.choose_colour(data["colour"], prompt.colour_list)
+    if colour is not UNCHANGED:
+        colour = rules.choose_colour(colour, prompt.colour_list)
         changed = changed or colour != note.colour
         note.colour = colour
-    if "anonymous" in data:
-        anonymous = rules.check_bool(data["anonymous"])
+    if anonymous is not UNCHANGED:
         if anonymous and not atelier.allow_anonymous:
             raise DomainError("anonymous_not_allowed")
         if participant is not None and participant.display_name is None:
@@ -377,13 +351,11 @@ def update_note(
 
 
 def delete_note(
-    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+    s: Session, atelier: Atelier, participant: Participant | None, note_id: int
 ) -> tuple[dict, list[BoardNote]]:
     """Delete a note; return its last state (rules dict) and the notes that
     were merged into it (they come back on their own)."""
-    if set(data) - {"note_id"}:
-        raise DomainError("invalid_payload")
-    note = get_note(s, atelier, data.get("note_id"))
+    note = get_note(s, atelier, note_id)
     _check_author(note, participant)
     prompt = s.get(BoardPrompt, note.prompt_id)
     if participant is not None:
@@ -397,19 +369,15 @@ def delete_note(
     return info, freed
 
 
-def moderate_note(s: Session, atelier: Atelier, data: dict) -> BoardNote:
-    if set(data) - {"note_id", "action"}:
-        raise DomainError("invalid_payload")
-    note = get_note(s, atelier, data.get("note_id"))
-    note.status = rules.moderate(note.status, data.get("action"))
+def moderate_note(s: Session, atelier: Atelier, note_id: int, action: str) -> BoardNote:
+    note = get_note(s, atelier, note_id)
+    note.status = rules.moderate(note.status, action)
     return note
 
 
-def move_note(s: Session, atelier: Atelier, data: dict) -> BoardNote:
-    if set(data) - {"note_id", "category_id"}:
-        raise DomainError("invalid_payload")
-    note = get_note(s, atelier, data.get("note_id"))
-    category_id = data.get("category_id")
+def move_note(s: Session, atelier: Atelier, note_id: int, category_id: int | None) -> BoardNote:
+    """Put a note in a category (``None``: uncategorised)."""
+    note = get_note(s, atelier, note_id)
     if category_id is None:
         note.category_id = None
     else:
@@ -423,14 +391,13 @@ def move_note(s: Session, atelier: Atelier, data: dict) -> BoardNote:
     return note
 
 
-def merge_note(s: Session, atelier: Atelier, data: dict) -> tuple[BoardNote, BoardNote | None]:
+def merge_note(
+    s: Session, atelier: Atelier, note_id: int, into_id: int | None
+) -> tuple[BoardNote, BoardNote | None]:
     """Merge a duplicate into another note of the same prompt (``into_id``),
-    or take it back out (``into_id`` null). Votes on the duplicate move to the
+    or take it back out (``into_id`` None). Votes on the duplicate move to the
     note it is merged into."""
-    if set(data) - {"note_id", "into_id"}:
-        raise DomainError("invalid_payload")
-    note = get_note(s, atelier, data.get("note_id"))
-    into_id = data.get("into_id")
+    note = get_note(s, atelier, note_id)
     if into_id is None:
         target = s.get(BoardNote, note.merged_into) if note.merged_into else None
         note.merged_into = None
@@ -466,39 +433,33 @@ def merge_note(s: Session, atelier: Atelier, data: dict) -> tuple[BoardNote, Boa
 # ---------------------------------------------------------------- votes
 
 
-def open_vote(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
-    if set(data) - {"prompt_id", "dots"}:
-        raise DomainError("invalid_payload")
-    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+def open_vote(s: Session, atelier: Atelier, prompt_id: int, dots: int | None = None) -> BoardPrompt:
+    """Open a dot vote with ``dots`` per participant (``None``: as before)."""
+    prompt = get_prompt(s, atelier, prompt_id)
     if prompt.status == "archived":
         raise DomainError("prompt_closed")
-    dots = rules.check_int(
-        data.get("dots", prompt.vote_dots),
-        low=1,
-        high=rules.MAX_DOTS,
-        code="invalid_dots",
-        max=rules.MAX_DOTS,
-    )
-    prompt.vote_dots = dots
+    if dots is not None:
+        dots = rules.check_int(
+            dots, low=1, high=rules.MAX_DOTS, code="invalid_dots", max=rules.MAX_DOTS
+        )
+        prompt.vote_dots = dots
     prompt.vote_status = "open"
     return prompt
 
 
-def close_vote(s: Session, atelier: Atelier, data: dict) -> BoardPrompt:
-    if set(data) - {"prompt_id"}:
-        raise DomainError("invalid_payload")
-    prompt = get_prompt(s, atelier, data.get("prompt_id"))
+def close_vote(s: Session, atelier: Atelier, prompt_id: int) -> BoardPrompt:
+    prompt = get_prompt(s, atelier, prompt_id)
     if prompt.vote_status != "open":
         raise DomainError("vote_not_open")
     prompt.vote_status = "closed"
     return prompt
 
 
-def cast_vote(s: Session, atelier: Atelier, data: dict, participant: Participant) -> BoardNote:
+def cast_vote(
+    s: Session, atelier: Atelier, participant: Participant, note_id: int, dots: int
+) -> BoardNote:
     """Set how many of their dots a participant puts on a note (0 takes them back)."""
-    if set(data) - {"note_id", "dots"}:
-        raise DomainError("invalid_payload")
-    note = get_note(s, atelier, data.get("note_id"))
+    note = get_note(s, atelier, note_id)
     prompt = s.get(BoardPrompt, note.prompt_id)
     if not rules.note_is_public(note.rules_dict(), prompt.rules_dict()):
         raise DomainError("note_not_found")
@@ -509,7 +470,7 @@ def cast_vote(s: Session, atelier: Atelier, data: dict, participant: Participant
             BoardVote.note_id != note.id,
         )
     )
-    dots = rules.check_vote(prompt.rules_dict(), spent_elsewhere=spent, dots=data.get("dots"))
+    dots = rules.check_vote(prompt.rules_dict(), spent_elsewhere=spent, dots=dots)
     vote = s.scalar(
         select(BoardVote).where(
             BoardVote.note_id == note.id, BoardVote.participant_id == participant.id

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 import suggest
 
-from ..domain import board as rules
 from ..domain import board_suggest as srules
 from ..domain.errors import DomainError
 from ..models import Atelier
@@ -132,9 +131,7 @@ def accept(s: Session, atelier: Atelier, prompt_id, groups: list[dict]) -> dict:
                     raise DomainError("category_not_found")
                 is_new = False
             else:
-                cat = service.create_category(
-                    s, atelier, {"prompt_id": prompt.id, "title": group["title"]}
-                )
+                cat = service.create_category(s, atelier, prompt.id, group["title"])
                 created.append(cat.id)
                 is_new = True
         except DomainError as err:
@@ -142,7 +139,7 @@ def accept(s: Session, atelier: Atelier, prompt_id, groups: list[dict]) -> dict:
             refused.append({"title": group["title"], "reason": err.code})
             continue
         for note in fresh:
-            service.move_note(s, atelier, {"note_id": note.id, "category_id": cat.id})
+            service.move_note(s, atelier, note.id, cat.id)
             undo_notes.append(
                 {"id": note.id, "basis": srules.note_basis(note.text, cat.id, note.merged_into)}
             )
@@ -183,14 +180,14 @@ def undo(s: Session, atelier: Atelier, prompt_id, categories: list[int], notes: 
             }
         reason = srules.stale_reason(item["basis"], current, prompt.id)
         if reason is None:
-            service.move_note(s, atelier, {"note_id": note.id, "category_id": None})
+            service.move_note(s, atelier, note.id, None)
             moved.append(note.id)
         else:
             stale.append({"id": item["id"], "reason": reason})
     s.flush()
     deleted, kept = [], []
     for cat_id in categories:
-        cat = s.get(BoardCategory, rules.check_id(cat_id))
+        cat = s.get(BoardCategory, cat_id)  # ids checked by the event's declaration
         if cat is None or cat.atelier_id != atelier.id or cat.prompt_id != prompt.id:
             continue
         left = s.scalar(select(BoardNote.id).where(BoardNote.category_id == cat.id).limit(1))

@@ -5,7 +5,6 @@ from flask_babel import gettext
 
 from .. import documents
 from ..ateliers.views import facilitator_atelier
-from ..domain.errors import DomainError
 from ..web import friendly_error
 from . import exports
 
@@ -31,27 +30,23 @@ def export(code, secret, fmt):
     if fmt not in MIMETYPES:
         return friendly_error("export_format", 404)
     database = current_app.extensions["workshop_db"]
-    try:
-        with database.session() as s:
-            atelier = facilitator_atelier(s, code, secret)
-            g.atelier_locale = atelier.locale
-            rows = exports.collect(s, atelier, prompt_id, gettext)
-            label = exports.prompt_label(s, atelier, prompt_id)
-            groups = exports.grouped(rows, gettext)
-            if fmt == "csv":
-                body = exports.to_csv(rows, gettext)
-            elif fmt == "xlsx":
-                body = exports.to_xlsx(rows, gettext)
-            elif fmt == "md":
-                body = exports.to_markdown(atelier, groups, gettext)
-            elif fmt == "pdf":
-                body = exports.to_pdf(atelier, groups, gettext)
-            else:
-                body = render_template("board/synthesis.html", atelier=atelier, groups=groups)
-            filename = documents.export_filename("post-it", atelier.code, label, ext=fmt)
-    except DomainError as err:
-        status = 403 if err.code == "bad_secret" else 404
-        return friendly_error(err.code, status)
+    with database.session() as s:
+        atelier = facilitator_atelier(s, code, secret)
+        g.atelier_locale = atelier.locale
+        rows = exports.collect(s, atelier, prompt_id, gettext)
+        label = exports.prompt_label(s, atelier, prompt_id)
+        groups = exports.grouped(rows, gettext)
+        if fmt == "csv":
+            body = exports.to_csv(rows, gettext)
+        elif fmt == "xlsx":
+            body = exports.to_xlsx(rows, gettext)
+        elif fmt == "md":
+            body = exports.to_markdown(atelier, groups, gettext)
+        elif fmt == "pdf":
+            body = exports.to_pdf(atelier, groups, gettext)
+        else:
+            body = render_template("board/synthesis.html", atelier=atelier, groups=groups)
+        filename = documents.export_filename("post-it", atelier.code, label, ext=fmt)
     headers = {"Cache-Control": "no-store"}
     if fmt != "html":
         headers["Content-Disposition"] = documents.content_disposition(filename)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..domain import cloud as rules
 from .models import CloudActivity, CloudAnswer
 
-QUESTION = "Un mot pour dire la coopération ?"
+QUESTION = "Un mot pour dire la coopération ?"
 ANSWERS = [
     "Entraide",
     "entraide",

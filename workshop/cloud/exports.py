@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 
+from .. import documents
 from ..domain import cloud as rules
 from ..domain.board import spreadsheet_safe
 from ..i18n import N_
@@ -108,9 +108,7 @@ def to_xlsx(clouds, gettext=lambda x: x) -> bytes:
 
 
 def _font_path() -> str:
-    import matplotlib
-
-    return os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
+    return str(documents.font_dir() / (documents.FONT + "Sans-Bold.ttf"))
 
 
 def to_png(layout: rules.Layout, *, others_label: str | None = None, dpi: int = 110) -> bytes:

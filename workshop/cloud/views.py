@@ -3,9 +3,9 @@
 from flask import Blueprint, Response, current_app, g, request
 from flask_babel import gettext
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..concurrency import run_blocking
-from ..domain.errors import DomainError
 from ..web import friendly_error
 from . import exports
 
@@ -30,15 +30,11 @@ def export(code, secret, fmt):
     except ValueError:
         return friendly_error("cloud_not_found", 404)
     database = current_app.extensions["workshop_db"]
-    try:
-        with database.session(write=False) as s:
-            atelier = facilitator_atelier(s, code, secret)
-            g.atelier_locale = atelier.locale
-            clouds = exports.collect(s, atelier, activity_id)
-            code_ = atelier.code
-    except DomainError as err:
-        status = 403 if err.code == "bad_secret" else 404
-        return friendly_error(err.code, status)
+    with database.session(write=False) as s:
+        atelier = facilitator_atelier(s, code, secret)
+        g.atelier_locale = atelier.locale
+        clouds = exports.collect(s, atelier, activity_id)
+        code_ = atelier.code
     label = f"nuage-{activity_id}" if activity_id else "nuages"
     if fmt == "csv":
         body = exports.to_csv(clouds, gettext)
@@ -52,6 +48,8 @@ def export(code, secret, fmt):
         label = f"nuage-{clouds[0]['id']}"
     headers = {
         "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="{label}-{code_}.{fmt}"',
+        "Content-Disposition": documents.content_disposition(
+            documents.export_filename(label, code_, ext=fmt)
+        ),
     }
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)

@@ -80,7 +80,9 @@ register_messages(
         "codev_only_contributors": N_(
             "Étape « %(step)s » : seuls les contributeurs et contributrices peuvent faire cela."
         ),
-        "codev_only_secretary": N_("Seul le secrétariat du groupe prend des notes."),
+        "codev_only_secretary": N_(
+            "Étape « %(step)s » : seul le secrétariat du groupe prend des notes."
+        ),
         "codev_not_this_step": N_("Ce n’est pas prévu à l’étape « %(step)s » de la méthode."),
         "codev_not_your_text": N_(
             "Seule la personne qui a le rôle d’écrire ce texte dans la méthode peut l’effacer."

@@ -57,7 +57,7 @@ def prepare_codev(ctx):
                     fields["template"],
                 )
         else:
-            g = service.create_group(ctx.session, ctx.atelier, fields)
+            g = service.create_group(ctx.session, ctx.atelier, **fields)
         ids.append(g.id)
     ctx.session.flush()
     if ctx.events is not None:

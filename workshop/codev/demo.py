@@ -48,9 +48,7 @@ def load_demo(s, atelier):
     if existing is not None:
         return existing
     g = service.create_group(
-        s,
-        atelier,
-        {"name": GROUP_NAME, "room": "Salle Chardon", "colour": "bleu", "template": "cinq_etapes"},
+        s, atelier, name=GROUP_NAME, room="Salle Chardon", colour="bleu", template="cinq_etapes"
     )
     people = {}
     for name, role in ROLES:

@@ -9,7 +9,6 @@ from flask_babel import force_locale, gettext
 from flask_socketio import join_room
 
 from ..domain import codev as rules
-from ..domain.errors import DomainError
 from ..extensions import socketio
 from ..realtime import (
     IDENTITIES,
@@ -38,10 +37,9 @@ def _emit_group(ctx, name: str, data, group_id: int, *, projector: bool = True):
 
 
 def _emit_members(ctx, group_id: int):
-    mem = service.members(ctx.session, ctx.atelier, group_id)
-    data = {"group_id": group_id, "members": mem, "warning": service.size_warning(mem)}
+    data = service.members_view(ctx.session, ctx.atelier, group_id)
     _emit_group(ctx, "codev:members", data, group_id)
-    return mem
+    return data["members"]
 
 
 def _emit_group_info(ctx, g: CodevGroup, *, count_change: int | None = None):
@@ -115,44 +113,11 @@ def templates_public(locale: str) -> dict:
 
 
 def snapshot_part(s, atelier, identity):
-    """Groups for everyone; members and writings of the groups the viewer may see."""
-    all_groups = service.groups(s, atelier)
-    counts = service.member_counts(s, atelier)
-    part = {
-        "templates": templates_public(identity.locale),
-        "colours": rules.COLOURS,
-        "limits": rules.TEXT_MAX,
-        "advised": [rules.GROUP_MIN_ADVISED, rules.GROUP_MAX_ADVISED],
-        "groups": [service.group_dict(g, counts.get(g.id, 0)) for g in all_groups],
-        "projected": next((g.id for g in all_groups if g.projected), None),
-        "details": {},
-    }
-    if identity.role == "participant":
-        m = service.membership(s, atelier, identity.participant_id)
-        part["me"] = {"group_id": m.group_id if m else None, "role": m.role if m else None}
-        if m is not None:
-            g = next(g for g in all_groups if g.id == m.group_id)
-            part["details"][str(g.id)] = service.group_detail(s, atelier, g)
-        return part
-    names = service._names(s, atelier)
-    mem_by_group: dict = {}
-    for m in service.members(s, atelier):
-        mem_by_group.setdefault(m["group_id"], []).append(m)
-    items_by_group: dict = {}
-    for i in service.items(s, atelier):
-        if identity.role == "projector" and i.kind == "note":
-            continue
-        items_by_group.setdefault(i.group_id, []).append(service.item_dict(i, names))
-    for g in all_groups:
-        mem = mem_by_group.get(g.id, [])
-        part["details"][str(g.id)] = {
-            "group_id": g.id,
-            "members": mem,
-            "warning": service.size_warning(mem),
-            "texts": service.texts_dict(g),
-            "items": items_by_group.get(g.id, []),
-        }
-    return part
+    """Groups for everyone; members and writings of the groups the viewer may
+    see (built by :func:`service.codev_view`), with the templates in the
+    viewer's language."""
+    view = service.codev_view(s, atelier, identity.role, identity.participant_id)
+    return {"templates": templates_public(identity.locale), **view}
 
 
 def _join_group_room(identity, sid):
@@ -174,36 +139,27 @@ register_connect_hook(_join_group_room)
 # ---------------------------------------------------------------- groups (console)
 
 
-@event("codev:group:create", roles=("facilitator",))
-def create_group(ctx, payload):
-    """Create a group: name, room, colour, template, max_members."""
-    g = service.create_group(ctx.session, ctx.atelier, payload)
+@event("codev:group:create")
+def create_group(ctx, args):
+    """Create a group: name, room, colour, template, max_members. Sender: a
+    console; broadcasts ``codev:group`` to everyone."""
+    g = service.create_group(ctx.session, ctx.atelier, **args)
     return _emit_group_info(ctx, g)
 
 
-@event("codev:group:update", roles=("facilitator",))
-def update_group(ctx, payload):
-    """Edit a group; template and durations (minutes) only before the start."""
-    allowed = {
-        "group_id",
-        "name",
-        "room",
-        "colour",
-        "template",
-        "max_members",
-        "closed",
-        "durations",
-    }
-    if set(payload) - allowed:
-        raise DomainError("invalid_payload")
-    g = service.update_group(ctx.session, ctx.atelier, payload)
+@event("codev:group:update")
+def update_group(ctx, args):
+    """Edit a group; template and durations (minutes) only before the start.
+    Sender: a console; broadcasts ``codev:group`` to everyone."""
+    g = service.update_group(ctx.session, ctx.atelier, **args)
     return _emit_group_info(ctx, g)
 
 
-@event("codev:group:delete", roles=("facilitator",))
-def delete_group(ctx, payload):
-    """Delete a group and everything written in it."""
-    gid = service.get_group(ctx.session, ctx.atelier, payload.get("group_id")).id
+@event("codev:group:delete")
+def delete_group(ctx, args):
+    """Delete a group and everything written in it. Sender: a console;
+    broadcasts ``codev:group:deleted`` to everyone."""
+    gid = service.get_group(ctx.session, ctx.atelier, args.group_id).id
     mem = service.members(ctx.session, ctx.atelier, gid)
     g = service.delete_group(ctx.session, ctx.atelier, gid)
     data = {"group_id": g.id}
@@ -213,10 +169,12 @@ def delete_group(ctx, payload):
     return data
 
 
-@event("codev:projection", roles=("facilitator",))
-def set_projection(ctx, payload):
-    """What the projector's codev scene shows: one group, or the overview (null)."""
-    gid = service.set_projection(ctx.session, ctx.atelier, payload.get("group_id"))
+@event("codev:projection")
+def set_projection(ctx, args):
+    """What the projector's codev scene shows: one group, or the overview
+    (null). Sender: a console; broadcasts ``codev:projection`` to the
+    projectors and consoles."""
+    gid = service.set_projection(ctx.session, ctx.atelier, args.group_id)
     data = {"group_id": gid}
     ctx.emit("codev:projection", data, "projector")
     ctx.emit("codev:projection", data, "facilitator")
@@ -226,13 +184,22 @@ def set_projection(ctx, payload):
 # ---------------------------------------------------------------- members and roles
 
 
-@event("codev:join", roles=("facilitator", "participant"))
-def join(ctx, payload):
-    """A participant joins a group (the facilitator may assign anyone)."""
-    pid = ctx.identity.participant_id if not ctx.is_facilitator else payload.get("participant_id")
-    before = service.membership(ctx.session, ctx.atelier, pid) if isinstance(pid, int) else None
+def _target(ctx, args):
+    """Whom a member command is about: oneself, or (a console) ``participant_id``."""
+    return args.participant_id if ctx.is_facilitator else ctx.identity.participant_id
+
+
+@event("codev:join")
+def join(ctx, args):
+    """A participant joins a group (the facilitator may assign anyone).
+    Sender: a phone or a console; broadcasts ``codev:members`` (group,
+    consoles, projectors), ``codev:group`` (consoles and projectors; phones
+    when the group becomes full or has room again) and ``codev:state`` to the
+    person's devices."""
+    pid = _target(ctx, args)
+    before = service.membership(ctx.session, ctx.atelier, pid)
     joined_before = before.group_id if before else None
-    m, left = service.join(ctx.session, ctx.atelier, payload.get("group_id"), pid)
+    m, left = service.join(ctx.session, ctx.atelier, args.group_id, pid)
     _move_rooms(m.participant_id, left, m.group_id)
     if m.group_id != joined_before:
         ctx.session.flush()
@@ -247,9 +214,10 @@ def join(ctx, payload):
     return {"group_id": m.group_id, "participant_id": m.participant_id, "role": m.role}
 
 
-@event("codev:rooms", roles=("participant",), writes=False)
-def rooms(ctx, payload):
+@event("codev:rooms")
+def rooms(ctx, args):
     """Put this device in its group's room; returns its whole codev part.
+    Sender: a phone; broadcasts nothing.
 
     A phone sends it when ``codev:state`` tells it that its group changed:
     the change may have been made on another process (a facilitator on
@@ -265,10 +233,12 @@ def rooms(ctx, payload):
     return snapshot_part(ctx.session, ctx.atelier, ctx.identity)
 
 
-@event("codev:leave", roles=("facilitator", "participant"))
-def leave(ctx, payload):
-    """Leave one's group before the start (the facilitator: anyone's)."""
-    pid = ctx.identity.participant_id if not ctx.is_facilitator else payload.get("participant_id")
+@event("codev:leave")
+def leave(ctx, args):
+    """Leave one's group before the start (the facilitator: anyone's).
+    Sender: a phone or a console; broadcasts ``codev:members``,
+    ``codev:group`` and ``codev:state``."""
+    pid = _target(ctx, args)
     gid = service.leave(ctx.session, ctx.atelier, pid)
     ctx.session.flush()
     _move_rooms(pid, gid, None)
@@ -278,12 +248,13 @@ def leave(ctx, payload):
     return {"group_id": None, "participant_id": pid}
 
 
-@event("codev:role", roles=("facilitator", "participant"))
-def set_role(ctx, payload):
-    """Change a role before the start: one's own, or (animateur, facilitator) a member's."""
+@event("codev:role")
+def set_role(ctx, args):
+    """Change a role before the start: one's own, or (animateur, facilitator)
+    a member's. Sender: a phone or a console; broadcasts ``codev:members``."""
     actor = None if ctx.is_facilitator else ctx.identity.participant_id
-    target = payload.get("participant_id", actor)
-    m = service.set_role(ctx.session, ctx.atelier, target, payload.get("role"), actor_pid=actor)
+    target = args.participant_id if "participant_id" in args else actor
+    m = service.set_role(ctx.session, ctx.atelier, target, args.role, actor_pid=actor)
     ctx.session.flush()
     _emit_members(ctx, m.group_id)
     return {"group_id": m.group_id, "participant_id": m.participant_id, "role": m.role}
@@ -292,12 +263,15 @@ def set_role(ctx, payload):
 # ---------------------------------------------------------------- timer
 
 
-@event("codev:timer", roles=("facilitator", "participant"))
-def timer(ctx, payload):
-    """start, pause, resume, extend (minutes 1 or 5), next, prev."""
+@event("codev:timer")
+def timer(ctx, args):
+    """start, pause, resume, extend (minutes 1 or 5), next, prev. Sender: the
+    group's animateur or a console; broadcasts ``codev:timer`` (group,
+    consoles, projectors) and ``codev:group`` to everyone when the session
+    starts or ends."""
     actor = None if ctx.is_facilitator else ctx.identity.participant_id
     g, status_before = service.control_timer(
-        ctx.session, ctx.atelier, payload, now_ms(), actor_pid=actor
+        ctx.session, ctx.atelier, now_ms(), actor_pid=actor, **args
     )
     data = service.timer_dict(g)
     _emit_group(ctx, "codev:timer", data, g.id)
@@ -310,11 +284,14 @@ def timer(ctx, payload):
 # ---------------------------------------------------------------- writing
 
 
-@event("codev:write", roles=("participant",))
-def write(ctx, payload):
-    """A member writes: subject, contract, action_plan, question, proposal, note, learning."""
+@event("codev:write")
+def write(ctx, args):
+    """A member writes: subject, contract, action_plan, question, proposal,
+    note, learning (exactly once per ``client_id``). Sender: a phone;
+    broadcasts ``codev:text`` or ``codev:item`` (group, consoles; projectors
+    except for notes)."""
     g, kind, stored, created = service.write(
-        ctx.session, ctx.atelier, ctx.identity.participant_id, payload
+        ctx.session, ctx.atelier, ctx.identity.participant_id, **args
     )
     if kind in rules.GROUP_TEXT_ACTIONS:
         data = {"group_id": g.id, "texts": stored}
@@ -328,19 +305,23 @@ def write(ctx, payload):
     return data
 
 
-@event("codev:item:delete", roles=("participant",))
-def delete_item(ctx, payload):
-    """The author deletes their own item (question, proposal, note, learning)."""
-    item = service.delete_own_item(ctx.session, ctx.atelier, ctx.identity.participant_id, payload)
+@event("codev:item:delete")
+def delete_item(ctx, args):
+    """The author deletes their own item (question, proposal, note, learning).
+    Sender: a phone; broadcasts ``codev:item:gone``."""
+    item = service.delete_own_item(
+        ctx.session, ctx.atelier, ctx.identity.participant_id, args.item_id
+    )
     data = {"group_id": item.group_id, "item_id": item.id}
     _emit_group(ctx, "codev:item:gone", data, item.group_id, projector=item.kind != "note")
     return data
 
 
-@event("codev:erase", roles=("participant",))
-def erase(ctx, payload):
-    """Erase a text of the group, or a question's answer (its writer's role)."""
-    g, kind, item = service.erase(ctx.session, ctx.atelier, ctx.identity.participant_id, payload)
+@event("codev:erase")
+def erase(ctx, args):
+    """Erase a text of the group, or a question's answer (its writer's role).
+    Sender: a phone; broadcasts ``codev:text`` or ``codev:item``."""
+    g, kind, item = service.erase(ctx.session, ctx.atelier, ctx.identity.participant_id, **args)
     if item is not None:
         data = service.item_dict(item, service._names(ctx.session, ctx.atelier))
         _emit_group(ctx, "codev:item", data, g.id)
@@ -350,19 +331,20 @@ def erase(ctx, payload):
     return data
 
 
-@event("codev:answer", roles=("participant",))
-def answer(ctx, payload):
-    """The porteur answers a question."""
-    g, item = service.answer(ctx.session, ctx.atelier, ctx.identity.participant_id, payload)
+@event("codev:answer")
+def answer(ctx, args):
+    """The porteur answers a question. Sender: a phone; broadcasts ``codev:item``."""
+    g, item = service.answer(ctx.session, ctx.atelier, ctx.identity.participant_id, **args)
     data = service.item_dict(item, service._names(ctx.session, ctx.atelier))
     _emit_group(ctx, "codev:item", data, g.id)
     return {"group_id": g.id, "item": data}
 
 
-@event("codev:retain", roles=("participant",))
-def retain(ctx, payload):
-    """The porteur marks a proposal as retained (retained: true/false)."""
-    g, item = service.retain(ctx.session, ctx.atelier, ctx.identity.participant_id, payload)
+@event("codev:retain")
+def retain(ctx, args):
+    """The porteur marks a proposal as retained (retained: true/false).
+    Sender: a phone; broadcasts ``codev:item``."""
+    g, item = service.retain(ctx.session, ctx.atelier, ctx.identity.participant_id, **args)
     data = service.item_dict(item, service._names(ctx.session, ctx.atelier))
     _emit_group(ctx, "codev:item", data, g.id)
     return {"group_id": g.id, "item": data}

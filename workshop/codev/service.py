@@ -11,22 +11,14 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import insert_once
+from ..db import find_once, store_once
 from ..domain import codev as rules
+from ..domain.contracts import UNCHANGED
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant
 from .models import CodevGroup, CodevItem, CodevMember
 
-CLIENT_ID_MAX = 64
-
-
 # ---------------------------------------------------------------- reading
-
-
-def _int(value, code="invalid_payload") -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError(code)
-    return value
 
 
 def groups(s: Session, atelier: Atelier) -> list[CodevGroup]:
@@ -37,9 +29,10 @@ def groups(s: Session, atelier: Atelier) -> list[CodevGroup]:
     )
 
 
-def get_group(s: Session, atelier: Atelier, group_id, *, lock: bool = False) -> CodevGroup:
-    gid = _int(group_id, "codev_group_not_found")
-    q = select(CodevGroup).where(CodevGroup.id == gid, CodevGroup.atelier_id == atelier.id)
+def get_group(s: Session, atelier: Atelier, group_id: int, *, lock: bool = False) -> CodevGroup:
+    if group_id is None:
+        raise DomainError("codev_group_not_found")
+    q = select(CodevGroup).where(CodevGroup.id == group_id, CodevGroup.atelier_id == atelier.id)
     if lock:
         q = q.with_for_update()
     group = s.scalar(q)
@@ -150,19 +143,80 @@ def _names(s: Session, atelier: Atelier) -> dict:
     return dict(rows.all())
 
 
-def group_detail(s: Session, atelier: Atelier, g: CodevGroup, *, notes: bool = True) -> dict:
-    names = _names(s, atelier)
-    group_items = [
-        item_dict(i, names) for i in items(s, atelier, g.id) if notes or i.kind != "note"
-    ]
-    mem = members(s, atelier, g.id)
+def group_detail(
+    s: Session,
+    atelier: Atelier,
+    g: CodevGroup,
+    *,
+    notes: bool = True,
+    names: dict | None = None,
+    mem: list[dict] | None = None,
+    group_items: list | None = None,
+) -> dict:
+    """What a group's members see of it: members, texts and items (without
+    the secretary's notes when ``notes`` is false). ``names``, ``mem`` and
+    ``group_items`` may be given when read already for several groups."""
+    if names is None:
+        names = _names(s, atelier)
+    if group_items is None:
+        group_items = items(s, atelier, g.id)
+    if mem is None:
+        mem = members(s, atelier, g.id)
     return {
         "group_id": g.id,
         "members": mem,
         "warning": size_warning(mem),
         "texts": texts_dict(g),
-        "items": group_items,
+        "items": [item_dict(i, names) for i in group_items if notes or i.kind != "note"],
     }
+
+
+def codev_view(s: Session, atelier: Atelier, role: str, participant_id: int | None = None) -> dict:
+    """The codev part of a snapshot as one audience sees it (the templates,
+    translated, are added by the caller): every group; the details of the
+    viewer's own group for a phone, of every group for a console, and of
+    every group without the secretary's notes for a projector."""
+    all_groups = groups(s, atelier)
+    counts = member_counts(s, atelier)
+    part = {
+        "colours": rules.COLOURS,
+        "limits": rules.TEXT_MAX,
+        "advised": [rules.GROUP_MIN_ADVISED, rules.GROUP_MAX_ADVISED],
+        "groups": [group_dict(g, counts.get(g.id, 0)) for g in all_groups],
+        "projected": next((g.id for g in all_groups if g.projected), None),
+        "details": {},
+    }
+    if role == "participant":
+        m = membership(s, atelier, participant_id)
+        part["me"] = {"group_id": m.group_id if m else None, "role": m.role if m else None}
+        if m is not None:
+            g = next(g for g in all_groups if g.id == m.group_id)
+            part["details"][str(g.id)] = group_detail(s, atelier, g)
+        return part
+    names = _names(s, atelier)
+    mem_by_group: dict = {}
+    for m in members(s, atelier):
+        mem_by_group.setdefault(m["group_id"], []).append(m)
+    items_by_group: dict = {}
+    for i in items(s, atelier):
+        items_by_group.setdefault(i.group_id, []).append(i)
+    for g in all_groups:
+        part["details"][str(g.id)] = group_detail(
+            s,
+            atelier,
+            g,
+            notes=role != "projector",
+            names=names,
+            mem=mem_by_group.get(g.id, []),
+            group_items=items_by_group.get(g.id, []),
+        )
+    return part
+
+
+def members_view(s: Session, atelier: Atelier, group_id: int) -> dict:
+    """``codev:members``: a group's members and the size warning."""
+    mem = members(s, atelier, group_id)
+    return {"group_id": group_id, "members": mem, "warning": size_warning(mem)}
 
 
 def size_warning(mem: list[dict]) -> str | None:
@@ -172,7 +226,21 @@ def size_warning(mem: list[dict]) -> str | None:
 # ---------------------------------------------------------------- groups
 
 
-def create_group(s: Session, atelier: Atelier, data: dict) -> CodevGroup:
+def create_group(
+    s: Session,
+    atelier: Atelier,
+    *,
+    name: str,
+    room: str | None = None,
+    colour: str | None = None,
+    template: str | None = None,
+    max_members: int | None = None,
+) -> CodevGroup:
+    """Create a group; ``None`` takes the default (colour ``bleu``, template
+    ``cinq_etapes``, 12 members at most)."""
+    data = {"name": name, "room": room, "colour": colour, "template": template}
+    if max_members is not None:
+        data["max_members"] = max_members
     fields = rules.clean_group_fields(data)
     template = rules.get_template(fields["template"])
     g = CodevGroup(
@@ -190,34 +258,49 @@ def create_group(s: Session, atelier: Atelier, data: dict) -> CodevGroup:
     return g
 
 
-def update_group(s: Session, atelier: Atelier, data: dict) -> CodevGroup:
-    g = get_group(s, atelier, data.get("group_id"), lock=True)
+def update_group(
+    s: Session,
+    atelier: Atelier,
+    group_id: int,
+    *,
+    name=UNCHANGED,
+    room=UNCHANGED,
+    colour=UNCHANGED,
+    template=UNCHANGED,
+    max_members=UNCHANGED,
+    closed=UNCHANGED,
+    durations=UNCHANGED,
+) -> CodevGroup:
+    """Edit a group (a field left ``UNCHANGED`` is not touched); the template
+    and the durations (minutes) only before the start."""
+    g = get_group(s, atelier, group_id, lock=True)
+    given = {"name": name, "room": room, "colour": colour, "template": template}
+    given["max_members"] = max_members
+    data = {k: v for k, v in given.items() if v is not UNCHANGED}
     fields = rules.clean_group_fields(data, partial=True)
     if "template" in fields and fields["template"] != g.template:
         if g.status != "setup":
             raise DomainError("codev_already_started")
         g.durations_ms = rules.get_template(fields["template"]).default_durations_ms()
-    if "durations" in data:
+    if durations is not UNCHANGED:
         if g.status != "setup":
             raise DomainError("codev_already_started")
         template_key = fields.get("template", g.template)
-        g.durations_ms = rules.clean_durations(template_key, data["durations"])
-    if "closed" in data:
-        if not isinstance(data["closed"], bool):
-            raise DomainError("invalid_payload")
-        g.closed = data["closed"]
+        g.durations_ms = rules.clean_durations(template_key, durations)
+    if closed is not UNCHANGED:
+        g.closed = closed
     for key, value in fields.items():
         setattr(g, key, value)
     return g
 
 
-def delete_group(s: Session, atelier: Atelier, group_id) -> CodevGroup:
+def delete_group(s: Session, atelier: Atelier, group_id: int) -> CodevGroup:
     g = get_group(s, atelier, group_id)
     s.delete(g)
     return g
 
 
-def set_projection(s: Session, atelier: Atelier, group_id) -> int | None:
+def set_projection(s: Session, atelier: Atelier, group_id: int | None) -> int | None:
     """Show one group on the projector, or the overview (``None``)."""
     target = None if group_id is None else get_group(s, atelier, group_id)
     for g in groups(s, atelier):
@@ -228,9 +311,8 @@ def set_projection(s: Session, atelier: Atelier, group_id) -> int | None:
 # ---------------------------------------------------------------- members and roles
 
 
-def _participant(s: Session, atelier: Atelier, participant_id) -> Participant:
-    pid = _int(participant_id, "participant_not_found")
-    p = s.get(Participant, pid)
+def _participant(s: Session, atelier: Atelier, participant_id: int | None) -> Participant:
+    p = s.get(Participant, participant_id) if participant_id is not None else None
     if p is None or p.atelier_id != atelier.id or p.removed:
         raise DomainError("participant_not_found")
     return p
@@ -344,18 +426,25 @@ def _actor_group(s: Session, atelier: Atelier, actor_pid, group_id) -> tuple[Cod
 
 
 def control_timer(
-    s: Session, atelier: Atelier, payload: dict, now: int, *, actor_pid: int | None = None
+    s: Session,
+    atelier: Atelier,
+    now: int,
+    *,
+    action: str,
+    minutes: int | None = None,
+    group_id: int | None = None,
+    actor_pid: int | None = None,
 ) -> tuple[CodevGroup, str]:
-    """Start, pause, resume, extend, next, prev (the animateur or the facilitator).
+    """Start, pause, resume, extend (``minutes``), next, prev (the animateur
+    or the facilitator, ``actor_pid`` None).
 
     Returns the group and its status before the change."""
-    action = payload.get("action")
     if action not in rules.TIMER_ACTIONS:
         raise DomainError("invalid_payload")
     if actor_pid is None:
-        g = get_group(s, atelier, payload.get("group_id"), lock=True)
+        g = get_group(s, atelier, group_id, lock=True)
     else:
-        g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
+        g, role = _actor_group(s, atelier, actor_pid, group_id)
         if role != "animateur":
             raise DomainError("codev_not_animateur")
     if action == "start":
@@ -369,7 +458,7 @@ def control_timer(
         deadline_ms=g.deadline_ms,
         remaining_ms=g.remaining_ms,
         step_duration_ms=g.step_duration_ms,
-    ).apply(action, now, payload.get("minutes"))
+    ).apply(action, now, minutes)
     status_before = g.status
     g.status = timer.status
     g.step_index = timer.step_index
@@ -383,135 +472,136 @@ def control_timer(
 # ---------------------------------------------------------------- writing
 
 
-def _client_id(value) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not 1 <= len(value) <= CLIENT_ID_MAX:
-        raise DomainError("invalid_payload")
-    return value
-
-
-def find_by_client_id(s: Session, atelier: Atelier, client_id: str | None):
-    if client_id is None:
-        return None
-    return s.scalar(_client_id_query(), {"aid": atelier.id, "cid": client_id})
-
-
-@functools.cache
-def _client_id_query():
-    return select(CodevItem).where(
-        CodevItem.atelier_id == bindparam("aid"), CodevItem.client_id == bindparam("cid")
-    )
+def find_by_client_id(s: Session, atelier: Atelier, client_id: str, actor_pid: int):
+    """The item stored with this client id (by this participant), or None."""
+    return find_once(s, CodevItem.__table__, atelier.id, client_id, {"participant_id": actor_pid})
 
 
 def write(
-    s: Session, atelier: Atelier, actor_pid: int, payload: dict
+    s: Session,
+    atelier: Atelier,
+    actor_pid: int,
+    *,
+    kind: str,
+    text: str,
+    client_id: str,
+    group_id: int | None = None,
 ) -> tuple[CodevGroup, str, object, bool]:
     """A member writes: ``kind`` in subject, contract, action_plan (texts of the
     group) or question, proposal, note, learning (new items).
 
     Returns ``(group, kind, stored, created)``; ``stored`` is the item (a
-    new one as a row read like a ``CodevItem``) or the group's texts. A
-    repeated ``client_id`` returns the stored item unchanged.
+    row read like a ``CodevItem``) or the group's texts. A repeated
+    ``client_id`` returns the stored item unchanged.
     """
-    kind = payload.get("kind")
     if kind not in rules.GROUP_TEXT_ACTIONS + rules.ITEM_ACTIONS:
         raise DomainError("invalid_payload")
-    client_id = _client_id(payload.get("client_id"))
-    existing = find_by_client_id(s, atelier, client_id)
+    existing = find_by_client_id(s, atelier, client_id, actor_pid)
     if existing is not None:
-        if existing.participant_id != actor_pid:
-            raise DomainError("invalid_payload")
-        return get_group(s, atelier, existing.group_id), kind, existing, False
-    g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
-    text = rules.clean_item_text(kind, payload.get("text"))
+        return get_group(s, atelier, existing.group_id), existing.kind, existing, False
+    g, role = _actor_group(s, atelier, actor_pid, group_id)
+    text = rules.clean_item_text(kind, text)
     rules.check_write(g.template, g.status, g.step_index, role, kind)
     if kind in rules.GROUP_TEXT_ACTIONS:
         setattr(g, kind, text)
         return g, kind, texts_dict(g), True
     # One statement, no savepoint: every question and proposal of a session
     # comes through here, 40 groups at once (docs/PERFORMANCE.md).
-    row = insert_once(
-        s,
-        CodevItem.__table__,
-        ("atelier_id", "client_id"),
-        {
-            "atelier_id": atelier.id,
-            "group_id": g.id,
-            "participant_id": actor_pid,
-            "kind": kind,
-            "text": text,
-            "retained": False,
-            "step_index": g.step_index,
-            "client_id": client_id,
-        },
-    )
-    if row is None:  # the same client_id arrived twice at once: keep the first
-        existing = find_by_client_id(s, atelier, client_id)
-        if existing.participant_id != actor_pid:
-            raise DomainError("invalid_payload")
-        return g, kind, existing, False
-    return g, kind, row, True
+    values = {
+        "atelier_id": atelier.id,
+        "group_id": g.id,
+        "participant_id": actor_pid,
+        "kind": kind,
+        "text": text,
+        "retained": False,
+        "step_index": g.step_index,
+        "client_id": client_id,
+    }
+    # One statement, no savepoint (a racing copy gets the first one).
+    row, created = store_once(s, CodevItem.__table__, values, {"participant_id": actor_pid})
+    return g, kind, row, created
 
 
-def _own_item(s: Session, atelier: Atelier, actor_pid: int, payload: dict, kind: str):
-    item_id = _int(payload.get("item_id"), "codev_item_not_found")
-    item = s.get(CodevItem, item_id)
+def _own_item(
+    s: Session, atelier: Atelier, actor_pid: int, item_id: int, group_id: int | None, kind: str
+):
+    item = s.get(CodevItem, item_id) if item_id is not None else None
     if item is None or item.atelier_id != atelier.id or item.kind != kind:
         raise DomainError("codev_item_not_found")
-    g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
+    g, role = _actor_group(s, atelier, actor_pid, group_id)
     if item.group_id != g.id:
         raise DomainError("codev_not_in_group")
     return g, role, item
 
 
-def answer(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
-    """The porteur answers a question (or rewrites the answer)."""
-    g, role, item = _own_item(s, atelier, actor_pid, payload, "question")
-    text = rules.clean_item_text("answer", payload.get("text"))
+def answer(
+    s: Session,
+    atelier: Atelier,
+    actor_pid: int,
+    *,
+    item_id: int,
+    text: str,
+    group_id: int | None = None,
+    client_id: str | None = None,
+):
+    """The porteur answers a question (or rewrites the answer: resending it
+    is harmless, ``client_id`` is only the outbox's)."""
+    g, role, item = _own_item(s, atelier, actor_pid, item_id, group_id, "question")
+    text = rules.clean_item_text("answer", text)
     rules.check_write(g.template, g.status, g.step_index, role, "answer")
     item.answer = text
     return g, item
 
 
-def retain(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
-    """The porteur marks a proposal as retained (or not)."""
-    g, role, item = _own_item(s, atelier, actor_pid, payload, "proposal")
-    retained = payload.get("retained", True)
-    if not isinstance(retained, bool):
-        raise DomainError("invalid_payload")
+def retain(
+    s: Session,
+    atelier: Atelier,
+    actor_pid: int,
+    *,
+    item_id: int,
+    retained: bool = True,
+    group_id: int | None = None,
+    client_id: str | None = None,
+):
+    """The porteur marks a proposal as retained (or not; an absolute value:
+    resending it is harmless)."""
+    g, role, item = _own_item(s, atelier, actor_pid, item_id, group_id, "proposal")
     rules.check_write(g.template, g.status, g.step_index, role, "retain")
     item.retained = retained
     return g, item
 
 
-def erase(s: Session, atelier: Atelier, actor_pid: int, payload: dict):
+def erase(
+    s: Session,
+    atelier: Atelier,
+    actor_pid: int,
+    *,
+    kind: str,
+    item_id: int | None = None,
+    group_id: int | None = None,
+):
     """Erase a text of the group (``kind``: subject, contract, action_plan)
     or the answer to a question (``kind``: answer, with ``item_id``), at any
     moment, by whoever has the role that writes it.
 
     Returns ``(group, kind, item or None)``.
     """
-    if set(payload) - {"group_id", "kind", "item_id"}:
-        raise DomainError("invalid_payload")
-    kind = payload.get("kind")
     if kind not in rules.ERASABLE:
         raise DomainError("invalid_payload")
     if kind == "answer":
-        g, role, item = _own_item(s, atelier, actor_pid, payload, "question")
+        g, role, item = _own_item(s, atelier, actor_pid, item_id, group_id, "question")
         rules.check_erase(g.template, role, kind)
         item.answer = None
         return g, kind, item
-    g, role = _actor_group(s, atelier, actor_pid, payload.get("group_id"))
+    g, role = _actor_group(s, atelier, actor_pid, group_id)
     rules.check_erase(g.template, role, kind)
     setattr(g, kind, None)
     return g, kind, None
 
 
-def delete_own_item(s: Session, atelier: Atelier, actor_pid: int, payload: dict) -> CodevItem:
+def delete_own_item(s: Session, atelier: Atelier, actor_pid: int, item_id: int) -> CodevItem:
     """The author deletes their own question, proposal, note or learning, at
     any time (personal data: one can always take back what one wrote)."""
-    item_id = _int(payload.get("item_id"), "codev_item_not_found")
     item = s.get(CodevItem, item_id)
     if item is None or item.atelier_id != atelier.id:
         raise DomainError("codev_item_not_found")

@@ -11,7 +11,7 @@ LABELS = {
     "group": "Groupe",
     "porteur": "Porteur ou porteuse",
     "method": "Méthode",
-    "members": "Participants",
+    "members": "Membres du groupe",
     "subject": "Sujet",
     "contract": "Contrat : l’aide attendue",
     "questions": "Questions et réponses",
@@ -46,7 +46,7 @@ _md_escape = documents.md_escape
 
 def to_markdown(summary: dict) -> str:
     L = LABELS
-    lines = [f"# {L['title']} : {_md_escape(summary['group'])}", ""]
+    lines = [f"# {L['title']} : {_md_escape(summary['group'])}", ""]
     meta = [_md_escape(summary["atelier"])]
     if summary.get("date"):
         meta.append(summary["date"])
@@ -54,13 +54,13 @@ def to_markdown(summary: dict) -> str:
         meta.append(_md_escape(summary["room"]))
     lines += [" · ".join(meta), ""]
     if summary.get("porteur"):
-        lines.append(f"- **{L['porteur']}** : {_md_escape(summary['porteur'])}")
-    lines.append(f"- **{L['method']}** : {summary['template']}")
+        lines.append(f"- **{L['porteur']}** : {_md_escape(summary['porteur'])}")
+    lines.append(f"- **{L['method']}** : {summary['template']}")
     who = ", ".join(
         f"{_md_escape(m['name'] or '?')} ({ROLE_LABELS.get(m['role'], m['role'])})"
         for m in summary["members"]
     )
-    lines += [f"- **{L['members']}** : {who or L['none']}", ""]
+    lines += [f"- **{L['members']}** : {who or L['none']}", ""]
     lines += [f"## {L['subject']}", "", _md_escape(summary.get("subject") or L["none"]), ""]
     if summary.get("contract"):
         lines += [f"## {L['contract']}", "", _md_escape(summary["contract"]), ""]
@@ -69,7 +69,7 @@ def to_markdown(summary: dict) -> str:
         lines += [L["none"], ""]
     for n, q in enumerate(summary["questions"], 1):
         lines.append(f"{n}. {_md_escape(q['text'])}")
-        lines.append(f"   - *{L['answer']}* : {_md_escape(q['answer'] or L['no_answer'])}")
+        lines.append(f"   - *{L['answer']}* : {_md_escape(q['answer'] or L['no_answer'])}")
     lines += ["", f"## {L['proposals']}", ""]
     if not summary["proposals"]:
         lines += [L["none"]]
@@ -89,7 +89,7 @@ def to_markdown(summary: dict) -> str:
 
 def to_pdf(summary: dict) -> bytes:
     L = LABELS
-    pdf = documents.new_pdf(f"{L['title']} : {summary['group']}")
+    pdf = documents.new_pdf(f"{L['title']} : {summary['group']}")
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
@@ -106,16 +106,16 @@ def to_pdf(summary: dict) -> bytes:
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(width - indent, 6, text, new_x="LMARGIN", new_y="NEXT")
 
-    heading(f"{L['title']} : {summary['group']}", 18)
+    heading(f"{L['title']} : {summary['group']}", 18)
     meta = [summary["atelier"]] + [x for x in (summary.get("date"), summary.get("room")) if x]
     para(" · ".join(meta))
     if summary.get("porteur"):
-        para(f"{L['porteur']} : {summary['porteur']}")
-    para(f"{L['method']} : {summary['template']}")
+        para(f"{L['porteur']} : {summary['porteur']}")
+    para(f"{L['method']} : {summary['template']}")
     who = ", ".join(
         f"{m['name'] or '?'} ({ROLE_LABELS.get(m['role'], m['role'])})" for m in summary["members"]
     )
-    para(f"{L['members']} : {who or L['none']}")
+    para(f"{L['members']} : {who or L['none']}")
     heading(L["subject"])
     para(summary.get("subject") or L["none"])
     if summary.get("contract"):
@@ -126,7 +126,7 @@ def to_pdf(summary: dict) -> bytes:
         para(L["none"])
     for n, q in enumerate(summary["questions"], 1):
         para(f"{n}. {q['text']}", bold=True)
-        para(f"{L['answer']} : {q['answer'] or L['no_answer']}", indent=6)
+        para(f"{L['answer']} : {q['answer'] or L['no_answer']}", indent=6)
     heading(L["proposals"])
     if not summary["proposals"]:
         para(L["none"])

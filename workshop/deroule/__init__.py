@@ -76,6 +76,7 @@ def _demo(session, atelier):
 CAPABILITY = Capability(
     name="deroule",
     blueprint=bp,
+    styles=["css/deroule.css"],
     setup=_setup,
     demo=_demo,
 )

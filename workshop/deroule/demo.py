@@ -11,7 +11,7 @@ from .models import DerouleActivity
 INTRO = (
     "Les structures d’accompagnement de Mulhouse se présentent les unes les autres "
     "(portrait croisé) pour mieux se connaître et chaîner leurs apports, de "
-    "« déclencher » à « animer »."
+    "« déclencher » à « animer »."
 )
 
 
@@ -49,7 +49,7 @@ def demo_activities(s, atelier) -> list[dict]:
             "type": "welcome",
             "title": "Accueil",
             "duration_min": 10,
-            "settings": {"text": "Bienvenue ! Gardez cette page ouverte : elle suit l’atelier."},
+            "settings": {"text": "Bienvenue ! Gardez cette page ouverte : elle suit l’atelier."},
         },
         {
             "type": "cloud",
@@ -109,7 +109,7 @@ def demo_activities(s, atelier) -> list[dict]:
     acts += [
         {
             "type": "map",
-            "title": "Portrait croisé : la carte des acteurs",
+            "title": "La carte des acteurs de Mulhouse",
             "duration_min": 30,
             "settings": {"view": "stage"},
         },
@@ -117,7 +117,7 @@ def demo_activities(s, atelier) -> list[dict]:
             "type": "close",
             "title": "Clôture",
             "duration_min": 5,
-            "settings": {"text": "Merci ! Le compte rendu et la carte vous seront envoyés."},
+            "settings": {"text": "Merci ! Le compte rendu et la carte vous seront envoyés."},
         },
     ]
     return [a for a in acts if a["type"] in ACTIVITY_TYPES]

@@ -30,7 +30,7 @@ MODELES = {
                     "title": "Vos besoins",
                     "duration_min": 20,
                     "settings": {
-                        "prompt": "De quoi votre structure a-t-elle le plus besoin cette année ?",
+                        "prompt": "De quoi votre structure a-t-elle le plus besoin cette année ?",
                         "visibility": "live",
                     },
                 },
@@ -39,7 +39,7 @@ MODELES = {
                     "type": "close",
                     "title": "Clôture",
                     "duration_min": 5,
-                    "settings": {"text": "Merci ! Le compte rendu vous sera envoyé."},
+                    "settings": {"text": "Merci ! Le compte rendu vous sera envoyé."},
                 },
             ],
         ),
@@ -47,7 +47,7 @@ MODELES = {
     "journee_cooperations": (
         N_("Journée coopérations (4 ateliers en parallèle)"),
         _doc(
-            "Journée régionale : testons les coopérations",
+            "Journée régionale : testons les coopérations",
             [
                 {"type": "welcome", "title": "Accueil", "duration_min": 15, "settings": {}},
                 {
@@ -55,13 +55,13 @@ MODELES = {
                     "title": "Les coopérations",
                     "duration_min": 45,
                     "settings": {
-                        "text": "Intervention de l’ORIV, puis du DSU Grand Est : "
-                        "coopérer, ça veut dire quoi ? Quartiers à impact collectif."
+                        "text": "Intervention de l’ORIV, puis du DSU Grand Est : "
+                        "coopérer, ça veut dire quoi ? Quartiers à impact collectif."
                     },
                 },
                 {
                     "type": "codev",
-                    "title": "Testons les coopérations : ateliers",
+                    "title": "Testons les coopérations : ateliers",
                     "duration_min": 90,
                     "settings": {
                         "template": "cinq_etapes",
@@ -95,7 +95,7 @@ MODELES = {
     "portrait_croise": (
         N_("Portrait croisé (deux questions, la carte des acteurs)"),
         _doc(
-            "Structurer les coopérations : portrait croisé",
+            "Structurer les coopérations : portrait croisé",
             [
                 {"type": "welcome", "title": "Accueil", "duration_min": 10, "settings": {}},
                 {
@@ -104,7 +104,7 @@ MODELES = {
                     "duration_min": 20,
                     "settings": {
                         "prompt": "Quels sont les principaux besoins dans l’accompagnement "
-                        "des projets jeunesse ?",
+                        "des projets jeunesse ?",
                         "visibility": "live",
                     },
                 },
@@ -114,13 +114,13 @@ MODELES = {
                     "duration_min": 20,
                     "settings": {
                         "prompt": "Quelle est la portée transformatrice des projets, "
-                        "pour les jeunes et pour le territoire ?",
+                        "pour les jeunes et pour le territoire ?",
                         "visibility": "live",
                     },
                 },
                 {
                     "type": "map",
-                    "title": "Portrait croisé : la carte des acteurs",
+                    "title": "Qui fait quoi : la carte des acteurs",
                     "duration_min": 40,
                     "settings": {"view": "stage"},
                 },

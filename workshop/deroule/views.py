@@ -7,7 +7,6 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from .. import documents
 from ..ateliers import service as ateliers
 from ..ateliers.views import facilitator_atelier
-from ..domain.errors import DomainError
 from ..web import check_csrf, friendly_error, public_base_url
 from . import service
 
@@ -22,10 +21,7 @@ def db():
 def export(code, secret):
     """The déroulé as a file (documented in docs/deroule-format.md)."""
     with db().session(write=False) as s:
-        try:
-            atelier = facilitator_atelier(s, code, secret)
-        except DomainError:
-            return friendly_error("bad_secret", 403)
+        atelier = facilitator_atelier(s, code, secret)
         doc = service.export_document(s, atelier)
         name = documents.export_filename("deroule", atelier.title, ext="json")
     return Response(
@@ -42,14 +38,11 @@ def export(code, secret):
 def copy(code, secret):
     """A new atelier with the same settings and déroulé, without any
     contribution; redirects to the new atelier's console."""
-    try:
-        with db().session() as s:
-            atelier = facilitator_atelier(s, code, secret)  # 403 before anything else
-            check_csrf()
-            new, new_secret = service.copy_atelier(s, atelier)
-            new_code = new.code
-    except DomainError as err:
-        return friendly_error(err.code, 403 if err.code == "bad_secret" else 400, **err.params)
+    with db().session() as s:
+        atelier = facilitator_atelier(s, code, secret)  # 403 before anything else
+        check_csrf()
+        new, new_secret = service.copy_atelier(s, atelier)
+        new_code = new.code
     return redirect(url_for("ateliers.console", code=new_code, secret=new_secret, new=1))
 
 
@@ -73,3 +66,34 @@ def room_screen(code, n):
             join_url=f"{base}/j/{atelier.code}",
             room_group=group_id,
         )
+
+
+# ---------------------------------------------------------------- page helpers
+
+
+@bp.app_template_global("deroule_types")
+def deroule_types():
+    from ..domain.deroule import ACTIVITY_TYPES
+
+    return list(ACTIVITY_TYPES.values())
+
+
+@bp.app_template_global("deroule_console_panels")
+def deroule_console_panels():
+    """Capabilities whose console panel belongs to an activity (shown with
+    the selected activity); the others go to « Compte rendu et données »."""
+    return {t.console_panel for t in deroule_types()}
+
+
+@bp.app_template_global("deroule_modeles")
+def deroule_modeles():
+    from .modeles import MODELES
+
+    return [(key, label) for key, (label, _doc) in MODELES.items()]
+
+
+@bp.app_template_global("deroule_type_labels")
+def deroule_type_labels():
+    from flask_babel import gettext
+
+    return {t.key: gettext(t.label) for t in deroule_types()}

@@ -18,8 +18,6 @@ False
 False
 """
 
-import re
-
 from .errors import DomainError
 from .text import clean_text
 
@@ -46,7 +44,6 @@ PALETTE = {
 }
 DEFAULT_COLOUR = "jaune"
 
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -65,29 +62,9 @@ def check_int(value, *, low: int, high: int, code: str = "invalid_payload", **pa
     return value
 
 
-def check_id(value) -> int:
-    """A database id sent by a client."""
-    return check_int(value, low=1, high=2**53)
-
-
 def check_bool(value) -> bool:
     if not isinstance(value, bool):
         raise DomainError("invalid_payload")
-    return value
-
-
-def check_client_id(value) -> str:
-    """The id a phone made for its note (a UUID; a few other safe shapes allowed).
-
-    >>> check_client_id("0b7e6a1c-8d7e-4f3a-9c55-1f1e2d3c4b5a")
-    '0b7e6a1c-8d7e-4f3a-9c55-1f1e2d3c4b5a'
-    >>> check_client_id("<script>")
-    Traceback (most recent call last):
-    ...
-    workshop.domain.errors.DomainError: invalid_client_id
-    """
-    if not isinstance(value, str) or not _CLIENT_ID.match(value):
-        raise DomainError("invalid_client_id")
     return value
 
 

@@ -42,12 +42,28 @@ from dataclasses import dataclass, field
 
 from .errors import DomainError
 
+
+class _Unchanged:
+    """The default of a service's keyword argument that an update leaves as
+    it is (the client did not send the field): ``None`` may be a value."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "UNCHANGED"
+
+    def __bool__(self):
+        return False
+
+
+UNCHANGED = _Unchanged()
 MISSING = object()
 ID_MAX = 2**53
 # The one rule for the ids that phones make for what they send (a UUID, or
 # another short safe token): board notes, codev items, live-map submissions,
 # word-cloud answers, poll ballots.
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+_client_id_match = CLIENT_ID_PATTERN.match
 ROLES = ("facilitator", "participant", "projector")
 
 
@@ -112,6 +128,8 @@ class Id(Field):
     kind = "identifiant"
 
     def check(self, value, name):
+        if value.__class__ is int and 0 < value <= ID_MAX:  # the common case, first
+            return value
         if not _is_int(value):
             _refuse(name, "type")
         if not 1 <= value <= ID_MAX:
@@ -126,18 +144,31 @@ class Id(Field):
 
 
 class Int(Field):
-    """An integer within ``low..high`` (not a boolean, not a float)."""
+    """An integer within ``low..high`` (not a boolean, not a float).
+
+    ``code``: the error code of a value out of range (with ``min`` and
+    ``max``), when the capability has a message of its own for it.
+
+    >>> Int(1, 20, code="invalid_dots").check(21, "dots")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: invalid_dots
+    """
 
     kind = "entier"
 
-    def __init__(self, low: int, high: int, **kw):
+    def __init__(self, low: int, high: int, *, code: str | None = None, **kw):
         super().__init__(**kw)
-        self.low, self.high = low, high
+        self.low, self.high, self.code = low, high, code
 
     def check(self, value, name):
+        if value.__class__ is int and self.low <= value <= self.high:
+            return value
         if not _is_int(value):
             _refuse(name, "type")
         if not self.low <= value <= self.high:
+            if self.code:
+                raise DomainError(self.code, field=name, min=self.low, max=self.high)
             _refuse(name, "range", min=self.low, max=self.high)
         return value
 
@@ -176,20 +207,42 @@ class Str(Field):
     Cleaning (trimming, empty texts, control characters) stays with the
     domain rule of each text, which knows its own message; this only bounds
     the shape. ``pattern``: a regular expression the whole string must match.
+    ``too_long``: the error code of a string over ``max_length`` (default
+    ``text_too_long``, with ``max``).
+
+    >>> Str(5).check("x" * 6, "title")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: text_too_long
     """
 
     kind = "texte"
 
-    def __init__(self, max_length: int, *, pattern: str | None = None, **kw):
+    def __init__(
+        self,
+        max_length: int,
+        *,
+        pattern: str | None = None,
+        too_long: str = "text_too_long",
+        **kw,
+    ):
         super().__init__(**kw)
         self.max_length = max_length
         self.pattern = re.compile(pattern) if pattern else None
+        self.too_long = too_long
 
     def check(self, value, name):
+        if (
+            value.__class__ is str
+            and len(value) <= self.max_length
+            and self.pattern is None
+            and (value.isascii() or not _has_surrogate(value))
+        ):
+            return value
         if not isinstance(value, str):
             _refuse(name, "type")
         if len(value) > self.max_length:
-            raise DomainError("text_too_long", field=name, max=self.max_length, length=len(value))
+            raise DomainError(self.too_long, field=name, max=self.max_length, length=len(value))
         if _has_surrogate(value):
             raise DomainError("text_control_chars", field=name)
         if self.pattern is not None and not self.pattern.fullmatch(value):
@@ -219,7 +272,7 @@ class ClientId(Field):
     kind = "identifiant client"
 
     def check(self, value, name):
-        if not isinstance(value, str) or not CLIENT_ID_PATTERN.match(value):
+        if value.__class__ is not str or not _client_id_match(value):
             raise DomainError("invalid_client_id", field=name)
         return value
 
@@ -247,8 +300,11 @@ class Choice(Field):
         super().__init__(**kw)
         self.values = tuple(values)
         self.code = code
+        self._strings = frozenset(v for v in self.values if v.__class__ is str)
 
     def check(self, value, name):
+        if value.__class__ is str and value in self._strings:  # the common case
+            return value
         # Only hashable scalars are compared: a list or an object is refused
         # as such, never looked up (``[] in {...}`` raises TypeError).
         if isinstance(value, bool) or not isinstance(value, str | int) or value not in self.values:
@@ -258,7 +314,7 @@ class Choice(Field):
         return value
 
     def describe(self):
-        return "un de : " + ", ".join(f"`{v}`" for v in self.values)
+        return "un de : " + ", ".join(f"`{v}`" if v != "" else '`""`' for v in self.values)
 
     def example(self):
         return self.values[0]
@@ -383,9 +439,31 @@ class Contract:
         unknown = set(self.roles) - set(ROLES)
         if unknown:
             raise ValueError(f"{self.name}: unknown roles {sorted(unknown)}")
+        # What parse() goes through for each payload, computed once.
+        plan = tuple(
+            (k, f.check, f.required, f.nullable, f.default) for k, f in self.fields.items()
+        )
+        object.__setattr__(self, "_keys", frozenset(self.fields))
+        object.__setattr__(self, "_plan", plan)
 
     def parse(self, payload) -> Payload:
-        return parse_fields(self.fields, payload)
+        """The payload checked and typed (as :func:`parse_fields`, with the
+        declaration's plan computed once: this runs for every event)."""
+        if payload.__class__ is not dict or not self._keys.issuperset(payload):
+            return parse_fields(self.fields, payload)  # refused there, with the field
+        out = Payload()
+        for key, check, required, nullable, default in self._plan:
+            value = payload.get(key, MISSING)
+            if value is MISSING:
+                if required:
+                    _refuse(key, "missing")
+                if default is not MISSING:
+                    out[key] = default
+            elif value is None and nullable:
+                out[key] = None
+            else:
+                out[key] = check(value, key)
+        return out
 
     def example(self) -> dict:
         return example_payload(self.fields)
@@ -426,8 +504,21 @@ def declare(
     return contract
 
 
+def describe_field(spec: Field) -> str:
+    """A field's type and limits, with ``ou null`` and its default."""
+    text = spec.describe()
+    if spec.nullable:
+        text += " ou null"
+    if spec.default is not MISSING:
+        text += f" (défaut : `{str(spec.default).lower()}`)"
+    return text
+
+
 def markdown_table(names=None) -> str:
-    """The declared events as a Markdown table (for ``docs/protocol.md``)."""
+    """The declared events as a Markdown table (for ``docs/protocol.md``).
+
+    A field marked ``?`` may be left out.
+    """
     names = sorted(CONTRACTS) if names is None else names
     lines = ["| événement | qui | écrit | champs |", "|---|---|---|---|"]
     for name in names:
@@ -435,10 +526,46 @@ def markdown_table(names=None) -> str:
         parts = []
         for key, spec in c.fields.items():
             mark = "" if spec.required else "?"
-            parts.append(f"`{key}{mark}` : {spec.describe()}")
+            parts.append(f"`{key}{mark}` : {describe_field(spec)}")
         lines.append(
             f"| `{name}` | {', '.join(c.roles)} | {'oui' if c.writes else 'non'} | "
             + ("<br>".join(parts) or "—")
             + " |"
         )
     return "\n".join(lines)
+
+
+BEGIN = "<!-- contracts:begin (généré par python -m workshop.domain.declared) -->"
+END = "<!-- contracts:end -->"
+
+
+def replace_block(text: str, table: str) -> str:
+    """``text`` with the part between :data:`BEGIN` and :data:`END` replaced by ``table``.
+
+    >>> replace_block(f"a\\n{BEGIN}\\nold\\n{END}\\nb", "new")
+    'a\\n<!-- contracts:begin (généré par python -m workshop.domain.declared) -->\\nnew\\n<!-- contracts:end -->\\nb'
+    """
+    head, sep, rest = text.partition(BEGIN)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise ValueError("the markers of the generated block are missing")
+    return f"{head}{BEGIN}\n{table}\n{END}{tail}"
+
+
+def main(argv=None) -> int:
+    """``python -m workshop.domain.declared [FILE]``: rewrite the generated
+    block of FILE (``docs/protocol.md`` by default) from the declarations."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    engine = importlib.import_module("workshop.domain.contracts")
+    importlib.import_module("workshop.domain.declared")
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+    text = path.read_text(encoding="utf-8")
+    new = engine.replace_block(text, engine.markdown_table())
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+        print(f"{path}: table des événements régénérée ({len(engine.CONTRACTS)} événements)")
+    return 0

@@ -46,8 +46,6 @@ ACTOR_KINDS = (
 #: Suggested link kinds (free text is allowed too).
 LINK_KINDS = ("partenaire", "finance", "accompagne", "oriente", "membre")
 
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
 
 def fold_name(value: str) -> str:
     """Accent-, case- and space-insensitive form of a name, for matching.
@@ -124,51 +122,6 @@ def check_view(value) -> str:
     """
     if value not in VIEWS:
         raise DomainError("livemap_invalid_view")
-    return value
-
-
-def check_client_id(value) -> str:
-    """The id a phone made for its submission (a UUID or similar).
-
-    >>> check_client_id("0b7e6a1c-8d7e-4f3a-9c55-1f1e2d3c4b5a")[:8]
-    '0b7e6a1c'
-    >>> check_client_id("<x>")
-    Traceback (most recent call last):
-    ...
-    workshop.domain.errors.DomainError: livemap_invalid_client_id
-    """
-    if not isinstance(value, str) or not _CLIENT_ID.match(value):
-        raise DomainError("livemap_invalid_client_id")
-    return value
-
-
-def check_id(value) -> int:
-    """A database id sent by a client.
-
-    >>> check_id(3)
-    3
-    >>> check_id("3")
-    Traceback (most recent call last):
-    ...
-    workshop.domain.errors.DomainError: invalid_payload
-    """
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 2**53:
-        raise DomainError("invalid_payload")
-    return value
-
-
-def check_version(value) -> int:
-    """The version an edit was based on (required for every edit).
-
-    >>> check_version(1)
-    1
-    >>> check_version(None)
-    Traceback (most recent call last):
-    ...
-    workshop.domain.errors.DomainError: invalid_payload
-    """
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2**31:
-        raise DomainError("invalid_payload")
     return value
 
 

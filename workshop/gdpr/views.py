@@ -17,9 +17,9 @@ from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..domain.errors import DomainError
 from ..i18n import N_
-from ..messages import error_payload, message_for, register_messages
+from ..messages import message_for, register_messages
 from ..realtime import broadcast, room
-from ..web import check_csrf, friendly_error
+from ..web import check_csrf
 from . import data, retention
 
 log = logging.getLogger("workshop.gdpr")
@@ -52,8 +52,23 @@ def retention_info(atelier, today: dt.date | None = None) -> dict:
     }
 
 
+# What the console's export list says for each route (never the raw route).
+EXPORT_LABELS = {
+    "report.report": N_("Compte rendu de l’atelier (Markdown, PDF, Word)"),
+    "deroule.export": N_("Déroulé de l’atelier (fichier à importer ailleurs)"),
+}
+
+
+def register_export_label(endpoint: str, label: str) -> None:
+    """A capability names its console export (``N_`` text) for the list."""
+    EXPORT_LABELS[endpoint] = label
+
+
 def other_exports(code: str, secret: str) -> list[dict]:
-    """The GET routes of the other capabilities under the console URL."""
+    """The GET routes of the other capabilities under the console URL, each
+    with a readable label (a route without one shows its file name)."""
+    from flask_babel import gettext
+
     prefix = "/a/<code>/console/<secret>/"
     found = []
     for rule in current_app.url_map.iter_rules():
@@ -64,9 +79,10 @@ def other_exports(code: str, secret: str) -> list[dict]:
             and not rule.endpoint.startswith("gdpr.")
         ):
             path = rule.rule[len(prefix) :]
+            label = EXPORT_LABELS.get(rule.endpoint)
             found.append(
                 {
-                    "label": path,
+                    "label": gettext(label) if label else path.rsplit("/", 1)[-1],
                     "url": rule.rule.replace("<code>", code).replace("<secret>", secret),
                 }
             )
@@ -85,10 +101,7 @@ def gdpr_card(atelier, secret):
 def export_json(code, secret):
     """Every row of the atelier, table by table (secrets and tokens left out)."""
     with db().session() as s:
-        try:
-            atelier = facilitator_atelier(s, code, secret)
-        except DomainError:
-            return friendly_error("bad_secret", 403)
+        atelier = facilitator_atelier(s, code, secret)
         atelier_id, atelier_code = atelier.id, atelier.code
     with db().engine.connect() as conn:
         body = data.export(conn, atelier_id)
@@ -112,26 +125,20 @@ def delete(code, secret):
     ``{"confirm": "<code>"}`` (``Content-Type: application/json``).
     """
     as_json = request.is_json
-    try:
-        if as_json:
-            payload = request.get_json(silent=True)
-            if not isinstance(payload, dict):
-                raise DomainError("invalid_payload")
-            confirm = payload.get("confirm")
-        else:
-            check_csrf()
-            confirm = request.form.get("confirm")
-        with db().session() as s:
-            atelier = facilitator_atelier(s, code, secret)
-            atelier_id, atelier_code, locale = atelier.id, atelier.code, atelier.locale
-        typed = confirm.strip().upper() if isinstance(confirm, str) else ""
-        if typed != atelier_code:
-            raise DomainError("confirm_mismatch", atelier_code=atelier_code)
-    except DomainError as err:
-        status = 403 if err.code == "bad_secret" else 400
-        if as_json:
-            return jsonify(error_payload(err)), status
-        return friendly_error(err.code, status, **err.params)
+    if as_json:
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            raise DomainError("invalid_payload")
+        confirm = payload.get("confirm")
+    else:
+        check_csrf()
+        confirm = request.form.get("confirm")
+    with db().session() as s:
+        atelier = facilitator_atelier(s, code, secret)
+        atelier_id, atelier_code, locale = atelier.id, atelier.code, atelier.locale
+    typed = confirm.strip().upper() if isinstance(confirm, str) else ""
+    if typed != atelier_code:
+        raise DomainError("confirm_mismatch", atelier_code=atelier_code)
     with db().engine.begin() as conn:
         counts = data.delete_atelier(conn, atelier_id)
     db().erase_traces()  # no copy left in SQLite's write-ahead log

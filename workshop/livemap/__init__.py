@@ -19,9 +19,6 @@ register_messages(
         "livemap_closed": N_(
             "La carte des acteurs n’est pas ouverte : attendez que l’animation l’ouvre."
         ),
-        "livemap_invalid_client_id": N_(
-            "Identifiant d’envoi invalide. Rechargez la page puis renvoyez votre saisie."
-        ),
         "livemap_invalid_stage": N_(
             "Étape inconnue « %(value)s » : choisissez déclencher, organiser ou animer."
         ),

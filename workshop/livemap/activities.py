@@ -17,8 +17,7 @@ def enter_map(ctx):
     view = (ctx.activity.settings or {}).get("view", "stage")
     if st.open and st.view == view:
         return
-    service.next_seq(ctx.session, ctx.atelier)
-    service.update_settings(ctx.session, ctx.atelier, {"open": True, "view": view})
+    service.update_settings(ctx.session, ctx.atelier, open=True, view=view)
     if ctx.events is not None:
         from .events import _broadcast
 

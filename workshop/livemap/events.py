@@ -8,29 +8,20 @@ item gets ``livemap:mine`` on all their devices.
 """
 
 from ..realtime import broadcast, event, register_snapshot_part, room
-from . import render, service
+from . import service
 
 
 def projector_view(s, atelier) -> dict:
-    view = service.public_view(s, atelier)
-    st = service.get_settings(s, atelier)
-    m = service.build_actor_map(s, atelier)
-    view["analysis"] = render.analysis(atelier.id, st.version, m, atelier.locale)
-    key = None
-    if st.highlight_id:
-        key = next((a["key"] for a in view["actors"] if a["id"] == st.highlight_id), None)
-    view["highlight"] = render.chain_info(m, key)
-    return view
+    """(Kept for the callers of this module: the view is the service's.)"""
+    return service.projector_view(s, atelier)
 
 
 def _snapshot_part(s, atelier, identity):
     if identity.role == "facilitator":
         return service.admin_view(s, atelier)
     if identity.role == "projector":
-        return projector_view(s, atelier)
-    view = service.public_view(s, atelier)
-    view["mine"] = service.mine(s, atelier, identity.participant_id)
-    return view
+        return service.projector_view(s, atelier)
+    return service.participant_view(s, atelier, identity.participant_id)
 
 
 register_snapshot_part("livemap", _snapshot_part)
@@ -41,11 +32,10 @@ def _broadcast(ctx, *, public: bool, authors=()):
     s.flush()
     ctx.emit("livemap:state", service.admin_view(s, atelier), "facilitator")
     if public:
-        ctx.emit("livemap:map", projector_view(s, atelier), "projector")
+        ctx.emit("livemap:map", service.projector_view(s, atelier), "projector")
         ctx.emit("livemap:public", service.public_view(s, atelier), "participant")
-    seq = service.get_settings(s, atelier).seq
     for pid in sorted({p for p in authors if p is not None}):
-        ctx.emit_to_participant(pid, "livemap:mine", {**service.mine(s, atelier, pid), "seq": seq})
+        ctx.emit_to_participant(pid, "livemap:mine", service.mine_view(s, atelier, pid))
 
 
 def broadcast_all(database, atelier_id: int) -> None:
@@ -55,7 +45,7 @@ def broadcast_all(database, atelier_id: int) -> None:
     with database.session() as s:
         atelier = s.get(Atelier, atelier_id)
         admin = service.admin_view(s, atelier)
-        proj = projector_view(s, atelier)
+        proj = service.projector_view(s, atelier)
         public = service.public_view(s, atelier)
     broadcast(
         atelier_id,
@@ -71,153 +61,113 @@ def _participant(ctx):
     return ctx.participant if ctx.identity.role == "participant" else None
 
 
-def _version(ctx) -> int:
-    return service.get_settings(ctx.session, ctx.atelier).version
+def _changed(ctx) -> bool:
+    return service.map_changed(ctx.session, ctx.atelier)
 
 
-BOTH = ("facilitator", "participant")
-
-
-@event("livemap:actor:add", roles=BOTH)
-def add_actor(ctx, payload):
-    """Add an actor (or get the existing one with the same name)."""
-    service.next_seq(ctx.session, ctx.atelier)
-    before = _version(ctx)
-    p = _participant(ctx)
-    actor, created = service.create_actor(ctx.session, ctx.atelier, payload, p)
+@event("livemap:actor:add")
+def add_actor(ctx, args):
+    """Add an actor (or get the existing one with the same name), exactly
+    once per ``client_id``. Sender: a phone or a console; broadcasts
+    ``livemap:state`` to the consoles, ``livemap:mine`` to the author, and
+    the map to the others if the validated map changed."""
+    actor, created = service.create_actor(ctx.session, ctx.atelier, _participant(ctx), **args)
     if created:
-        _broadcast(ctx, public=_version(ctx) != before, authors=[actor.submitted_by])
+        _broadcast(ctx, public=_changed(ctx), authors=[actor.submitted_by])
     return {**actor.public_dict(), "created": created}
 
 
-@event("livemap:contribution:add", roles=BOTH)
-def add_contribution(ctx, payload):
-    """Add a contribution of an actor to one stage."""
-    service.next_seq(ctx.session, ctx.atelier)
-    before = _version(ctx)
-    row, created = service.add_contribution(ctx.session, ctx.atelier, payload, _participant(ctx))
+@event("livemap:contribution:add")
+def add_contribution(ctx, args):
+    """Add a contribution of an actor to one stage. Sender: a phone or a
+    console; broadcasts like ``livemap:actor:add``."""
+    row, created = service.add_contribution(ctx.session, ctx.atelier, _participant(ctx), **args)
     if created:
-        _broadcast(ctx, public=_version(ctx) != before, authors=[row.submitted_by])
+        _broadcast(ctx, public=_changed(ctx), authors=[row.submitted_by])
     return {**row.public_dict(), "created": created}
 
 
-@event("livemap:link:add", roles=BOTH)
-def add_link(ctx, payload):
-    """Add a link between two actors ("nous travaillons avec…")."""
-    service.next_seq(ctx.session, ctx.atelier)
-    before = _version(ctx)
-    row, created = service.add_link(ctx.session, ctx.atelier, payload, _participant(ctx))
+@event("livemap:link:add")
+def add_link(ctx, args):
+    """Add a link between two actors ("nous travaillons avec…"). Sender: a
+    phone or a console; broadcasts like ``livemap:actor:add``."""
+    row, created = service.add_link(ctx.session, ctx.atelier, _participant(ctx), **args)
     if created:
-        _broadcast(ctx, public=_version(ctx) != before, authors=[row.submitted_by])
+        _broadcast(ctx, public=_changed(ctx), authors=[row.submitted_by])
     return {**row.public_dict(), "created": created}
 
 
-def _authors(ctx, done: dict) -> set:
-    from .models import LivemapActor, LivemapContribution, LivemapLink
-
-    out = set()
-    for key, model in (
-        ("actors", LivemapActor),
-        ("contributions", LivemapContribution),
-        ("links", LivemapLink),
-    ):
-        for i in done.get(key, []):
-            row = ctx.session.get(model, i)
-            if row is not None and row.submitted_by:
-                out.add(row.submitted_by)
-    return out
-
-
-@event("livemap:validate", roles=("facilitator",))
-def validate(ctx, payload):
+@event("livemap:validate")
+def validate(ctx, args):
     """Validate an actor, a contribution or a link (``what``, ``id``), or
-    everything pending (``what: "all"``)."""
-    service.next_seq(ctx.session, ctx.atelier)
-    if set(payload) - {"what", "id"}:
-        from ..domain.errors import DomainError
-
-        raise DomainError("invalid_payload")
-    if payload.get("what") == "all":
-        done = service.validate_all(ctx.session, ctx.atelier)
-    else:
-        done = service.validate(ctx.session, ctx.atelier, payload.get("what"), payload.get("id"))
-    _broadcast(ctx, public=True, authors=_authors(ctx, done))
-    return {**done, "version": _version(ctx)}
+    everything pending (``what: "all"``). Sender: a console; broadcasts the
+    state, the map, and ``livemap:mine`` to the authors concerned."""
+    done = service.validate(ctx.session, ctx.atelier, args.what, args.id)
+    _broadcast(ctx, public=True, authors=service.authors_of(ctx.session, done))
+    return {**done, "version": service.get_settings(ctx.session, ctx.atelier).version}
 
 
-@event("livemap:actor:update", roles=("facilitator",))
-def update_actor(ctx, payload):
-    """Edit an actor's name, kind or territory (with the version it was based on)."""
-    service.next_seq(ctx.session, ctx.atelier)
-    actor = service.update_actor(ctx.session, ctx.atelier, payload)
+@event("livemap:actor:update")
+def update_actor(ctx, args):
+    """Edit an actor's name, kind or territory (with the version it was based
+    on). Sender: a console; broadcasts the state (and the map if validated)."""
+    actor = service.update_actor(ctx.session, ctx.atelier, **args)
     _broadcast(ctx, public=actor.status == "validated", authors=[actor.submitted_by])
     return actor.to_dict()
 
 
-@event("livemap:contribution:update", roles=("facilitator",))
-def update_contribution(ctx, payload):
-    """Edit a contribution's text or move it to another stage."""
-    service.next_seq(ctx.session, ctx.atelier)
-    row = service.update_contribution(ctx.session, ctx.atelier, payload)
+@event("livemap:contribution:update")
+def update_contribution(ctx, args):
+    """Edit a contribution's text or move it to another stage. Sender: a
+    console; broadcasts the state (and the map if validated)."""
+    row = service.update_contribution(ctx.session, ctx.atelier, **args)
     _broadcast(ctx, public=row.status == "validated", authors=[row.submitted_by])
     return row.to_dict()
 
 
-@event("livemap:link:update", roles=("facilitator",))
-def update_link(ctx, payload):
-    """Change a link's kind."""
-    service.next_seq(ctx.session, ctx.atelier)
-    row = service.update_link(ctx.session, ctx.atelier, payload)
+@event("livemap:link:update")
+def update_link(ctx, args):
+    """Change a link's kind. Sender: a console; broadcasts the state (and
+    the map if validated)."""
+    row = service.update_link(ctx.session, ctx.atelier, **args)
     _broadcast(ctx, public=row.status == "validated", authors=[row.submitted_by])
     return row.to_dict()
 
 
-@event("livemap:delete", roles=("facilitator",))
-def delete(ctx, payload):
-    """Delete an actor, a contribution or a link (``what``, ``id``, ``version``)."""
-    service.next_seq(ctx.session, ctx.atelier)
-    if set(payload) - {"what", "id", "version"}:
-        from ..domain.errors import DomainError
-
-        raise DomainError("invalid_payload")
-    done = service.delete(
-        ctx.session, ctx.atelier, payload.get("what"), payload.get("id"), payload.get("version")
-    )
+@event("livemap:delete")
+def delete(ctx, args):
+    """Delete an actor, a contribution or a link (``what``, ``id``,
+    ``version``). Sender: a console; broadcasts the state and the map."""
+    done = service.delete(ctx.session, ctx.atelier, args.what, args.id, args.version)
     _broadcast(ctx, public=True)
     return done
 
 
-@event("livemap:withdraw", roles=("participant",))
-def withdraw(ctx, payload):
+@event("livemap:withdraw")
+def withdraw(ctx, args):
     """A participant withdraws their own actor, contribution or link, pending
-    or already on the map."""
-    service.next_seq(ctx.session, ctx.atelier)
-    if set(payload) - {"what", "id"}:
-        from ..domain.errors import DomainError
-
-        raise DomainError("invalid_payload")
+    or already on the map. Sender: a phone; broadcasts the state, and the
+    map if the submission was on it."""
     pid = ctx.identity.participant_id
-    done, on_map = service.withdraw(
-        ctx.session, ctx.atelier, pid, payload.get("what"), payload.get("id")
-    )
+    done, on_map = service.withdraw(ctx.session, ctx.atelier, pid, args.what, args.id)
     _broadcast(ctx, public=on_map, authors=[pid])
     return done
 
 
-@event("livemap:merge", roles=("facilitator",))
-def merge(ctx, payload):
-    """Merge a duplicate actor (``source_id``) into another (``target_id``)."""
-    service.next_seq(ctx.session, ctx.atelier)
-    target = service.merge(ctx.session, ctx.atelier, payload)
+@event("livemap:merge")
+def merge(ctx, args):
+    """Merge a duplicate actor (``source_id``) into another (``target_id``).
+    Sender: a console; broadcasts the state and the map."""
+    target = service.merge(ctx.session, ctx.atelier, **args)
     _broadcast(ctx, public=True)
     return target.to_dict()
 
 
-@event("livemap:settings", roles=("facilitator",))
-def settings(ctx, payload):
+@event("livemap:settings")
+def settings(ctx, args):
     """Open/close the activity on the phones, choose the projector view,
-    highlight an actor (or ``null``)."""
-    service.next_seq(ctx.session, ctx.atelier)
-    st = service.update_settings(ctx.session, ctx.atelier, payload)
+    highlight an actor (or ``null``). Sender: a console; broadcasts the
+    state and the map."""
+    st = service.update_settings(ctx.session, ctx.atelier, **args)
     _broadcast(ctx, public=True)
     return st.to_dict()

@@ -91,6 +91,27 @@ def highlight_ids(m: maps.ActorMap, key: str | None) -> list[str]:
     return list(dict.fromkeys([key, *chain, *sorted(neighbours)]))
 
 
+#: Shapes (width / height) of the projector drawings: the page asks for the
+#: shape of the room it has, rounded to a step so that few drawings are made.
+ASPECT_MIN, ASPECT_MAX, ASPECT_STEP = 1.0, 2.6, 0.05
+
+
+def screen_aspect(value) -> float | None:
+    """The drawing shape asked for by a projector (``?ar=``), rounded and bounded.
+
+    >>> screen_aspect("1.7777"), screen_aspect("9"), screen_aspect("x"), screen_aspect(None)
+    (1.8, 2.6, None, None)
+    """
+    try:
+        ar = float(value)
+    except (TypeError, ValueError):
+        return None
+    if ar != ar:  # NaN
+        return None
+    ar = min(ASPECT_MAX, max(ASPECT_MIN, ar))
+    return round(round(ar / ASPECT_STEP) * ASPECT_STEP, 2)
+
+
 def drawing(
     atelier_id: int,
     version: int,
@@ -100,10 +121,17 @@ def drawing(
     build_map,
     title: str,
     date=None,
+    aspect: float | None = None,
     lang: str = "fr",
 ) -> bytes:
-    """The drawing as SVG or PNG bytes in ``lang``; ``build_map()`` is called on a miss."""
-    key = (atelier_id, version, view, highlight or "", fmt, lang)
+    """The drawing as SVG or PNG bytes in ``lang``; ``build_map()`` is called on a miss.
+
+    With ``aspect`` (a projector), the map is drawn for the screen: it fills
+    a figure of that shape, without title, legend or caption (the page shows
+    them), with texts of at least ``maps.draw.SCREEN_MIN_FONT`` points.
+    Without, it is the export's figure (16:9, title, legend, caption).
+    """
+    key = (atelier_id, version, view, highlight or "", fmt, aspect, lang)
     data = _drawings.get(key)
     if data is not None:
         return data
@@ -115,13 +143,13 @@ def drawing(
         if m is None:
             return EMPTY_SVG if fmt == "svg" else EMPTY_PNG
         data = run_blocking(
-            _draw, m, view, title, date, highlight_ids(m, highlight) or None, fmt, lang
+            _draw, m, view, title, date, highlight_ids(m, highlight) or None, fmt, aspect, lang
         )
         _drawings.put(key, data)
         return data
 
 
-def _draw(m, view, title, date, highlight, fmt, lang="fr") -> bytes:
+def _draw(m, view, title, date, highlight, fmt, aspect=None, lang="fr") -> bytes:
     fig = maps.render_figure(
         m,
         layout=VIEW_LAYOUTS[view],
@@ -130,6 +158,8 @@ def _draw(m, view, title, date, highlight, fmt, lang="fr") -> bytes:
         highlight=highlight,
         paper="screen",
         dpi=110 if fmt == "png" else 200,
+        aspect=aspect,
+        furniture=aspect is None,
         lang=lang,
     )
     from maps.draw import figure_bytes  # matplotlib, on first drawing
@@ -182,9 +212,62 @@ def analysis(atelier_id: int, version: int, m: maps.ActorMap, lang: str = "fr") 
         ],
         "paragraphs": maps.analysis_paragraphs(m, r, lang),
         "table": maps.stage_table(m),
+        "legend": legend(m, lang),
     }
     _analyses.put(key, data)
     return data
+
+
+def legend(m: maps.ActorMap, lang: str = "fr") -> dict:
+    """What the projector shows beside a drawing for the screen: the colours of
+    the actor types (stage view), of the stages (network view) and the styles
+    of the link kinds, as on the drawing (``maps.draw``)."""
+    from maps import draw
+
+    palette, shown = draw._kind_palette(m)
+    kinds = [
+        {
+            "key": k,
+            "label": draw._kind_label(k, lang),
+            "fill": palette[k][0],
+            "edge": palette[k][1],
+        }
+        for k in shown
+        if k != "…"
+    ]
+    cats = [*maps.STAGES, "multi", None]
+    labels = {s: stage_label(s, lang, "short") for s in maps.STAGES}
+    labels.update(
+        {"multi": draw.tr(draw._MULTI_LABEL, lang), None: draw.tr(draw._NOSTAGE_LABEL, lang)}
+    )
+    stages = [
+        {
+            "key": c or "",
+            "label": labels[c],
+            "fill": draw._STAGE_FILLS[c][0],
+            "edge": draw._STAGE_FILLS[c][1],
+        }
+        for c in cats
+    ]
+    present = sorted(
+        {d.get("kind", "") for _u, _v, d in m.graph.edges(data=True)},
+        key=lambda k: (k not in draw.LINK_STYLES, k),
+    )
+    others = sorted(k for k in present if k not in draw.LINK_STYLES)
+    dashes = {"-": "", "--": "6 3", ":": "1.5 2.5", "-.": "6 2 1.5 2"}
+    links = []
+    for k in present:
+        st = draw._link_style(k, others)
+        links.append(
+            {
+                "key": k,
+                "label": draw._link_label(k, lang),
+                "color": st["color"],
+                "dash": dashes.get(st["ls"], ""),
+                "width": st["lw"],
+            }
+        )
+    return {"kinds": kinds, "stages": stages, "links": links}
 
 
 def chain_info(m: maps.ActorMap, key: str | None) -> dict | None:

@@ -6,6 +6,7 @@ Participants' submissions are stored ``pending``; the facilitator's are
 atelier's map ``version`` (the cache key of the drawings).
 """
 
+import functools
 import json
 
 from sqlalchemy import func, or_, select, update
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session
 
 import maps
 
+from ..db import find_once, store_once
 from ..domain import livemap as rules
+from ..domain.contracts import UNCHANGED
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant
 from .models import (
@@ -62,6 +65,29 @@ def next_seq(s: Session, atelier: Atelier) -> int:
     return st.seq
 
 
+_VERSION_BEFORE = "livemap_version_before"
+
+
+def map_write(fn):
+    """A write of the map: it starts with :func:`next_seq` (the atelier's map
+    lock, and the sequence number the state it broadcasts carries), and
+    :func:`map_changed` then tells whether the validated map changed."""
+
+    @functools.wraps(fn)
+    def wrapper(s: Session, atelier: Atelier, *args, **kw):
+        next_seq(s, atelier)
+        s.info.setdefault(_VERSION_BEFORE, {})[atelier.id] = get_settings(s, atelier).version
+        return fn(s, atelier, *args, **kw)
+
+    return wrapper
+
+
+def map_changed(s: Session, atelier: Atelier) -> bool:
+    """Whether the validated map changed since this session's first write."""
+    before = s.info.get(_VERSION_BEFORE, {}).get(atelier.id)
+    return before is None or get_settings(s, atelier).version != before
+
+
 def bump(s: Session, atelier: Atelier) -> int:
     """Mark the validated map as changed; return its new version."""
     st = get_settings(s, atelier)
@@ -69,22 +95,24 @@ def bump(s: Session, atelier: Atelier) -> int:
     return st.version
 
 
-def update_settings(s: Session, atelier: Atelier, data: dict) -> LivemapSettings:
-    allowed = {"open", "view", "highlight"}
-    if not data or set(data) - allowed:
-        raise DomainError("invalid_payload")
+@map_write
+def update_settings(
+    s: Session, atelier: Atelier, *, open=UNCHANGED, view=UNCHANGED, highlight=UNCHANGED
+) -> LivemapSettings:
+    """Open or close the activity on the phones, choose the projector's view,
+    highlight a validated actor (``None``: none); at least one of them."""
+    if open is UNCHANGED and view is UNCHANGED and highlight is UNCHANGED:
+        raise DomainError("invalid_payload", reason="missing", field="open")
     st = get_settings(s, atelier)
-    if "open" in data:
-        if not isinstance(data["open"], bool):
-            raise DomainError("invalid_payload")
-        st.open = data["open"]
-    if "view" in data:
-        st.view = rules.check_view(data["view"])
-    if "highlight" in data:
-        if data["highlight"] is None:
+    if open is not UNCHANGED:
+        st.open = open
+    if view is not UNCHANGED:
+        st.view = rules.check_view(view)
+    if highlight is not UNCHANGED:
+        if highlight is None:
             st.highlight_id = None
         else:
-            actor = get_actor(s, atelier, data["highlight"])
+            actor = get_actor(s, atelier, highlight)
             if actor.status != "validated":
                 raise DomainError("livemap_actor_not_validated", name=actor.name)
             st.highlight_id = actor.id
@@ -94,8 +122,8 @@ def update_settings(s: Session, atelier: Atelier, data: dict) -> LivemapSettings
 # ---------------------------------------------------------------- lookups
 
 
-def get_actor(s: Session, atelier: Atelier, actor_id, *, live=True) -> LivemapActor:
-    actor = s.get(LivemapActor, rules.check_id(actor_id))
+def get_actor(s: Session, atelier: Atelier, actor_id: int, *, live=True) -> LivemapActor:
+    actor = s.get(LivemapActor, actor_id)
     if actor is None or actor.atelier_id != atelier.id:
         raise DomainError("livemap_actor_not_found")
     if live and actor.status not in LIVE:
@@ -110,43 +138,35 @@ def _gone(s: Session, actor: LivemapActor) -> DomainError:
     return DomainError("livemap_actor_deleted", name=actor.name)
 
 
-def get_contribution(s: Session, atelier: Atelier, cid) -> LivemapContribution:
-    row = s.get(LivemapContribution, rules.check_id(cid))
+def get_contribution(s: Session, atelier: Atelier, cid: int) -> LivemapContribution:
+    row = s.get(LivemapContribution, cid)
     if row is None or row.atelier_id != atelier.id:
         raise DomainError("livemap_contribution_not_found")
     return row
 
 
-def get_link(s: Session, atelier: Atelier, lid) -> LivemapLink:
-    row = s.get(LivemapLink, rules.check_id(lid))
+def get_link(s: Session, atelier: Atelier, lid: int) -> LivemapLink:
+    row = s.get(LivemapLink, lid)
     if row is None or row.atelier_id != atelier.id:
         raise DomainError("livemap_link_not_found")
     return row
 
 
-def _by_client_id(s, model, atelier, client_id):
-    return s.scalar(
-        select(model).where(model.atelier_id == atelier.id, model.client_id == client_id)
-    )
+def _author(participant: Participant | None) -> dict:
+    return {"submitted_by": participant.id if participant else None}
 
 
-def _store_once(s: Session, model, atelier, client_id, row, participant):
-    """Add ``row`` unless ``client_id`` is already stored: (row, created)."""
-    try:
-        with s.begin_nested():
-            s.add(row)
-    except IntegrityError:
-        existing = _by_client_id(s, model, atelier, client_id)
-        if existing is None:
-            raise
-        _check_same_author(existing, participant)
-        return existing, False
-    return row, True
+def _find_once(s: Session, model, atelier, client_id, participant):
+    """The submission already stored with this client id (as an object), or None."""
+    row = find_once(s, model.__table__, atelier.id, client_id, _author(participant))
+    return s.get(model, row.id) if row is not None else None
 
 
-def _check_same_author(row, participant: Participant | None) -> None:
-    if (participant.id if participant else None) != row.submitted_by:
-        raise DomainError("livemap_invalid_client_id")
+def _store_once(s: Session, model, values: dict, participant):
+    """Store a submission exactly once (:func:`workshop.db.store_once`):
+    ``(object, created)``."""
+    row, created = store_once(s, model.__table__, values, _author(participant))
+    return s.get(model, row.id), created
 
 
 def _count(s, model, atelier) -> int:
@@ -185,108 +205,122 @@ def _visible_to(actor: LivemapActor, participant: Participant | None) -> bool:
 # ---------------------------------------------------------------- submissions
 
 
+@map_write
 def create_actor(
-    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+    s: Session,
+    atelier: Atelier,
+    participant: Participant | None,
+    *,
+    client_id: str,
+    name: str,
+    kind: str | None = None,
+    territory: str | None = None,
 ) -> tuple[LivemapActor, bool]:
     """Add an actor, or return the existing one with the same name (accents
-    and case ignored): ``(actor, created)``."""
-    if set(data) - {"client_id", "name", "kind", "territory"}:
-        raise DomainError("invalid_payload")
-    client_id = rules.check_client_id(data.get("client_id"))
-    existing = _by_client_id(s, LivemapActor, atelier, client_id)
+    and case ignored): ``(actor, created)``. Exactly once per ``client_id``."""
+    existing = _find_once(s, LivemapActor, atelier, client_id, participant)
     if existing is not None:
-        _check_same_author(existing, participant)
         return existing, False
     _check_open(s, atelier, participant)
-    name = rules.clean_actor_name(data.get("name"))
-    kind = rules.clean_kind(data.get("kind"))
-    territory = rules.clean_territory(data.get("territory"))
+    name = rules.clean_actor_name(name)
+    kind = rules.clean_kind(kind)
+    territory = rules.clean_territory(territory)
     candidates = [(a.id, a.name) for a in _live_actors(s, atelier) if _visible_to(a, participant)]
     match = rules.find_match(name, candidates)
     if match is not None:
         return s.get(LivemapActor, match), False
     if _count(s, LivemapActor, atelier) >= rules.MAX_ACTORS:
         raise DomainError("livemap_too_many", max=rules.MAX_ACTORS)
-    actor = LivemapActor(
-        atelier_id=atelier.id,
-        client_id=client_id,
-        key=rules.unique_key(rules.slugify(name), _taken_keys(s, atelier)),
-        name=name,
-        kind=kind,
-        territory=territory,
-        extra="{}",
-        status=_initial_status(participant),
-        version=1,
-        submitted_by=participant.id if participant else None,
-    )
-    actor, created = _store_once(s, LivemapActor, atelier, client_id, actor, participant)
+    values = {
+        "atelier_id": atelier.id,
+        "client_id": client_id,
+        "key": rules.unique_key(rules.slugify(name), _taken_keys(s, atelier)),
+        "name": name,
+        "kind": kind,
+        "territory": territory,
+        "extra": "{}",
+        "status": _initial_status(participant),
+        "version": 1,
+        "submitted_by": _author(participant)["submitted_by"],
+    }
+    actor, created = _store_once(s, LivemapActor, values, participant)
     if created and actor.status == "validated":
         bump(s, atelier)
     return actor, created
 
 
+@map_write
 def add_contribution(
-    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+    s: Session,
+    atelier: Atelier,
+    participant: Participant | None,
+    *,
+    client_id: str,
+    actor_id: int,
+    stage: str,
+    text: str,
 ) -> tuple[LivemapContribution, bool]:
-    if set(data) - {"client_id", "actor_id", "stage", "text"}:
-        raise DomainError("invalid_payload")
-    client_id = rules.check_client_id(data.get("client_id"))
-    existing = _by_client_id(s, LivemapContribution, atelier, client_id)
+    """Add an actor's contribution to one stage, exactly once per ``client_id``."""
+    existing = _find_once(s, LivemapContribution, atelier, client_id, participant)
     if existing is not None:
-        _check_same_author(existing, participant)
         return existing, False
     _check_open(s, atelier, participant)
-    actor = get_actor(s, atelier, data.get("actor_id"))
-    stage = rules.check_stage(data.get("stage"))
-    text = rules.clean_contribution(data.get("text"))
+    actor = get_actor(s, atelier, actor_id)
+    stage = rules.check_stage(stage)
+    text = rules.clean_contribution(text)
     if _count(s, LivemapContribution, atelier) >= rules.MAX_CONTRIBUTIONS:
         raise DomainError("livemap_too_many", max=rules.MAX_CONTRIBUTIONS)
-    row = LivemapContribution(
-        atelier_id=atelier.id,
-        actor_id=actor.id,
-        client_id=client_id,
-        stage=stage,
-        text=text,
-        status=_initial_status(participant),
-        version=1,
-        submitted_by=participant.id if participant else None,
-    )
-    row, created = _store_once(s, LivemapContribution, atelier, client_id, row, participant)
+    values = {
+        "atelier_id": atelier.id,
+        "actor_id": actor.id,
+        "client_id": client_id,
+        "stage": stage,
+        "text": text,
+        "status": _initial_status(participant),
+        "version": 1,
+        "submitted_by": _author(participant)["submitted_by"],
+    }
+    row, created = _store_once(s, LivemapContribution, values, participant)
     if created and row.status == "validated" and actor.status == "validated":
         bump(s, atelier)
     return row, created
 
 
+@map_write
 def add_link(
-    s: Session, atelier: Atelier, data: dict, participant: Participant | None
+    s: Session,
+    atelier: Atelier,
+    participant: Participant | None,
+    *,
+    client_id: str,
+    source_id: int,
+    target_id: int,
+    kind: str | None = None,
 ) -> tuple[LivemapLink, bool]:
-    if set(data) - {"client_id", "source_id", "target_id", "kind"}:
-        raise DomainError("invalid_payload")
-    client_id = rules.check_client_id(data.get("client_id"))
-    existing = _by_client_id(s, LivemapLink, atelier, client_id)
+    """Link two actors, exactly once per ``client_id``."""
+    existing = _find_once(s, LivemapLink, atelier, client_id, participant)
     if existing is not None:
-        _check_same_author(existing, participant)
         return existing, False
     _check_open(s, atelier, participant)
-    source = get_actor(s, atelier, data.get("source_id"))
-    target = get_actor(s, atelier, data.get("target_id"))
+    source = get_actor(s, atelier, source_id)
+    target = get_actor(s, atelier, target_id)
     if source.id == target.id:
         raise DomainError("livemap_self_link")
-    kind = rules.clean_link_kind(data.get("kind"))
+    kind = rules.clean_link_kind(kind)
     if _count(s, LivemapLink, atelier) >= rules.MAX_LINKS:
         raise DomainError("livemap_too_many", max=rules.MAX_LINKS)
-    row = LivemapLink(
-        atelier_id=atelier.id,
-        source_id=source.id,
-        target_id=target.id,
-        client_id=client_id,
-        kind=kind,
-        evidence="",
-        status=_initial_status(participant),
-        version=1,
-        submitted_by=participant.id if participant else None,
-    )
-    row, created = _store_once(s, LivemapLink, atelier, client_id, row, participant)
+    values = {
+        "atelier_id": atelier.id,
+        "source_id": source.id,
+        "target_id": target.id,
+        "client_id": client_id,
+        "kind": kind,
+        "evidence": "",
+        "status": _initial_status(participant),
+        "version": 1,
+        "submitted_by": _author(participant)["submitted_by"],
+    }
+    row, created = _store_once(s, LivemapLink, values, participant)
     if (
         created
         and row.status == "validated"
@@ -302,7 +336,7 @@ def add_link(
 
 def _expect(row, version, label) -> None:
     if version is not None:
-        rules.check_conflict(row.version, rules.check_version(version), label)
+        rules.check_conflict(row.version, version, label)
 
 
 def _actor_label(a: LivemapActor) -> str:
@@ -322,9 +356,15 @@ def _validate_actor(actor: LivemapActor) -> bool:
     return False
 
 
-def validate(s: Session, atelier: Atelier, what: str, item_id) -> dict:
+@map_write
+def validate(s: Session, atelier: Atelier, what: str, item_id: int | None = None) -> dict:
     """Validate an actor (with its pending contributions), a contribution (and
-    its actor) or a link (and both its actors). Returns the ids validated."""
+    its actor) or a link (and both its actors), or everything pending
+    (``what`` "all"). Returns the ids validated."""
+    if what == "all":
+        return _validate_all(s, atelier)
+    if item_id is None:
+        raise DomainError("invalid_payload", field="id", reason="missing")
     done = {"actors": [], "contributions": [], "links": []}
     if what == "actor":
         actor = get_actor(s, atelier, item_id)
@@ -365,7 +405,7 @@ def validate(s: Session, atelier: Atelier, what: str, item_id) -> dict:
     return done
 
 
-def validate_all(s: Session, atelier: Atelier) -> dict:
+def _validate_all(s: Session, atelier: Atelier) -> dict:
     """Validate every pending item."""
     done = {"actors": [], "contributions": [], "links": []}
     for a in _live_actors(s, atelier):
@@ -395,64 +435,85 @@ def validate_all(s: Session, atelier: Atelier) -> dict:
     return done
 
 
-def update_actor(s: Session, atelier: Atelier, data: dict) -> LivemapActor:
-    if set(data) - {"actor_id", "version", "name", "kind", "territory"}:
-        raise DomainError("invalid_payload")
-    actor = get_actor(s, atelier, data.get("actor_id"))
-    rules.check_conflict(
-        actor.version, rules.check_version(data.get("version")), _actor_label(actor)
-    )
-    if "name" in data:
-        name = rules.clean_actor_name(data["name"])
+@map_write
+def update_actor(
+    s: Session,
+    atelier: Atelier,
+    actor_id: int,
+    version: int,
+    *,
+    name=UNCHANGED,
+    kind=UNCHANGED,
+    territory=UNCHANGED,
+) -> LivemapActor:
+    """Edit an actor, based on its ``version`` (else ``conflict``)."""
+    actor = get_actor(s, atelier, actor_id)
+    rules.check_conflict(actor.version, version, _actor_label(actor))
+    if name is not UNCHANGED:
+        name = rules.clean_actor_name(name)
         other = rules.find_match(
             name, [(a.id, a.name) for a in _live_actors(s, atelier) if a.id != actor.id]
         )
         if other is not None:
             raise DomainError("livemap_name_taken", name=name)
         actor.name = name
-    if "kind" in data:
-        actor.kind = rules.clean_kind(data["kind"])
-    if "territory" in data:
-        actor.territory = rules.clean_territory(data["territory"])
+    if kind is not UNCHANGED:
+        actor.kind = rules.clean_kind(kind)
+    if territory is not UNCHANGED:
+        actor.territory = rules.clean_territory(territory)
     actor.version += 1
     if actor.status == "validated":
         bump(s, atelier)
     return actor
 
 
-def update_contribution(s: Session, atelier: Atelier, data: dict) -> LivemapContribution:
+@map_write
+def update_contribution(
+    s: Session,
+    atelier: Atelier,
+    contribution_id: int,
+    version: int,
+    *,
+    text=UNCHANGED,
+    stage=UNCHANGED,
+) -> LivemapContribution:
     """Edit the text of a contribution or move it to another stage."""
-    if set(data) - {"contribution_id", "version", "text", "stage"}:
-        raise DomainError("invalid_payload")
-    c = get_contribution(s, atelier, data.get("contribution_id"))
+    c = get_contribution(s, atelier, contribution_id)
     label = f"{c.stage} : {c.text}"
-    rules.check_conflict(c.version, rules.check_version(data.get("version")), label)
-    if "stage" in data:
-        c.stage = rules.check_stage(data["stage"])
-    if "text" in data:
-        c.text = rules.clean_contribution(data["text"])
+    rules.check_conflict(c.version, version, label)
+    if stage is not UNCHANGED:
+        c.stage = rules.check_stage(stage)
+    if text is not UNCHANGED:
+        c.text = rules.clean_contribution(text)
     c.version += 1
     if c.status == "validated":
         bump(s, atelier)
     return c
 
 
-def update_link(s: Session, atelier: Atelier, data: dict) -> LivemapLink:
-    if set(data) - {"link_id", "version", "kind"}:
-        raise DomainError("invalid_payload")
-    link = get_link(s, atelier, data.get("link_id"))
-    rules.check_conflict(link.version, rules.check_version(data.get("version")), link.kind)
-    if "kind" in data:
-        link.kind = rules.clean_link_kind(data["kind"])
+@map_write
+def update_link(
+    s: Session, atelier: Atelier, link_id: int, version: int, *, kind=UNCHANGED
+) -> LivemapLink:
+    """Change a link's kind."""
+    link = get_link(s, atelier, link_id)
+    rules.check_conflict(link.version, version, link.kind)
+    if kind is not UNCHANGED:
+        link.kind = rules.clean_link_kind(kind)
     link.version += 1
     if link.status == "validated":
         bump(s, atelier)
     return link
 
 
-def delete(s: Session, atelier: Atelier, what: str, item_id, version=None) -> dict:
+@map_write
+def delete(s: Session, atelier: Atelier, what: str, item_id: int, version=None) -> dict:
     """Delete an actor (kept as ``deleted``, with its links removed), a
-    contribution or a link."""
+    contribution or a link (``version``: the one it was based on, if given)."""
+    return _delete(s, atelier, what, item_id, version)
+
+
+def _delete(s: Session, atelier: Atelier, what: str, item_id: int, version=None) -> dict:
     if what == "actor":
         actor = get_actor(s, atelier, item_id)
         _expect(actor, version, _actor_label(actor))
@@ -508,7 +569,10 @@ def _used_by_others(s: Session, actor: LivemapActor, participant_id: int) -> boo
     return any(s.scalar(q.limit(1)) is not None for q in (links, contributions, projects))
 
 
-def withdraw(s: Session, atelier: Atelier, participant_id: int, what, item_id) -> tuple[dict, bool]:
+@map_write
+def withdraw(
+    s: Session, atelier: Atelier, participant_id: int, what: str, item_id: int
+) -> tuple[dict, bool]:
     """A participant takes back their own submission, pending or already on
     the map (personal data: one can always take back what one wrote).
 
@@ -526,36 +590,39 @@ def withdraw(s: Session, atelier: Atelier, participant_id: int, what, item_id) -
         raise DomainError("livemap_not_yours")
     on_map = row.status == "validated"
     if what != "actor":
-        return delete(s, atelier, what, row.id), on_map
+        return _delete(s, atelier, what, row.id), on_map
     if _used_by_others(s, row, participant_id):
         raise DomainError("livemap_actor_in_use", name=row.name)
     own = list(s.scalars(select(LivemapContribution).where(LivemapContribution.actor_id == row.id)))
     for c in own:
         on_map = on_map or c.status == "validated"
         s.delete(c)
-    done = delete(s, atelier, "actor", row.id)
+    done = _delete(s, atelier, "actor", row.id)
     row.kind, row.territory, row.extra = "", "", "{}"
     if own:
         done["contributions"] = [c.id for c in own]
     return done, on_map
 
 
-def merge(s: Session, atelier: Atelier, data: dict) -> LivemapActor:
+@map_write
+def merge(
+    s: Session,
+    atelier: Atelier,
+    *,
+    source_id: int,
+    target_id: int,
+    source_version: int,
+    target_version: int,
+) -> LivemapActor:
     """Merge a duplicate actor into another: every contribution and link of
     the duplicate moves to the kept actor (a link between the two is dropped,
     it would join the actor to itself)."""
-    if set(data) - {"source_id", "target_id", "source_version", "target_version"}:
-        raise DomainError("invalid_payload")
-    source = get_actor(s, atelier, data.get("source_id"))
-    target = get_actor(s, atelier, data.get("target_id"))
+    source = get_actor(s, atelier, source_id)
+    target = get_actor(s, atelier, target_id)
     if source.id == target.id:
         raise DomainError("livemap_merge_same")
-    rules.check_conflict(
-        source.version, rules.check_version(data.get("source_version")), _actor_label(source)
-    )
-    rules.check_conflict(
-        target.version, rules.check_version(data.get("target_version")), _actor_label(target)
-    )
+    rules.check_conflict(source.version, source_version, _actor_label(source))
+    rules.check_conflict(target.version, target_version, _actor_label(target))
     for c in s.scalars(
         select(LivemapContribution).where(LivemapContribution.actor_id == source.id)
     ):
@@ -706,6 +773,50 @@ def public_view(s: Session, atelier: Atelier) -> dict:
         "links": [lk.public_dict() for lk in rows["links"]],
         "stages": _stage_info(atelier.locale),
     }
+
+
+def projector_view(s: Session, atelier: Atelier) -> dict:
+    """The projector's map: the validated map, its analysis and the chain
+    highlighted."""
+    from . import render
+
+    view = public_view(s, atelier)
+    st = get_settings(s, atelier)
+    m = build_actor_map(s, atelier)
+    view["analysis"] = render.analysis(atelier.id, st.version, m, atelier.locale)
+    key = None
+    if st.highlight_id:
+        key = next((a["key"] for a in view["actors"] if a["id"] == st.highlight_id), None)
+    view["highlight"] = render.chain_info(m, key)
+    return view
+
+
+def participant_view(s: Session, atelier: Atelier, participant_id: int) -> dict:
+    """A phone's map: the validated map and its own submissions."""
+    view = public_view(s, atelier)
+    view["mine"] = mine(s, atelier, participant_id)
+    return view
+
+
+def mine_view(s: Session, atelier: Atelier, participant_id: int) -> dict:
+    """``livemap:mine``: a participant's submissions, with the write's ``seq``."""
+    return {**mine(s, atelier, participant_id), "seq": get_settings(s, atelier).seq}
+
+
+def authors_of(s: Session, done: dict) -> set:
+    """The participants who submitted the rows of ``done`` (``{"actors":
+    [ids], "contributions": [...], "links": [...]}``)."""
+    out = set()
+    for key, model in (
+        ("actors", LivemapActor),
+        ("contributions", LivemapContribution),
+        ("links", LivemapLink),
+    ):
+        for i in done.get(key, []):
+            row = s.get(model, i)
+            if row is not None and row.submitted_by:
+                out.add(row.submitted_by)
+    return out
 
 
 def mine(s: Session, atelier: Atelier, participant_id: int) -> dict:

@@ -7,7 +7,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 import maps
 
@@ -41,8 +41,9 @@ def db():
     return current_app.extensions["workshop_db"]
 
 
-def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None) -> bytes:
-    """The validated map drawn in ``view`` (stage or network), cached per version."""
+def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None, aspect=None) -> bytes:
+    """The validated map drawn in ``view`` (stage or network), cached per
+    version; with ``aspect``, drawn for a projector of that shape."""
     st = service.get_settings(s, atelier)
     key = None
     if highlight_id:
@@ -59,14 +60,17 @@ def map_drawing(s, atelier, view: str, fmt: str, highlight_id=None) -> bytes:
         lambda: service.build_actor_map(s, atelier),
         atelier.title,
         atelier.date,
-        atelier.locale,
+        aspect=aspect,
+        lang=atelier.locale,
     )
 
 
 @bp.get("/a/<code>/livemap/map.<fmt>")
 def projector_image(code, fmt):
-    """The validated map as drawn on the projector: ``?view=stage|network``;
-    the current highlight is applied; ``v`` (the map version) only busts caches."""
+    """The validated map as drawn on the projector: ``?view=stage|network``,
+    ``ar`` the shape (width / height) of the room the page has for it (a
+    drawing for the screen; without, the export's figure); the current
+    highlight is applied; ``v`` (the map version) only busts caches."""
     if fmt not in IMAGE_TYPES:
         return friendly_error("livemap_export_format", 404)
     view = request.args.get("view", "stage")
@@ -77,7 +81,8 @@ def projector_image(code, fmt):
         if atelier is None:
             return friendly_error("atelier_not_found", 404)
         st = service.get_settings(s, atelier)
-        data = map_drawing(s, atelier, view, fmt, st.highlight_id)
+        aspect = render.screen_aspect(request.args.get("ar"))
+        data = map_drawing(s, atelier, view, fmt, st.highlight_id, aspect)
         version = st.version
     fresh = request.args.get("v") == str(version)
     headers = {"Cache-Control": "private, max-age=3600" if fresh else "no-cache"}
@@ -97,31 +102,28 @@ def export(code, secret, fmt):
     view = request.args.get("view", "stage")
     if view not in render.VIEW_LAYOUTS:
         return friendly_error("livemap_invalid_view", 404)
-    try:
-        with db().session() as s:
-            atelier = facilitator_atelier(s, code, secret)
-            if fmt in ("png", "svg"):
-                data = map_drawing(s, atelier, view, fmt)
-            else:
-                m = service.build_actor_map(s, atelier)
-                if m is None:
-                    raise DomainError("livemap_empty")
-                data = run_blocking(
-                    export_bytes,
-                    m,
-                    fmt,
-                    view=view,
-                    title=atelier.title,
-                    date=atelier.date,
-                    lang=atelier.locale,
-                )
-            mimetype, ext = EXPORT_TYPES[fmt]
-            suffix = view if fmt in ("png", "svg", "pdf") else ""
-            if fmt == "workbook":
-                suffix = "classeur"
-            filename = _filename(atelier, ext, suffix)
-    except DomainError as err:
-        return friendly_error(err.code, 403 if err.code == "bad_secret" else 400)
+    with db().session() as s:
+        atelier = facilitator_atelier(s, code, secret)
+        if fmt in ("png", "svg"):
+            data = map_drawing(s, atelier, view, fmt)
+        else:
+            m = service.build_actor_map(s, atelier)
+            if m is None:
+                raise DomainError("livemap_empty")
+            data = run_blocking(
+                export_bytes,
+                m,
+                fmt,
+                view=view,
+                title=atelier.title,
+                date=atelier.date,
+                lang=atelier.locale,
+            )
+        mimetype, ext = EXPORT_TYPES[fmt]
+        suffix = view if fmt in ("png", "svg", "pdf") else ""
+        if fmt == "workbook":
+            suffix = "classeur"
+        filename = _filename(atelier, ext, suffix)
     return Response(
         data,
         mimetype=mimetype,
@@ -162,20 +164,18 @@ def import_map(code, secret):
     atelier's live map; answers JSON ``{"ok", "counts"}`` or an error with the
     message of ``maps`` (file, row, value)."""
     files = [f for f in request.files.getlist("files") if f and f.filename]
+    g.json_errors = True  # refusals answered as JSON, with the one status mapping
     locale = "fr"
     try:
         with db().session() as s:
             atelier = facilitator_atelier(s, code, secret)
-            locale = atelier.locale
+            locale = g.atelier_locale = atelier.locale
             if not files or len(files) > MAX_IMPORT_FILES:
                 raise DomainError("livemap_import_files")
             m = _read_uploaded(files)
             service.next_seq(s, atelier)
             counts = service.import_map(s, atelier, m)
             atelier_id = atelier.id
-    except DomainError as err:
-        status = 403 if err.code == "bad_secret" else 400
-        return jsonify(error_payload(err, locale)), status
     except maps.MapInputError as err:
         body = error_payload("livemap_import_error", locale, detail=str(err))
         body["detail"] = str(err)

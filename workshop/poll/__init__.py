@@ -10,22 +10,22 @@ from .views import bp
 register_messages(
     {
         "poll_not_found": N_("Ce sondage n’existe pas (ou plus) dans cet atelier."),
-        "poll_closed": N_("Ce sondage est clos : les votes ne peuvent plus changer."),
+        "poll_closed": N_("Ce sondage est clos : les votes ne peuvent plus changer."),
         "poll_choice_required": N_("Choisissez une réponse avant de voter."),
         "poll_choice_unknown": N_(
             "Cette réponse n’est pas proposée dans ce sondage. Rechargez la page pour voir les choix."
         ),
-        "poll_too_many_choices": N_("Trop de choix : %(max)s au plus pour ce sondage."),
+        "poll_too_many_choices": N_("Trop de choix : %(max)s au plus pour ce sondage."),
         "poll_value_out_of_range": N_("Choisissez une valeur entre %(min)s et %(max)s."),
         "poll_options_count": N_("Un sondage propose entre %(min)s et %(max)s réponses."),
-        "poll_option_twice": N_("La réponse « %(label)s » est proposée deux fois."),
+        "poll_option_twice": N_("La réponse « %(label)s » est proposée deux fois."),
         "poll_invalid_scale": N_("L’échelle va de 1 à 5 ou de 1 à 10."),
         "poll_invalid_max_choices": N_("Le nombre de choix permis va de 1 à %(max)s."),
         "poll_has_ballots": N_(
-            "Des personnes ont déjà voté : le type, les réponses et l’échelle ne peuvent plus changer."
+            "Des personnes ont déjà voté : le type, les réponses et l’échelle ne peuvent plus changer."
         ),
         "poll_too_many": N_("Un atelier compte au plus %(max)s sondages."),
-        "poll_export_format": N_("Format d’export inconnu : csv ou xlsx."),
+        "poll_export_format": N_("Format d’export inconnu : csv ou xlsx."),
     }
 )
 

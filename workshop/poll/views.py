@@ -3,8 +3,8 @@
 from flask import Blueprint, Response, current_app, g, request
 from flask_babel import gettext
 
+from .. import documents
 from ..ateliers.views import facilitator_atelier
-from ..domain.errors import DomainError
 from ..web import friendly_error
 from . import exports
 
@@ -27,19 +27,17 @@ def export(code, secret, fmt):
     except ValueError:
         return friendly_error("poll_not_found", 404)
     database = current_app.extensions["workshop_db"]
-    try:
-        with database.session(write=False) as s:
-            atelier = facilitator_atelier(s, code, secret)
-            g.atelier_locale = atelier.locale
-            polls = exports.collect(s, atelier, poll_id)
-            code_ = atelier.code
-    except DomainError as err:
-        status = 403 if err.code == "bad_secret" else 404
-        return friendly_error(err.code, status)
+    with database.session(write=False) as s:
+        atelier = facilitator_atelier(s, code, secret)
+        g.atelier_locale = atelier.locale
+        polls = exports.collect(s, atelier, poll_id)
+        code_ = atelier.code
     body = exports.to_csv(polls, gettext) if fmt == "csv" else exports.to_xlsx(polls, gettext)
     label = f"sondage-{poll_id}" if poll_id else "sondages"
     headers = {
         "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="{label}-{code_}.{fmt}"',
+        "Content-Disposition": documents.content_disposition(
+            documents.export_filename(label, code_, ext=fmt)
+        ),
     }
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)

@@ -14,7 +14,7 @@ each cell is a list of lines.
 >>> blocks = document({"atelier": {"title": "Essai", "date": None, "place": None,
 ...     "participants": 0, "names": None}, "board": [], "codev": [], "map": None})
 >>> blocks[0]
-('title', 'Compte rendu : Essai')
+('title', 'Compte rendu\\xa0: Essai')
 """
 
 import datetime as dt
@@ -137,7 +137,7 @@ def _map(s, atelier) -> dict | None:
             (
                 "stages",
                 "carte-etapes.png",
-                "Les acteurs par étape de la stratégie d'impact collectif",
+                "Les acteurs par étape de la stratégie d’impact collectif",
             ),
             ("network", "carte-reseau.png", "Le réseau des coopérations entre acteurs"),
         ):
@@ -281,17 +281,17 @@ def document(data: dict) -> list[tuple]:
     import maps
 
     a = data["atelier"]
-    blocks: list[tuple] = [("title", f"Compte rendu : {a['title']}")]
+    blocks: list[tuple] = [("title", f"Compte rendu : {a['title']}")]
     meta = []
     if a.get("date"):
         meta.append(("Date", french_date(a["date"])))
     if a.get("place"):
         meta.append(("Lieu", a["place"]))
     count = a["participants"]
-    meta.append(("Participants", f"{count} personne" + ("s" if count > 1 else "")))
+    meta.append(("Personnes présentes", f"{count} personne" + ("s" if count > 1 else "")))
     blocks.append(("meta", meta))
     if a.get("names"):
-        blocks.append(("h2", "Participants"))
+        blocks.append(("h2", "Personnes présentes"))
         blocks.append(("bullets", list(a["names"])))
     intro = []
     if data.get("clouds") or data.get("polls"):
@@ -346,12 +346,12 @@ def document(data: dict) -> list[tuple]:
                 meta.append(("Porteur ou porteuse", g["porteur"]))
             meta.append(("Membres", str(g["members"])))
             blocks.append(("meta", meta))
-            blocks.append(("p", "Sujet : " + (g.get("subject") or "(non renseigné)")))
+            blocks.append(("p", "Sujet : " + (g.get("subject") or "(non renseigné)")))
             if g.get("contract"):
-                blocks.append(("p", "Aide attendue : " + g["contract"]))
+                blocks.append(("p", "Aide attendue : " + g["contract"]))
             if g["proposals"]:
                 retained = set(g["retained"])
-                blocks.append(("p", f"Propositions du groupe ({len(g['proposals'])}) :"))
+                blocks.append(("p", f"Propositions du groupe ({len(g['proposals'])}) :"))
                 blocks.append(
                     (
                         "bullets",
@@ -359,9 +359,15 @@ def document(data: dict) -> list[tuple]:
                     )
                 )
             if g.get("action_plan"):
-                blocks.append(("p", "Ce que le porteur retient et va faire : " + g["action_plan"]))
+                blocks.append(
+                    (
+                        "p",
+                        "Ce que la personne qui porte le sujet retient et va faire{NB}: "
+                        + g["action_plan"],
+                    )
+                )
             if g["learnings"]:
-                blocks.append(("p", "Apprentissages :"))
+                blocks.append(("p", "Apprentissages :"))
                 blocks.append(("bullets", list(g["learnings"])))
 
     m = data["map"]
@@ -370,8 +376,8 @@ def document(data: dict) -> list[tuple]:
         blocks.append(
             (
                 "p",
-                f"Les partenaires ont présenté leurs structures en portrait croisé ; "
-                f"les notes ont été classées selon les trois étapes de la stratégie d'impact "
+                f"Les partenaires ont présenté leurs structures en portrait croisé ; "
+                f"les notes ont été classées selon les trois étapes de la stratégie d’impact "
                 f"collectif. La carte compte {_count(m['actors'], 'acteur')}, "
                 f"{_count(m['contributions'], 'contribution')} et {_count(m['links'], 'lien')}.",
             )
@@ -379,7 +385,7 @@ def document(data: dict) -> list[tuple]:
         blocks.append(
             (
                 "bullets",
-                [f"{maps.STAGE_LABELS[s]} : {maps.STAGE_DESCRIPTIONS[s]}" for s in maps.STAGES],
+                [f"{maps.STAGE_LABELS[s]} : {maps.STAGE_DESCRIPTIONS[s]}" for s in maps.STAGES],
             )
         )
         for name, png, caption in m["images"]:
@@ -392,7 +398,7 @@ def document(data: dict) -> list[tuple]:
         for para in m["paragraphs"]:
             blocks.append(("p", para))
         if m["projects"]:
-            blocks.append(("h2", "Annexe : fiches projets"))
+            blocks.append(("h2", "Annexe : fiches projets"))
             for p in m["projects"]:
                 blocks.append(("h3", p["title"] or "(sans titre)"))
                 meta = []
@@ -407,7 +413,7 @@ def document(data: dict) -> list[tuple]:
                         meta.append((label, p[key]))
                 blocks.append(("meta", meta))
     if len(blocks) <= 3:
-        blocks.append(("p", "Aucune contribution n'a encore été recueillie dans cet atelier."))
+        blocks.append(("p", "Aucune contribution n’a encore été recueillie dans cet atelier."))
     return blocks
 
 
@@ -417,12 +423,12 @@ def _map_alt(name: str, caption: str, m: dict) -> str:
 
     if "etapes" in name:
         per_stage = [
-            f"{maps.STAGE_LABELS[st]} : {_count(sum(1 for r in m['table'] if r[st]), 'acteur')}"
+            f"{maps.STAGE_LABELS[st]} : {_count(sum(1 for r in m['table'] if r[st]), 'acteur')}"
             for st in maps.STAGES
         ]
         return (
-            f"{caption}. {_count(m['actors'], 'acteur')} ; "
-            + " ; ".join(per_stage)
+            f"{caption}. {_count(m['actors'], 'acteur')} ; "
+            + " ; ".join(per_stage)
             + ". Le détail est dans le tableau des apports par étape ci-après."
         )
     return (

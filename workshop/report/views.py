@@ -4,7 +4,6 @@ from flask import Blueprint, Response, current_app, g, request
 
 from .. import documents
 from ..ateliers.views import facilitator_atelier
-from ..domain.errors import DomainError
 from ..web import friendly_error
 from . import build, render
 
@@ -45,14 +44,11 @@ def report(code, secret):
         return friendly_error("report_format", 404)
     names = request.args.get("names") in ("1", "on", "true")
     database = current_app.extensions["workshop_db"]
-    try:
-        with database.session() as s:
-            atelier = facilitator_atelier(s, code, secret)
-            g.atelier_locale = atelier.locale
-            data = report_bytes(s, atelier, fmt, names=names)
-            filename = f"{basename(atelier)}.{fmt}"
-    except DomainError as err:
-        return friendly_error(err.code, 403 if err.code == "bad_secret" else 400)
+    with database.session() as s:
+        atelier = facilitator_atelier(s, code, secret)
+        g.atelier_locale = atelier.locale
+        data = report_bytes(s, atelier, fmt, names=names)
+        filename = f"{basename(atelier)}.{fmt}"
     return Response(
         data,
         mimetype=MIMETYPES[fmt],

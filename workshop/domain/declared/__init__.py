@@ -10,4 +10,5 @@ import importlib
 import pkgutil
 
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    importlib.import_module(f"{__name__}.{_info.name}")
+    if not _info.name.startswith("_"):  # not __main__ (the table generator)
+        importlib.import_module(f"{__name__}.{_info.name}")

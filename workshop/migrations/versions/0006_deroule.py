@@ -111,7 +111,7 @@ def existing_activities(conn, atelier_id, created_at):
                     (0, n, 1),
                     {
                         "type": "vote",
-                        "title": "Vote : " + _short(p.text, 110),
+                        "title": "Vote\u00a0: " + _short(p.text, 110),
                         "duration_min": 10,
                         "settings": {"dots": max(1, min(10, p.vote_dots or 3))},
                         "ref": {"prompt_id": p.id},

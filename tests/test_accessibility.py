@@ -1,0 +1,333 @@
+"""Accessibility in Chromium: axe-core on every page in every state the tests
+reach (gate: 0 violations, every impact level), keyboard-only paths, live
+regions, reflow at 320 px and 200 % zoom, the accessibility statement."""
+
+import json
+import re
+import uuid
+
+import pytest
+from a11y_helpers import axe_path, axe_violations, summarise
+from playwright.sync_api import expect
+
+from support import LAPTOP, PHONE, PROJECTOR, LiveServer
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """The real server with the demo atelier (post-it, codev groups, live map)."""
+    from workshop import create_app
+    from workshop.demo import ensure_demo
+
+    tmp = tmp_path_factory.mktemp("a11y")
+    db_url = f"sqlite:///{tmp / 'a11y.sqlite3'}"
+    app = create_app(
+        {"INSTANCE_PATH": tmp / "app", "DATABASE_URL": db_url, "SECRET_KEY": "live-test-secret"}
+    )
+    code, secret = ensure_demo(app)
+    app.extensions["workshop_db"].dispose()
+    server = LiveServer(tmp / "instance", db_url).start()
+    yield server, {"code": code, "secret": secret}
+    server.close_clients()
+    server.stop()
+
+
+def _context(browser, size, locale="fr-FR", **extra):
+    return browser.new_context(**{**size, "locale": locale, "bypass_csp": True, **extra})
+
+
+def _phone(browser, server, atelier, name, locale="fr-FR", **extra):
+    joined = server.join(atelier["code"], name)
+    ctx = _context(browser, PHONE, locale, **extra)
+    key = f"workshop:token:{atelier['code']}"
+    ctx.add_init_script(
+        f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(joined['token']))});"
+    )
+    page = ctx.new_page()
+    page.goto(f"{server.url}/a/{atelier['code']}/p")
+    page.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+    return ctx, page, joined
+
+
+def _connected(page):
+    page.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+    page.wait_for_timeout(400)  # the snapshot's rendering
+
+
+def test_axe_every_page_every_state_french_and_english(browser, demo_server):
+    """axe-core's WCAG 2.0/2.1 A and AA rules and its RGAA rules: 0 violations."""
+    axe_path()
+    server, atelier = demo_server
+    code, secret = atelier["code"], atelier["secret"]
+    fac = server.facilitator(atelier)
+    groups = fac.call("sync")["data"]["codev"]["groups"]
+    checked, problems = [], []
+
+    def assert_no_violations(page, where):
+        problems.extend(summarise(axe_violations(page), where))
+
+    for locale in ("fr-FR", "en-US"):
+        ctx = _context(browser, PHONE, locale)
+        page = ctx.new_page()
+        for url in (
+            "/",
+            "/accessibilite",
+            f"/j/{code}",
+            "/j/ZZZZZZ",  # unknown atelier
+            f"/a/{code}/console/not-the-secret",  # refused console
+            "/j?code=%3Cscript%3E",  # invalid code
+        ):
+            page.goto(server.url + url)
+            assert_no_violations(page, f"{url} [{locale}]")
+            checked.append(url)
+        ctx.close()
+
+    for lang in ("fr", "en"):
+        assert fac.call("atelier:update", {"locale": lang})["ok"]
+        loc = "fr-FR" if lang == "fr" else "en-US"
+        phone_ctx, phone, joined = _phone(browser, server, atelier, f"Axe {lang}", loc)
+        member = server.connect({"role": "participant", "code": code, "token": joined["token"]})
+        assert member.call("codev:join", {"group_id": groups[0]["id"]})["ok"]
+        console_ctx = _context(browser, LAPTOP, loc)
+        console = console_ctx.new_page()
+        console.goto(f"{server.url}/a/{code}/console/{secret}")
+        _connected(console)
+        proj_ctx = _context(browser, PROJECTOR, loc)
+        projection = proj_ctx.new_page()
+        projection.goto(f"{server.url}/a/{code}/projection")
+        _connected(projection)
+        join_ctx = _context(browser, PHONE, loc)
+        join = join_ctx.new_page()
+        join.goto(f"{server.url}/j/{code}")
+        assert_no_violations(join, f"join [{lang}]")
+        scenes = console.eval_on_selector_all(
+            "#scene-buttons [data-scene]", "els => els.map(e => e.dataset.scene)"
+        )
+        assert {"home", "board", "codev", "livemap"} <= set(scenes), scenes
+        for scene in scenes:
+            assert fac.call("atelier:scene", {"scene": scene})["ok"]
+            for name, page in (("phone", phone), ("console", console), ("projection", projection)):
+                page.wait_for_function(
+                    "(s) => !document.body.dataset.scene || document.body.dataset.scene === s "
+                    "|| document.body.dataset.role !== 'projector'",
+                    arg=scene,
+                )
+                page.wait_for_timeout(300)
+                assert_no_violations(page, f"{name}, scene {scene} [{lang}]")
+                checked.append(f"{name}:{scene}:{lang}")
+        # the phone's own data panel opened, the console's settings opened
+        phone.locator("details.my-data summary").click()
+        assert_no_violations(phone, f"phone, my data open [{lang}]")
+        for ctx in (phone_ctx, console_ctx, proj_ctx, join_ctx):
+            ctx.close()
+    assert fac.call("atelier:update", {"locale": "fr"})["ok"]
+    assert len(checked) >= 30, checked
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_has_a_skip_link_and_the_statement_in_its_footer(browser, demo_server):
+    server, atelier = demo_server
+    code, secret = atelier["code"], atelier["secret"]
+    ctx = _context(browser, LAPTOP)
+    page = ctx.new_page()
+    for url in (
+        "/",
+        f"/j/{code}",
+        f"/a/{code}/console/{secret}",
+        f"/a/{code}/projection",
+        "/j/ZZZZZZ",
+        "/accessibilite",
+    ):
+        page.goto(server.url + url)
+        link = page.locator("footer.site-footer a[href='/accessibilite']")
+        expect(link).to_have_count(1)
+        assert re.search(r"Accessibilité\s*:\s*non conforme", link.inner_text()), url
+        # the first Tab reaches the skip link, visible, and Enter moves to <main>
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement.className")
+        assert "skip-link" in focused, (url, focused)
+        box = page.locator(".skip-link").bounding_box()
+        assert box and box["y"] >= 0 and box["height"] > 10, (url, box)
+        page.keyboard.press("Enter")
+        target = page.evaluate("() => document.activeElement.tagName")
+        assert target == "MAIN", (url, target)
+    ctx.close()
+
+
+def test_statement_follows_the_rgaa_structure_and_the_operator_contact(browser, tmp_path):
+    server = LiveServer(
+        tmp_path / "instance",
+        f"sqlite:///{tmp_path / 'a.sqlite3'}",
+        env={
+            "WORKSHOP_ACCESSIBILITY_CONTACT": "accessibilite@exemple.org",
+            "WORKSHOP_ACCESSIBILITY_ENTITY": "La Ville de Mulhouse",
+        },
+    ).start()
+    try:
+        ctx = _context(browser, PHONE)
+        page = ctx.new_page()
+        page.goto(server.url + "/accessibilite")
+        headings = page.locator("h2").all_inner_texts()
+        for h in (
+            "État de conformité",
+            "Contenus non accessibles",
+            "Établissement de cette déclaration",
+            "Retour d’information et contact",
+            "Voies de recours",
+        ):
+            assert h in headings, headings
+        text = page.locator("main").inner_text()
+        assert "La Ville de Mulhouse s’engage" in text
+        assert "RGAA 4.1" in text and "non conforme" in text
+        assert "PDF" in text and ".docx" in text  # the untagged PDF, and where to go instead
+        assert "rien ne se termine tout seul" in text
+        expect(page.locator("a[href='mailto:accessibilite@exemple.org']")).to_have_count(1)
+        page.goto(server.url + "/lang/en?next=/accessibilite")
+        assert "Accessibility statement" in page.locator("h1").inner_text()
+        ctx.close()
+    finally:
+        server.stop()
+
+
+def test_phone_pages_reflow_at_320px_and_200_percent_zoom(browser, demo_server):
+    """No horizontal scrolling and nothing cut: 320 CSS px wide, and a 640 px
+    phone at 200 % zoom (the same 320 CSS px), in every activity."""
+    server, atelier = demo_server
+    code = atelier["code"]
+    fac = server.facilitator(atelier)
+    for label, extra in (
+        ("320px", {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 1}),
+        ("200%", {"viewport": {"width": 320, "height": 400}, "device_scale_factor": 4}),
+    ):
+        ctx, page, _ = _phone(browser, server, atelier, f"Reflow {label}", **extra)
+        join_ctx = _context(browser, PHONE, **extra)
+        join = join_ctx.new_page()
+        for scene in ("home", "board", "codev", "livemap"):
+            assert fac.call("atelier:scene", {"scene": scene})["ok"]
+            page.wait_for_timeout(500)
+            for where, p, url in (
+                ("phone", page, None),
+                ("join", join, f"/j/{code}"),
+                ("home", join, "/"),
+                ("statement", join, "/accessibilite"),
+            ):
+                if url:
+                    p.goto(server.url + url)
+                overflow = p.evaluate(
+                    """() => {
+                        const d = document.documentElement;
+                        const wide = [...document.querySelectorAll('body *')].filter((el) => {
+                            const r = el.getBoundingClientRect();
+                            const s = getComputedStyle(el);
+                            return r.width > 0 && r.right > d.clientWidth + 1 && s.position !== 'fixed'
+                                && !el.closest('[hidden], .sr-only, .sr-only-focusable, .skip-link');
+                        }).slice(0, 5).map((el) => el.tagName + '.' + el.className + ' ' +
+                            Math.round(el.getBoundingClientRect().right));
+                        return {scroll: d.scrollWidth, client: d.clientWidth, wide};
+                    }"""
+                )
+                assert overflow["scroll"] <= overflow["client"], (label, scene, where, overflow)
+                assert not overflow["wide"], (label, scene, where, overflow)
+        ctx.close()
+        join_ctx.close()
+    assert fac.call("atelier:scene", {"scene": "home"})["ok"]
+
+
+def _tab_to(page, selector, limit=400):
+    """Press Tab until the focus is on ``selector`` (reachable by keyboard);
+    check on the way that every focused element shows a visible focus."""
+    unseen, trail = [], []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """(sel) => {
+                const a = document.activeElement;
+                const s = getComputedStyle(a);
+                const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+                    || (s.boxShadow && s.boxShadow !== 'none');
+                return {hit: a.matches(sel), visible, what: a.tagName + '.' + a.className + '[' + (a.type || '') + '] ' + s.outlineStyle + ' ' + s.outlineWidth + ' ' + (a.closest('[id]') || {}).id};
+            }""",
+            selector,
+        )
+        trail.append(info["what"])
+        if not info["visible"] and not info["what"].startswith("BODY."):  # BODY: Tab wrapped around
+            unseen.append(info["what"])
+        if info["hit"]:
+            assert not unseen, f"focus not visible on: {unseen[:5]} in {trail[-30:]}"
+            return
+    raise AssertionError(f"{selector} not reached with Tab: {trail[-40:]}")
+
+
+def _ok(ack):
+    assert ack["ok"], ack
+    return ack["data"]
+
+
+def test_console_by_keyboard_only(browser, live_server_sqlite):
+    """Filing a post-it in a category and reordering categories: Tab, arrows
+    and Enter only; the focus stays with the moved category."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Clavier")
+    fac = server.facilitator(atelier)
+    prompt = _ok(fac.call("board:prompt:create", {"text": "Quels besoins ?"}))
+    cat_a = _ok(fac.call("board:category:create", {"prompt_id": prompt["id"], "title": "Alpha"}))
+    cat_b = _ok(fac.call("board:category:create", {"prompt_id": prompt["id"], "title": "Bêta"}))
+    phone = server.participant(atelier, "Awa")
+    notes = []
+    for text in ("Un local", "Des bénévoles", "Des bénévoles formés"):
+        ack = phone.call(
+            "board:note:create",
+            {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": text},
+        )
+        notes.append(_ok(ack))
+    _ok(fac.call("livemap:settings", {"open": True}))
+    _ok(
+        phone.call(
+            "livemap:actor:add",
+            {
+                "client_id": str(uuid.uuid4()),
+                "name": "Centre social Papin",
+                "kind": "association",
+                "territory": "Mulhouse",
+            },
+        )
+    )
+    ctx = browser.new_context(**LAPTOP)
+    page = ctx.new_page()
+    page.on("dialog", lambda d: d.accept())
+    page.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(page)
+    expect(page.locator(".board-note-card")).to_have_count(3)
+
+    def board():
+        return fac.call("sync")["data"]["board"]
+
+    # 1. file the first post-it in « Alpha » with the move list (arrow keys)
+    n1 = notes[0]["id"]
+    _tab_to(page, f'.board-note-card[data-note="{n1}"] select.board-move')
+    page.keyboard.press("ArrowDown")  # from « sans catégorie » to the first category
+    page.keyboard.press("Tab")
+    fac.wait_for(
+        lambda: any(n["id"] == n1 and n["category_id"] == cat_a["id"] for n in board()["notes"]),
+        "note filed by keyboard",
+    )
+
+    # 2. move « Alpha » after « Bêta » with its ↓ button; the focus stays with Alpha
+    _tab_to(
+        page, f'[data-drop-category="{cat_a["id"]}"] .board-col-head button[aria-label="Descendre"]'
+    )
+    page.keyboard.press("Enter")
+    fac.wait_for(
+        lambda: (
+            [c["id"] for c in sorted(board()["categories"], key=lambda c: c["position"])]
+            == [cat_b["id"], cat_a["id"]]
+        ),
+        "categories reordered by keyboard",
+    )
+    page.wait_for_timeout(500)
+    owner = page.evaluate(
+        "() => (document.activeElement.closest('[data-drop-category]') || {}).dataset?.dropCategory"
+    )
+    assert owner == str(cat_a["id"]), owner
+
+    ctx.close()

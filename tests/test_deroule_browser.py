@@ -1,0 +1,279 @@
+"""The whole demo déroulé in Chromium, driven from the console's keyboard:
+a console (1366×768), a projector (1920×1080) and three phones (390×844)."""
+
+import json
+
+from playwright.sync_api import expect
+
+from support import PHONE, SCREENSHOTS
+
+CONSOLE = {"viewport": {"width": 1366, "height": 768}, "locale": "fr-FR"}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "locale": "fr-FR"}
+PHONE_H = PHONE["viewport"]["height"]
+
+
+def demo_on(server):
+    """The demo atelier, loaded into the live server's database."""
+    from workshop import create_app
+    from workshop.demo import ensure_demo
+
+    app = create_app(
+        {
+            "INSTANCE_PATH": server.instance,
+            "DATABASE_URL": server.db_url,
+            "SECRET_KEY": "live-test-secret",
+            "AUTO_MIGRATE": False,
+        }
+    )
+    code, secret = ensure_demo(app)
+    app.extensions["workshop_db"].dispose()
+    return code, secret
+
+
+def phone(browser, server, code, name):
+    joined = server.join(code, name)
+    ctx = browser.new_context(**PHONE)
+    ctx.add_init_script(
+        f"localStorage.setItem({json.dumps('workshop:token:' + code)}, "
+        f"{json.dumps(json.dumps(joined['token']))});"
+    )
+    page = ctx.new_page()
+    page.goto(f"{server.url}/a/{code}/p")
+    expect(page.locator("#me-name")).to_have_text(name)
+    return ctx, page
+
+
+def main_control_on_first_screen(page, selector):
+    loc = page.locator(selector).first
+    expect(loc).to_be_visible()
+    box = loc.bounding_box()
+    assert box is not None, selector
+    assert box["y"] >= 0 and box["y"] + min(box["height"], 44) <= PHONE_H, (selector, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"] + 1, (
+        selector,
+        box,
+    )
+    return box
+
+
+def visible_scenes(projection):
+    return projection.evaluate(
+        "() => [...document.querySelectorAll('.scene')].filter((s) => !s.hidden)"
+        ".map((s) => s.dataset.scene)"
+    )
+
+
+def page_does_not_scroll(page):
+    """The console is a workspace: the page itself never scrolls (its side
+    list and its open activity scroll on their own)."""
+    height = page.evaluate("() => document.documentElement.scrollHeight - window.innerHeight")
+    if height > 1:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().bottom > innerHeight + 1)
+               .filter((e) => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                 if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(p).overflowY)) return false; } return true; })
+               .slice(0, 4).map((e) => e.tagName + '#' + e.id + '.' + e.className)"""
+        )
+        raise AssertionError(f"the console page scrolls by {height} px: {culprits}")
+    return True
+
+
+def shot(page, name):
+    """A small PNG: at most 960 px wide, 64 colours (docs/screenshots)."""
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(page.screenshot(scale="css")))
+    if img.width > 960:
+        img = img.resize((960, round(img.height * 960 / img.width)), Image.LANCZOS)
+    img.convert("RGB").quantize(64).save(SCREENSHOTS / f"deroule-{name}.png", optimize=True)
+
+
+def test_whole_demo_deroule_with_the_keyboard(browser, live_server_sqlite):
+    from workshop.domain.deroule import ACTIVITY_TYPES
+
+    server = live_server_sqlite
+    code, secret = demo_on(server)
+    contexts = []
+    try:
+        cctx = browser.new_context(**CONSOLE)
+        contexts.append(cctx)
+        console = cctx.new_page()
+        console.goto(f"{server.url}/a/{code}/console/{secret}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        expect(console.locator("#dr-list .dr-item").first).to_be_visible()
+        acts = console.evaluate("() => window.Workshop.state.deroule.activities")
+        assert len(acts) >= 7
+        # the first screen says what to press
+        expect(console.locator("#dr-start")).to_be_visible()
+        expect(console.locator("#dr-start")).to_contain_text("→")
+        assert page_does_not_scroll(console)
+        shot(console, "00-console-start")
+
+        pctx = browser.new_context(**PROJECTOR)
+        contexts.append(pctx)
+        projection = pctx.new_page()
+        projection.goto(f"{server.url}/a/{code}/projection")
+        expect(projection.locator("#join-code")).to_have_text(code)
+
+        phones = []
+        for name in ("Awa", "Karim", "Léa"):
+            ctx, page = phone(browser, server, code, name)
+            contexts.append(ctx)
+            phones.append(page)
+
+        console.locator("body").click(
+            position={"x": 700, "y": 740}
+        )  # nothing focused: keys go to the page
+        for i, act in enumerate(acts):
+            console.keyboard.press("ArrowRight" if i % 2 == 0 else "PageDown")
+            expect(console.locator("#dr-now-title")).to_have_text(act["title"])
+            expect(console.locator(f'#dr-list [data-activity="{act["id"]}"]')).to_have_attribute(
+                "aria-current", "step"
+            )
+            kind = ACTIVITY_TYPES[act["type"]]
+            tag = f"{i + 1:02d}-{act['type']}"
+            # the projector: this activity's scene, alone
+            expect(projection.locator("body")).to_have_attribute("data-scene", kind.scene)
+            assert visible_scenes(projection) == [kind.scene], (tag, visible_scenes(projection))
+            if act["type"] == "message":
+                expect(projection.locator("#dr-msg-title")).to_have_text(act["title"])
+            if act["type"] in ("question", "vote"):
+                others = [
+                    a
+                    for a in acts
+                    if a["type"] == "question" and a["prompt_id"] != act["prompt_id"]
+                ]
+                prompt = next(
+                    a
+                    for a in acts
+                    if a["type"] == "question" and a["prompt_id"] == act["prompt_id"]
+                )
+                wall = projection.locator('.scene[data-scene="board"]')
+                expect(wall).to_contain_text(prompt["settings"]["prompt"])
+                for other in others:
+                    expect(wall).not_to_contain_text(other["settings"]["prompt"])
+            # every phone: the activity's main control on its first screen
+            for page in phones:
+                expect(page.locator("body")).to_have_attribute("data-activity", act["type"])
+                main_control_on_first_screen(page, kind.main_control)
+            if i == 3:  # a phone that joins at activity 4 lands on activity 4
+                ctx, late = phone(browser, server, code, "Nadia")
+                contexts.append(ctx)
+                expect(late.locator("body")).to_have_attribute("data-activity", act["type"])
+                main_control_on_first_screen(late, kind.main_control)
+                assert late.evaluate("window.Workshop.focus.id") == act["id"]
+                ctx.close()
+                contexts.remove(ctx)
+            second_question = [a for a in acts if a["type"] == "question"][1:2]
+            if second_question and act["id"] == second_question[0]["id"]:
+                # the small menu goes back to a question still open, then follows the room
+                other = phones[1]
+                other.click("#dr-menu-btn")
+                first_q = next(a for a in acts if a["type"] == "question")
+                other.locator("#dr-menu-list button", has_text=first_q["title"]).click()
+                expect(other.locator(".board-prompt-text")).to_have_text(
+                    first_q["settings"]["prompt"]
+                )
+                main_control_on_first_screen(other, ".board-textarea")
+                other.click("#dr-menu-btn")
+                other.locator("#dr-menu-list button", has_text=act["title"]).click()
+                expect(other.locator(".board-prompt-text")).to_have_text(act["settings"]["prompt"])
+            shot(console, f"{tag}-console")
+            shot(projection, f"{tag}-projection")
+            shot(phones[0], f"{tag}-phone")
+            assert page_does_not_scroll(console)
+
+        # past the end: a clear message, nothing changes
+        console.keyboard.press("ArrowRight")
+        expect(console.locator("#console-error")).to_contain_text("dernière activité")
+        expect(console.locator("#dr-now-title")).to_have_text(acts[-1]["title"])
+
+        # B blanks the projector, J shows the big join screen, over any activity
+        console.keyboard.press("b")
+        expect(projection.locator("#dr-blank-screen")).to_be_visible()
+        console.keyboard.press("b")
+        expect(projection.locator("#dr-blank-screen")).to_be_hidden()
+        console.keyboard.press("j")
+        expect(projection.locator("body")).to_have_attribute("data-overlay", "join")
+        assert visible_scenes(projection) == ["home"]
+        qr = projection.locator(".qr").bounding_box()
+        assert qr["width"] >= 600, qr  # scannable from the back of the room
+        shot(projection, "join-projection")
+        console.keyboard.press("j")
+        expect(projection.locator("body")).to_have_attribute("data-overlay", "none")
+
+        # back with the clicker's PageUp: phones follow
+        console.keyboard.press("PageUp")
+        expect(console.locator("#dr-now-title")).to_have_text(acts[-2]["title"])
+        for page in phones:
+            expect(page.locator("body")).to_have_attribute("data-activity", acts[-2]["type"])
+    finally:
+        for ctx in contexts:
+            ctx.close()
+
+
+def test_console_builds_a_deroule_mouse_and_keyboard(browser, live_server_sqlite):
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="P’tit Déj de mars")
+    ctx = browser.new_context(**CONSOLE)
+    try:
+        console = ctx.new_page()
+        console.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        expect(console.locator("#dr-list-empty")).to_be_visible()
+        console.click("#tab-plan")
+        console.select_option("#dr-modele", "ship:journee_cooperations")
+        console.click("#dr-modele-form button[type=submit]")
+        expect(console.locator("#dr-list .dr-item")).to_have_count(5)
+        expect(console.locator("#dr-plan-status")).to_contain_text("5 activités")
+        # open the codev activity: its four rooms, in their colours
+        console.click("#dr-list .dr-item:nth-child(3) .dr-pick")
+        expect(console.locator("#tab-activity")).to_have_attribute("aria-selected", "true")
+        names = console.locator(".dr-group-row [data-key=name]")
+        expect(names).to_have_count(4)
+        rooms = [
+            console.locator(".dr-group-row [data-key=room]").nth(i).input_value() for i in range(4)
+        ]
+        assert rooms == ["Salle Chardon", "Salle Myrtilles", "Espace Lorraine", "Salle Gruber"]
+        expect(console.locator('[data-console-panel="codev"]')).to_be_visible()
+        expect(console.locator('[data-console-panel="board"]')).to_be_hidden()
+        shot(console, "editor-codev-console")
+        # keyboard reorder: Alt+↑ moves the chosen activity up
+        titles = lambda: console.locator("#dr-list .dr-item-title").all_text_contents()  # noqa: E731
+        before = titles()
+        console.locator("#dr-list .dr-item:nth-child(3) .dr-pick").focus()
+        console.keyboard.press("Alt+ArrowUp")
+        expect(console.locator("#dr-list .dr-item:nth-child(2) .dr-item-title")).to_have_text(
+            before[2]
+        )
+        # mouse: drag the last activity onto the first
+        console.locator("#dr-list .dr-item:nth-child(5)").drag_to(
+            console.locator("#dr-list .dr-item:nth-child(1)")
+        )
+        expect(console.locator("#dr-list .dr-item:nth-child(1) .dr-item-title")).to_have_text(
+            before[4]
+        )
+        # edit: title and duration; duplicate; delete
+        console.click("#dr-list .dr-item:nth-child(2) .dr-pick")
+        console.fill("#dr-ed-title", "Accueil café")
+        console.fill("#dr-ed-duration", "25")
+        console.click("#dr-editor button[type=submit]")
+        expect(console.locator("#dr-list .dr-item:nth-child(2) .dr-item-title")).to_have_text(
+            "Accueil café"
+        )
+        console.click("#dr-ed-duplicate")
+        expect(console.locator("#dr-list .dr-item")).to_have_count(6)
+        console.once("dialog", lambda d: d.accept())
+        console.click("#dr-ed-delete")
+        expect(console.locator("#dr-list .dr-item")).to_have_count(5)
+        # data and privacy live in their own tab, with readable links
+        console.click("#tab-data")
+        expect(console.locator("#gdpr-console")).to_be_visible()
+        links = console.locator("#gdpr-console a").all_text_contents()
+        assert not any("/" in t for t in links), links
+        expect(console.locator("#board-console")).to_be_hidden()
+        assert page_does_not_scroll(console)
+    finally:
+        ctx.close()
