@@ -3,16 +3,11 @@ counts it, the console removes it. Screenshots go to docs/screenshots/."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from support import LAPTOP, PHONE, PROJECTOR, SCREENSHOTS
 
 
-@pytest.mark.xfail(
-    reason="known regression of the final merges: the phone page leaves #me-name empty; see the closing note",
-    strict=False,
-)
 def test_phone_joins_projection_counts_console_removes(browser, live_server_sqlite):
     server = live_server_sqlite
     atelier = server.create_atelier(
@@ -66,10 +61,6 @@ def test_phone_joins_projection_counts_console_removes(browser, live_server_sqli
         ctx.close()
 
 
-@pytest.mark.xfail(
-    reason="known regression of the final merges: the phone page leaves #me-name empty; see the closing note",
-    strict=False,
-)
 def test_phone_shows_reconnecting_banner_and_resyncs(browser, live_server_sqlite):
     server = live_server_sqlite
     atelier = server.create_atelier(title="Avant")

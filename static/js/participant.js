@@ -112,10 +112,12 @@
     const changed = before !== d.current_id;
     if (changed) viewing = null; // the room moved on: follow it
     render(changed);
+    // A new current activity is announced (polite, throttled by W.announce).
+    const now = changed && before !== undefined ? find(d.current_id) : null;
+    if (now) W.announce(W.labelled(W.i18n.new_activity, now.title));
   }
 
   W.onSnapshot((snap) => {
-    followScene(snap.atelier);
     renderAtelier(snap.atelier);
     document.getElementById("me-name").textContent = snap.me.name || W.i18n.anonymous;
     if (snap.deroule) { deroule = null; load(snap.deroule); }
