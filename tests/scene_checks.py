@@ -42,7 +42,14 @@ function visible(el) {
   const st = getComputedStyle(el);
   if (st.display === "none" || st.visibility === "hidden" || parseFloat(st.opacity) === 0) return false;
   const r = el.getBoundingClientRect();
-  return r.width > 0.5 && r.height > 0.5;
+  if (!(r.width > 0.5 && r.height > 0.5)) return false;
+  // inside a visually hidden box (the screen-reader-only pattern: a 1 px
+  // box that clips what it holds), nothing shows
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const ps = getComputedStyle(p);
+    if (ps.overflow === "hidden" && p.getBoundingClientRect().width <= 1) return false;
+  }
+  return true;
 }
 function ownText(el) {
   for (const n of el.childNodes) if (n.nodeType === 3 && n.textContent.trim()) return true;
