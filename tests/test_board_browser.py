@@ -3,7 +3,6 @@
 import re
 import time
 
-import pytest
 from playwright.sync_api import expect
 
 from board_helpers import XSS_PAYLOADS, board_notes, new_prompt, phone_page, post
@@ -20,12 +19,6 @@ def _open(browser, ctx_args, url):
     return ctx, page, dialogs
 
 
-@pytest.mark.xfail(
-    reason="known defect: on the déroulé console, the vote's « Clore le vote » button is "
-    "re-rendered continuously while a vote is open (detached from the DOM), so it cannot "
-    "be clicked; see the closing note",
-    strict=False,
-)
 def test_three_surfaces_show_html_as_text_and_sort_vote(browser, live_server_sqlite):
     server = live_server_sqlite
     atelier = server.create_atelier(title="Coopérations jeunesse")

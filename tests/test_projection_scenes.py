@@ -374,7 +374,9 @@ def _check_drawing(page, kind, label):
     assert sizes, label
     smallest = min(s for s, _ in sizes)
     limit = SECONDARY * page.viewport_size["height"]
-    assert smallest >= limit - 0.05, f"{label}: SVG text {smallest:.1f}px < {limit:.1f}px: {sorted(sizes)[:3]}"
+    assert smallest >= limit - 0.05, (
+        f"{label}: SVG text {smallest:.1f}px < {limit:.1f}px: {sorted(sizes)[:3]}"
+    )
     # the drawing uses the room it has (drawn for its shape): no band left empty
     fill = page.evaluate(
         """([sel]) => { const i = document.querySelector(sel); const r = i.getBoundingClientRect();

@@ -730,9 +730,14 @@
       return col;
     }
 
-    // Do not rebuild under the facilitator's fingers: wait for the field to lose focus.
+    // Do not rebuild under the facilitator's fingers: wait for the field to
+    // lose focus. Only a render put off that way is done then (a render on
+    // every focusout would loop: each rebuild moves the focus again).
     const consoleRoot = document.getElementById("board-console");
-    consoleRoot.addEventListener("focusout", () => setTimeout(schedule, 0));
+    let deferred = false;
+    consoleRoot.addEventListener("focusout", () => {
+      if (deferred) { deferred = false; setTimeout(schedule, 0); }
+    });
     function typing() {
       const a = document.activeElement;
       return a && consoleRoot.contains(a) && a.matches("input:not([type=checkbox]), textarea, select") &&
@@ -740,7 +745,7 @@
     }
 
     render = function () {
-      if (typing()) return;
+      if (typing()) { deferred = true; return; }
       const ps = sortedPrompts();
       promptsBox.replaceChildren();
       if (!ps.length) promptsBox.append(el("p", { class: "hint", text: T.no_prompts }));
