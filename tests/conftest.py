@@ -13,6 +13,7 @@ from support import (  # noqa: F401  (fixtures, re-exported for pytest)
     browser,
     client,
     db_url,
+    fresh_db_url,
     live_server,
     live_server_sqlite,
 )

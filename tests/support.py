@@ -69,6 +69,24 @@ def db_url(request, tmp_path):
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+@pytest.fixture(params=DB_PARAMS)
+def fresh_db_url(request, tmp_path):
+    """An empty database of its own (a new schema on PostgreSQL), for the
+    tests of migrations: ``db_url``'s PostgreSQL schema is shared by the
+    session and already upgraded."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    import sqlalchemy as sa
+
+    url, schema = _postgres_schema_url()
+    yield url
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
 @pytest.fixture
 def app(db_url, tmp_path):
     from workshop import create_app

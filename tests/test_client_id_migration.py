@@ -32,7 +32,8 @@ def _fill(conn, table: sa.Table, **values):
     return conn.execute(table.insert().values(**row)).inserted_primary_key[0]
 
 
-def test_codev_client_ids_follow_the_one_rule_after_the_migration(db_url):
+def test_codev_client_ids_follow_the_one_rule_after_the_migration(fresh_db_url):
+    db_url = fresh_db_url
     from workshop.migrate import upgrade
 
     upgrade(db_url, "0003_codev")  # the schema before the rule changed

@@ -4,11 +4,9 @@ in creation order, and every existing row is kept as it was."""
 
 import datetime as dt
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from support import DB_PARAMS, POSTGRES_URL, _postgres_schema_url
 from workshop.migrate import upgrade
 
 
@@ -34,20 +32,6 @@ def before_revisions():
 
 
 BEFORE = before_revisions()
-
-
-@pytest.fixture(params=DB_PARAMS)
-def fresh_db_url(request, tmp_path):
-    """An empty database of its own (a new schema on PostgreSQL)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'before.sqlite3'}"
-        return
-    url, schema = _postgres_schema_url()
-    yield url
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
 
 
 def rows(engine, skip=("deroule_activity", "deroule_state", "alembic_version")):
