@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from workshop.ateliers import service as atelier_service
 from workshop.codev import service
-from workshop.codev.models import CodevGroup, CodevItem, CodevMember
+from workshop.codev.models import CodevGroup, CodevItem, CodevMember, CodevTextWrite
 from workshop.domain.errors import DomainError
 
 
@@ -366,3 +366,43 @@ def test_same_client_id_arriving_twice_at_once_is_stored_once(app, world, monkey
     with db(app).session() as s:
         stored = s.scalars(select(CodevItem).where(CodevItem.client_id == "race-0001")).all()
         assert [i.text for i in stored] == ["Combien de jeunes ?"]
+
+
+def test_a_group_text_resent_after_a_newer_one_is_not_applied_again(app, world):
+    """The porteur writes the subject twice; the first write's copy arrives
+    again afterwards (an outbox replayed on a poor network): the subject
+    stays the newer text, the resend is answered as a duplicate, and the
+    same client id from another participant is refused."""
+    nadia, karim, _, emilie = world["people"]
+    with db(app).session() as s:
+        a = _atelier(s, world)
+        _everyone_joins(s, a, world)
+        service.control_timer(s, a, 1_000, action="start", actor_pid=emilie)
+    first = {"kind": "subject", "text": "Premier sujet", "client_id": "subject-a1"}
+    with db(app).session() as s:
+        _, kind, texts, created = service.write(s, _atelier(s, world), nadia, **first)
+        assert created and kind == "subject" and texts["subject"] == "Premier sujet"
+    with db(app).session() as s:
+        _, _, texts, created = service.write(
+            s,
+            _atelier(s, world),
+            nadia,
+            kind="subject",
+            text="Sujet précisé",
+            client_id="subject-a2",
+        )
+        assert created and texts["subject"] == "Sujet précisé"
+    with db(app).session() as s:
+        _, kind, texts, created = service.write(s, _atelier(s, world), nadia, **first)
+        assert not created and kind == "subject" and texts["subject"] == "Sujet précisé"
+    with db(app).session() as s, pytest.raises(DomainError, match="invalid_client_id"):
+        service.write(s, _atelier(s, world), karim, **first)
+    with db(app).session() as s:
+        group = s.get(CodevGroup, world["group"])
+        assert group.subject == "Sujet précisé"
+        writes = s.scalars(
+            select(CodevTextWrite.client_id)
+            .where(CodevTextWrite.atelier_id == _atelier(s, world).id)
+            .order_by(CodevTextWrite.id)
+        ).all()
+        assert writes == ["subject-a1", "subject-a2"]

@@ -295,8 +295,9 @@ def write(ctx, args):
     )
     if kind in rules.GROUP_TEXT_ACTIONS:
         data = {"group_id": g.id, "texts": stored}
-        _emit_group(ctx, "codev:text", data, g.id)
-        return data
+        if created:
+            _emit_group(ctx, "codev:text", data, g.id)
+        return {**data, "duplicate": not created}
     ctx.session.flush()
     item = service.item_dict(stored, {ctx.identity.participant_id: ctx.identity.name})
     data = {"group_id": g.id, "item": item, "duplicate": not created}

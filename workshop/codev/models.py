@@ -94,3 +94,27 @@ class CodevItem(Base):
     step_index: Mapped[int] = mapped_column(Integer, default=0)
     client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CodevTextWrite(Base):
+    """One write of a group text (subject, contract, action plan), by its
+    client id: a text is stored in its group's row, so this table is what
+    makes its writes exactly-once. A resend of an older write, arriving after
+    a newer one (a phone's outbox replayed on a poor network), must not put
+    the older text back. No text is kept here, only who wrote which kind."""
+
+    __tablename__ = "codev_text_write"
+    __table_args__ = (UniqueConstraint("atelier_id", "client_id", name="uq_codev_text_client"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("atelier.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("codev_group.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    client_id: Mapped[str] = mapped_column(String(64))

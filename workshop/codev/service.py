@@ -16,7 +16,7 @@ from ..domain import codev as rules
 from ..domain.contracts import UNCHANGED
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant
-from .models import CodevGroup, CodevItem, CodevMember
+from .models import CodevGroup, CodevItem, CodevMember, CodevTextWrite
 
 # ---------------------------------------------------------------- reading
 
@@ -492,19 +492,35 @@ def write(
 
     Returns ``(group, kind, stored, created)``; ``stored`` is the item (a
     row read like a ``CodevItem``) or the group's texts. A repeated
-    ``client_id`` returns the stored item unchanged.
+    ``client_id`` returns the stored item, or the group's current texts,
+    unchanged: a text write resent after a newer one is not applied again.
     """
     if kind not in rules.GROUP_TEXT_ACTIONS + rules.ITEM_ACTIONS:
         raise DomainError("invalid_payload")
+    author = {"participant_id": actor_pid}
     existing = find_by_client_id(s, atelier, client_id, actor_pid)
     if existing is not None:
         return get_group(s, atelier, existing.group_id), existing.kind, existing, False
+    if kind in rules.GROUP_TEXT_ACTIONS:
+        written = find_once(s, CodevTextWrite.__table__, atelier.id, client_id, author)
+        if written is not None:
+            g = get_group(s, atelier, written.group_id)
+            return g, written.kind, texts_dict(g), False
     g, role = _actor_group(s, atelier, actor_pid, group_id)
     text = rules.clean_item_text(kind, text)
     rules.check_write(g.template, g.status, g.step_index, role, kind)
     if kind in rules.GROUP_TEXT_ACTIONS:
-        setattr(g, kind, text)
-        return g, kind, texts_dict(g), True
+        values = {
+            "atelier_id": atelier.id,
+            "group_id": g.id,
+            "participant_id": actor_pid,
+            "kind": kind,
+            "client_id": client_id,
+        }
+        _row, created = store_once(s, CodevTextWrite.__table__, values, author)
+        if created:
+            setattr(g, kind, text)
+        return g, kind, texts_dict(g), created
     # One statement, no savepoint: every question and proposal of a session
     # comes through here, 40 groups at once (docs/PERFORMANCE.md).
     values = {
@@ -518,7 +534,7 @@ def write(
         "client_id": client_id,
     }
     # One statement, no savepoint (a racing copy gets the first one).
-    row, created = store_once(s, CodevItem.__table__, values, {"participant_id": actor_pid})
+    row, created = store_once(s, CodevItem.__table__, values, author)
     return g, kind, row, created
 
 
