@@ -291,3 +291,42 @@ def test_a_phone_takes_back_what_is_already_on_the_map(live_server):
     exported = str(json.loads(body))
     assert status == 200 and "Ville de Mulhouse" in exported
     assert "Tubà" not in exported and "faire émerger" not in exported
+
+
+def test_phones_naming_the_same_actor_at_once_get_distinct_keys(live_server):
+    """Twelve phones submit « CAF » at the same instant: each one's pending
+    actor is its own (pending actors are visible to their author only), so
+    twelve actors are stored, each with its own key, with no error; once the
+    console validates them, the map holds twelve distinct actors."""
+    atelier = live_server.create_atelier(title="Course aux clés")
+    fac = live_server.facilitator(atelier)
+    ok(fac.call("livemap:settings", {"open": True}))
+    phones = [live_server.participant(atelier, f"P{i}") for i in range(12)]
+    assert all(p.snapshot["livemap"]["settings"]["open"] for p in phones)
+    barrier = threading.Barrier(len(phones))
+    acks, errors = [None] * len(phones), []
+
+    def submit(i, phone):
+        try:
+            barrier.wait(10)
+            acks[i] = add_actor(phone, "CAF" if i % 2 else "C.A.F.")
+        except Exception as err:  # reported in the main thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=submit, args=(i, p)) for i, p in enumerate(phones)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert not errors, errors
+    stored = [ok(a) for a in acks]
+    assert all(a["created"] and a["status"] == "pending" for a in stored)
+    assert len({a["id"] for a in stored}) == len(phones)
+    ok(fac.call("livemap:validate", {"what": "all"}))
+    state = fac.wait_event(
+        "livemap:state",
+        lambda d: sum(a["status"] == "validated" for a in d["actors"]) == len(phones),
+    )
+    keys = [a["key"] for a in state["actors"]]
+    assert len(set(keys)) == len(phones), keys
+    assert all(a["status"] == "validated" for a in state["actors"])
