@@ -331,3 +331,193 @@ def test_console_by_keyboard_only(browser, live_server_sqlite):
     assert owner == str(cat_a["id"]), owner
 
     ctx.close()
+
+
+def test_console_merges_post_it_by_keyboard_only(browser, live_server_sqlite):
+    """Merging two post-it: Tab to « Fusionner… », Enter, Tab to « Fusionner
+    ici » on the one to keep, Enter; Échap and « Annuler » leave the mode."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Clavier fusion")
+    fac = server.facilitator(atelier)
+    prompt = _ok(fac.call("board:prompt:create", {"text": "Quels besoins ?"}))
+    phone = server.participant(atelier, "Awa")
+    notes = [
+        _ok(
+            phone.call(
+                "board:note:create",
+                {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": text},
+            )
+        )
+        for text in ("Un local", "Des bénévoles", "Des bénévoles formés")
+    ]
+    ctx = browser.new_context(**LAPTOP)
+    page = ctx.new_page()
+    page.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(page)
+    expect(page.locator(".board-note-card")).to_have_count(3)
+    n2, n3 = notes[1]["id"], notes[2]["id"]
+
+    def board():
+        return fac.call("sync")["data"]["board"]
+
+    def merged_into(note_id):
+        return next(n for n in board()["notes"] if n["id"] == note_id)["merged_into"]
+
+    # entering the mode is announced; Échap leaves it, the focus stays on the card
+    _tab_to(page, f'.board-note-card[data-note="{n2}"] button[data-action="merge"]')
+    page.keyboard.press("Enter")
+    expect(page.locator('button[data-action="merge-here"]')).to_have_count(2)
+    expect(page.locator("#announcer")).to_contain_text("Fusionner ici", timeout=4000)
+    expect(
+        page.locator(f'.board-note-card[data-note="{n2}"] button[data-action="merge-cancel"]')
+    ).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator('button[data-action="merge-here"]')).to_have_count(0)
+    assert page.evaluate(
+        "() => (document.activeElement.closest('[data-note]') || {}).dataset?.note"
+    ) == str(n2)
+    # « Annuler » on the post-it being merged also leaves the mode
+    _tab_to(page, f'.board-note-card[data-note="{n2}"] button[data-action="merge"]')
+    page.keyboard.press("Enter")
+    expect(
+        page.locator(f'.board-note-card[data-note="{n2}"] button[data-action="merge-cancel"]')
+    ).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator('button[data-action="merge-here"]')).to_have_count(0)
+    assert merged_into(n2) is None
+    # the real merge: « Des bénévoles » into « Des bénévoles formés »
+    _tab_to(page, f'.board-note-card[data-note="{n2}"] button[data-action="merge"]')
+    page.keyboard.press("Enter")
+    _tab_to(page, f'.board-note-card[data-note="{n3}"] button[data-action="merge-here"]')
+    page.keyboard.press("Enter")
+    fac.wait_for(lambda: merged_into(n2) == n3, "post-it merged by keyboard")
+    expect(page.locator(".board-note-card")).to_have_count(2)
+    # and separated again with « Séparer », by keyboard
+    _tab_to(page, f'.board-note-card[data-note="{n3}"] .board-merged button')
+    page.keyboard.press("Enter")
+    fac.wait_for(lambda: merged_into(n2) is None, "post-it separated by keyboard")
+    ctx.close()
+
+
+def test_console_validates_and_rejects_map_items_by_keyboard_only(browser, live_server_sqlite):
+    """The live map's queue on the console: validating an actor, a
+    contribution and a link, and rejecting an actor, with Tab and Enter only
+    (the confirmation is the browser's own dialog, answered with Enter)."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Clavier carte")
+    fac = server.facilitator(atelier)
+    _ok(fac.call("livemap:settings", {"open": True}))
+    phone = server.participant(atelier, "Awa")
+
+    def add_actor(name):
+        return _ok(
+            phone.call(
+                "livemap:actor:add",
+                {"client_id": str(uuid.uuid4()), "name": name, "kind": "association"},
+            )
+        )
+
+    papin = add_actor("Centre social Papin")
+    spam = add_actor("Publicité")
+    known = _ok(
+        fac.call(
+            "livemap:actor:add",
+            {"client_id": str(uuid.uuid4()), "name": "Ville de Mulhouse", "kind": "collectivite"},
+        )
+    )
+    ctx = browser.new_context(**LAPTOP)
+    page = ctx.new_page()
+    page.on("dialog", lambda d: d.accept())
+    page.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(page)
+
+    def livemap():
+        return fac.call("sync")["data"]["livemap"]
+
+    def status(kind, item_id):
+        found = [x for x in livemap()[kind] if x["id"] == item_id]
+        return found[0]["status"] if found else None
+
+    _tab_to(page, f'#lm-pending button[data-validate-actor="{papin["id"]}"]')
+    page.keyboard.press("Enter")
+    fac.wait_for(lambda: status("actors", papin["id"]) == "validated", "actor validated")
+    _tab_to(page, f'#lm-pending button[data-delete-actor="{spam["id"]}"]')
+    page.keyboard.press("Enter")
+    fac.wait_for(lambda: status("actors", spam["id"]) is None, "actor rejected")
+    # new pending items arrive while the console is open: announced, then validated
+    contrib = _ok(
+        phone.call(
+            "livemap:contribution:add",
+            {
+                "client_id": str(uuid.uuid4()),
+                "actor_id": papin["id"],
+                "stage": "organiser",
+                "text": "Prête une salle",
+            },
+        )
+    )
+    link = _ok(
+        phone.call(
+            "livemap:link:add",
+            {
+                "client_id": str(uuid.uuid4()),
+                "source_id": papin["id"],
+                "target_id": known["id"],
+                "kind": "financement",
+            },
+        )
+    )
+    expect(page.locator("#announcer")).to_contain_text("à valider", timeout=6000)
+    _tab_to(page, f'#lm-pending button[data-validate-contribution="{contrib["id"]}"]')
+    page.keyboard.press("Enter")
+    fac.wait_for(
+        lambda: status("contributions", contrib["id"]) == "validated", "contribution validated"
+    )
+    _tab_to(page, f'#lm-pending button[data-validate-link="{link["id"]}"]')
+    page.keyboard.press("Enter")
+    fac.wait_for(lambda: status("links", link["id"]) == "validated", "link validated")
+    expect(page.locator("#lm-pending .empty")).to_have_count(1)
+    ctx.close()
+
+
+def test_console_orders_the_deroule_by_keyboard_only(browser, live_server_sqlite):
+    """The déroulé's order: Tab to an activity, Alt+↑ and Alt+↓ on it, then
+    Enter to choose it and the editor's « Descendre » button; no mouse, no
+    focus set by script."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Clavier déroulé")
+    fac = server.facilitator(atelier)
+    ids = [
+        _ok(fac.call("deroule:activity:create", {"type": kind}))["id"]
+        for kind in ("message", "question", "map")
+    ]
+    ctx = browser.new_context(**LAPTOP)
+    page = ctx.new_page()
+    page.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(page)
+    expect(page.locator("#dr-list .dr-item")).to_have_count(3)
+
+    def order():
+        return [a["id"] for a in fac.call("sync")["data"]["deroule"]["activities"]]
+
+    def focused_activity():
+        return page.evaluate("() => document.activeElement.dataset.activity || null")
+
+    assert order() == ids
+    third = ids[2]
+    _tab_to(page, f'#dr-list .dr-pick[data-activity="{third}"]')
+    page.keyboard.press("Alt+ArrowUp")
+    fac.wait_for(lambda: order() == [ids[0], ids[2], ids[1]], "moved up with Alt+↑")
+    expect(page.locator("#dr-list .dr-item:nth-child(2) .dr-pick")).to_be_focused()
+    page.keyboard.press("Alt+ArrowUp")
+    fac.wait_for(lambda: order() == [ids[2], ids[0], ids[1]], "moved up again")
+    assert focused_activity() == str(third)
+    page.keyboard.press("Alt+ArrowDown")
+    fac.wait_for(lambda: order() == [ids[0], ids[2], ids[1]], "moved down with Alt+↓")
+    # choose it with Enter, then the editor's « Descendre » button
+    page.keyboard.press("Enter")
+    expect(page.locator("#dr-editor")).to_be_visible()
+    _tab_to(page, "#dr-ed-down")
+    page.keyboard.press("Enter")
+    fac.wait_for(lambda: order() == [ids[0], ids[1], ids[2]], "moved down with the button")
+    ctx.close()

@@ -541,9 +541,16 @@
       const ack = await send("board:note:create", { client_id: W.uuid(), prompt_id: currentId, text: input.value });
       if (ack.ok) { input.value = ""; store.notes.set(ack.data.id, ack.data); schedule(); }
     });
+    // capture: a focused <select> keeps Échap to itself otherwise
     document.addEventListener("keydown", (ev) => {
       if (ev.key === "Escape" && merging) { merging = null; schedule(); }
-    });
+    }, true);
+    function focusAfterRender(selector) {
+      document.addEventListener("board:rendered", () => setTimeout(() => {
+        const target = columns.querySelector(selector);
+        if (target) target.focus();
+      }), { once: true });
+    }
 
     function button(text, cls, onClick, attrs) {
       const b = el("button", Object.assign({ type: "button", class: "btn small " + (cls || ""), text: text }, attrs || {}));
@@ -689,7 +696,15 @@
           schedule();
         }, { "data-action": "merge-here" }));
       } else if (!merging) {
-        tools.append(button(T.merge, "", () => { merging = n.id; schedule(); }, { "data-action": "merge" }));
+        tools.append(button(T.merge, "", () => {
+          merging = n.id;
+          W.announce(T.merge_pick);
+          focusAfterRender('[data-note="' + n.id + '"] [data-action="merge-cancel"]');
+          schedule();
+        }, { "data-action": "merge" }));
+      } else {
+        // the post-it being merged: a visible way out besides Échap
+        tools.append(button(T.cancel, "", () => { merging = null; schedule(); }, { "data-action": "merge-cancel" }));
       }
       tools.append(button("✕", "danger", () => {
         if (window.confirm(T.confirm_delete)) send("board:note:delete", { note_id: n.id });

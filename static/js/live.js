@@ -367,9 +367,11 @@
     const controls = [...root.querySelectorAll("button, a[href], input, select, textarea, [tabindex]")].filter((n) => !n.disabled);
     // the same control, else another control of the same item (a "move down"
     // button that is now disabled: its "move up" neighbour), else a heading
+    // (a button rather than a field: a focused field holds back the next re-render)
     const ownerOf = (k) => k.split("|")[1];
+    const sameOwner = ownerOf(key) ? controls.filter((n) => ownerOf(focusKey(n, root) || "||") === ownerOf(key)) : [];
     const again = controls.find((n) => focusKey(n, root) === key) ||
-      (ownerOf(key) && controls.find((n) => ownerOf(focusKey(n, root) || "||") === ownerOf(key)));
+      sameOwner.find((n) => n.tagName === "BUTTON") || sameOwner[0];
     if (again) again.focus();
     else {
       if (window.__focusDebug) console.log("keepFocus lost", key);
