@@ -521,3 +521,165 @@ def test_console_orders_the_deroule_by_keyboard_only(browser, live_server_sqlite
     page.keyboard.press("Enter")
     fac.wait_for(lambda: order() == [ids[0], ids[1], ids[2]], "moved down with the button")
     ctx.close()
+
+
+# Every text the live region speaks, in order, with its time: a
+# MutationObserver set before the page's scripts run (it only listens).
+RECORD_ANNOUNCEMENTS = """
+window.__said = [];
+new MutationObserver((records) => {
+  const region = document.getElementById('announcer');
+  if (!region || !records.some((r) => region === r.target || region.contains(r.target))) return;
+  window.__said.push({text: region.textContent, at: Date.now()});
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def _said(page):
+    return page.evaluate("() => window.__said.map((s) => s.text)")
+
+
+def _wait_said(page, fragment, timeout=8000):
+    page.wait_for_function(
+        "(f) => window.__said.some((s) => s.text.includes(f))", arg=fragment, timeout=timeout
+    )
+
+
+def _recording_phone(browser, server, atelier, name):
+    joined = server.join(atelier["code"], name)
+    ctx = browser.new_context(**PHONE)
+    key = f"workshop:token:{atelier['code']}"
+    ctx.add_init_script(
+        f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(joined['token']))});"
+    )
+    ctx.add_init_script(RECORD_ANNOUNCEMENTS)
+    page = ctx.new_page()
+    page.goto(f"{server.url}/a/{atelier['code']}/p")
+    _connected(page)
+    me = server.connect({"role": "participant", "code": atelier["code"], "token": joined["token"]})
+    return ctx, page, me
+
+
+def test_phone_announces_sent_errors_new_activity_and_last_minute(browser, live_server_sqlite):
+    """The phone's polite live region speaks « envoyée » after a post-it, the
+    server's refusal of an answer, each new activity, and « Plus qu’une
+    minute » once on the group's codev timer."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Annonces")
+    fac = server.facilitator(atelier)
+    question = _ok(fac.call("deroule:activity:create", {"type": "question"}))
+    cloud = _ok(fac.call("deroule:activity:create", {"type": "cloud"}))
+    codev = _ok(fac.call("deroule:activity:create", {"type": "codev"}))
+    _ok(fac.call("deroule:goto", {"activity_id": question["id"]}))
+    ctx, page, me = _recording_phone(browser, server, atelier, "Awa")
+    assert page.locator("#announcer").get_attribute("aria-live") == "polite"
+
+    # « envoyée »
+    page.locator(".board-write textarea").fill("Un local partagé")
+    page.locator(".board-write button[type=submit]").click()
+    _wait_said(page, "envoyée")
+
+    # a new activity
+    _ok(fac.call("deroule:goto", {"activity_id": cloud["id"]}))
+    _wait_said(page, "Nouvelle activité")
+    title = next(
+        a["title"]
+        for a in fac.call("sync")["data"]["deroule"]["activities"]
+        if a["id"] == cloud["id"]
+    )
+    assert any(title in t for t in _said(page)), (title, _said(page))
+
+    # the server refuses an answer: its message is spoken
+    page.locator(".cloud-input").first.fill("les")
+    page.locator(".cloud-input").first.press("Enter")
+    _wait_said(page, "ne compte pas dans le nuage")
+
+    # codev: a group with one-minute steps; started, the last minute is spoken once
+    _ok(fac.call("deroule:goto", {"activity_id": codev["id"]}))
+    group = _ok(fac.call("codev:group:create", {"name": "Bleu", "colour": "bleu"}))
+    steps = len(group["durations_ms"]) if "durations_ms" in group else len(group["durations"])
+    _ok(fac.call("codev:group:update", {"group_id": group["id"], "durations": [1] * steps}))
+    _ok(me.call("codev:join", {"group_id": group["id"]}))
+    _ok(me.call("codev:role", {"role": "animateur"}))
+    porteur = server.participant(atelier, "Nadia")
+    _ok(porteur.call("codev:join", {"group_id": group["id"]}))
+    _ok(porteur.call("codev:role", {"role": "porteur"}))
+    _ok(server.participant(atelier, "Karim").call("codev:join", {"group_id": group["id"]}))
+    _wait_said(page, "Nouvelle activité")
+    _ok(me.call("codev:timer", {"action": "start"}))
+    _wait_said(page, "Plus qu’une minute")
+    page.wait_for_timeout(2000)
+    assert sum("Plus qu’une minute" in t for t in _said(page)) == 1, _said(page)
+    ctx.close()
+
+
+def _spoken(page):
+    return page.evaluate("() => window.__said")
+
+
+def test_console_announces_a_burst_of_pending_items_a_bounded_number_of_times(
+    browser, live_server_sqlite
+):
+    """50 post-it waiting for approval arrive at once: the console speaks a
+    few messages at least 1.5 s apart, whose counts add up to 50 (the last
+    one carries the latest state), not 50 messages."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Rafale")
+    fac = server.facilitator(atelier)
+    prompt = _ok(fac.call("board:prompt:create", {"text": "Vos idées ?", "approval": True}))
+    phones = [server.participant(atelier, f"Personne {i}") for i in range(5)]
+    ctx = browser.new_context(**LAPTOP)
+    ctx.add_init_script(RECORD_ANNOUNCEMENTS)
+    page = ctx.new_page()
+    page.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(page)
+    assert page.locator("#announcer").get_attribute("aria-live") == "polite"
+    for i in range(50):
+        _ok(
+            phones[i % 5].call(
+                "board:note:create",
+                {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": f"Idée {i}"},
+            )
+        )
+    expect(page.locator("#board-queue .board-queue-item")).to_have_count(50, timeout=15000)
+    page.wait_for_timeout(4000)  # every waiting message has had its turn
+    spoken = [s for s in _spoken(page) if "à valider" in s["text"]]
+    assert 1 <= len(spoken) <= 4, spoken
+    counts = [int(re.search(r"\d+", s["text"]).group()) for s in spoken]
+    assert sum(counts) == 50, spoken
+    gaps = [b["at"] - a["at"] for a, b in zip(spoken, spoken[1:], strict=False)]
+    assert all(g >= 1400 for g in gaps), gaps
+    # one more: spoken alone, with its own count
+    _ok(
+        phones[0].call(
+            "board:note:create",
+            {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": "Encore une"},
+        )
+    )
+    page.wait_for_function(
+        "() => window.__said.at(-1).text.startsWith('1 nouveau post-it à valider')", timeout=6000
+    )
+    ctx.close()
+
+
+def test_phone_announces_only_the_latest_of_a_burst_of_activities(browser, live_server_sqlite):
+    """The facilitator goes through 50 activities in a burst: the phone speaks
+    at most two « Nouvelle activité », the last one being the activity now
+    on screen."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Rafale d’activités")
+    fac = server.facilitator(atelier)
+    ids = []
+    for i in range(50):
+        a = _ok(fac.call("deroule:activity:create", {"type": "message"}))
+        _ok(fac.call("deroule:activity:update", {"activity_id": a["id"], "title": f"Étape {i}"}))
+        ids.append(a["id"])
+    _ok(fac.call("deroule:goto", {"activity_id": ids[0]}))
+    ctx, page, _me = _recording_phone(browser, server, atelier, "Awa")
+    for activity_id in ids[1:]:
+        _ok(fac.call("deroule:goto", {"activity_id": activity_id}))
+    page.wait_for_timeout(4000)
+    spoken = [s["text"] for s in _spoken(page) if "Nouvelle activité" in s["text"]]
+    assert 1 <= len(spoken) <= 2, spoken
+    assert spoken[-1].endswith("Étape 49"), spoken
+    ctx.close()

@@ -345,8 +345,10 @@
         const d = ack.data;
         if (!store.mine.some((m) => m.id === d.id)) store.mine.push(d);
         errors.delete(item.payload.activity_id);
+        W.announce(T.sent);
       } else {
         errors.set(item.payload.activity_id, W.labelled(T.refused, W.quoted(item.payload.text)) + " — " + ack.message);
+        W.announce(ack.message);
       }
       schedule();
     });

@@ -310,8 +310,10 @@
 
   /* ---------------- announcements for screen readers: one polite live
    * region, throttled. A busy wall sends many events a second: messages are
-   * spoken at most one every ANNOUNCE_GAP ms, repeats are dropped, and when
-   * more than three wait only the latest three are kept. */
+   * spoken at most one every ANNOUNCE_GAP ms, repeats are dropped, a message
+   * with a key (the current activity, the console's new items) replaces the
+   * waiting one of the same key, so that only the latest state is spoken, and
+   * when more than three wait only the latest three are kept. */
   const ANNOUNCE_GAP = 1500;
   const liveRegion = document.createElement("div");
   liveRegion.className = "sr-only";
@@ -320,7 +322,8 @@
   liveRegion.setAttribute("aria-atomic", "true");
   (document.querySelector("main") || body).append(liveRegion);
   const seenIds = {};
-  let announceQueue = [];
+  const unspoken = {};  // announceNew: items not yet announced, per kind
+  let announceQueue = [];  // [{text, key}]
   let announceTimer = null;
   let lastAnnounce = 0;
   function pumpAnnounce() {
@@ -328,18 +331,20 @@
     const wait = Math.max(0, lastAnnounce + ANNOUNCE_GAP - Date.now());
     announceTimer = setTimeout(() => {
       announceTimer = null;
-      const text = announceQueue.shift();
-      if (text === undefined) return;
-      liveRegion.textContent = text;
+      const next = announceQueue.shift();
+      if (next === undefined) return;
+      if (next.key && unspoken[next.key] !== undefined) unspoken[next.key] = 0;
+      liveRegion.textContent = next.text;
       lastAnnounce = Date.now();
       pumpAnnounce();
     }, wait);
   }
-  function announce(text) {
+  function announce(text, key) {
     if (!text) return;
-    announceQueue = announceQueue.filter((t) => t !== text);
+    text = String(text);
+    announceQueue = announceQueue.filter((m) => m.text !== text && (!key || m.key !== key));
     if (liveRegion.textContent === text && Date.now() - lastAnnounce < ANNOUNCE_GAP) return;
-    announceQueue.push(String(text));
+    announceQueue.push({ text: text, key: key || null });
     if (announceQueue.length > 3) announceQueue = announceQueue.slice(-3);
     pumpAnnounce();
   }
@@ -398,14 +403,18 @@
     showBanner: showBanner,
     hideBanner: hideBanner,
     announce: announce,
-    /* Console: say how many items of `kind` (ids) are new since the last call
-     * (the first call only remembers them). forms: {one, other} with "{n}". */
+    /* Console: say how many items of `kind` (ids) are new since the last
+     * announcement of that kind (the first call only remembers them).
+     * forms: {one, other} with "{n}". */
     announceNew(kind, ids, forms) {
       const seen = seenIds[kind];
       seenIds[kind] = new Set(ids);
       if (!seen) return;
       const fresh = ids.filter((id) => !seen.has(id)).length;
-      if (fresh) announce(this.plural(fresh, forms));
+      if (!fresh) return;
+      // a burst adds up into one waiting message: « 49 nouveaux post-it à valider »
+      unspoken[kind] = (unspoken[kind] || 0) + fresh;
+      announce(this.plural(unspoken[kind], forms), kind);
     },
     keepFocus: keepFocus,
     /* « texte » in French, “text” in English. */

@@ -114,7 +114,7 @@
     render(changed);
     // A new current activity is announced (polite, throttled by W.announce).
     const now = changed && before !== undefined ? find(d.current_id) : null;
-    if (now) W.announce(W.labelled(W.i18n.new_activity, now.title));
+    if (now) W.announce(W.labelled(W.i18n.new_activity, now.title), "activity");
   }
 
   W.onSnapshot((snap) => {

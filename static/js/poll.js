@@ -227,8 +227,8 @@
     W.outbox.onChange(() => schedule());
     W.outbox.onResult((item, ack) => {
       if (item.event !== "poll:vote") return;
-      if (ack.ok) { store.mine.set(ack.data.poll_id, ack.data); errors.delete(item.payload.poll_id); }
-      else errors.set(item.payload.poll_id, W.labelled(T.refused, ack.message));
+      if (ack.ok) { store.mine.set(ack.data.poll_id, ack.data); errors.delete(item.payload.poll_id); W.announce(T.voted); }
+      else { errors.set(item.payload.poll_id, W.labelled(T.refused, ack.message)); W.announce(ack.message); }
       schedule();
     });
   }
