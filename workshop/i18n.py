@@ -5,6 +5,8 @@ Strings are marked with ``gettext``/``_`` in Python and templates, or with
 are in ``workshop/translations`` (``pybabel`` config: ``babel.cfg``).
 """
 
+from pathlib import Path
+
 from flask import g, request
 
 LANGUAGES = ("fr", "en")
@@ -25,3 +27,70 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LOCALE)
+
+
+def _french_plural(n: int) -> int:
+    """French takes the singular for 0 and 1 (« 0 contribution »)."""
+    return 0 if abs(n) < 2 else 1
+
+
+class Texts:
+    """The catalogue's messages in one language, where there is no request to
+    choose it (documents written for an atelier, command-line messages).
+
+    The same messages and the same ``%(name)s`` fields as Flask-Babel's
+    ``gettext`` and ``ngettext`` (``num`` is the count); French is the source
+    language, so French returns the message itself.
+
+    >>> en, fr = texts("en"), texts("fr")
+    >>> en.gettext("Méthode"), fr.gettext("Méthode")
+    ('Method', 'Méthode')
+    >>> fr.ngettext("%(num)d personne", "%(num)d personnes", 0)
+    '0 personne'
+    >>> en.ngettext("%(num)d personne", "%(num)d personnes", 0)
+    '0 people'
+    >>> texts("de").lang
+    'fr'
+    """
+
+    def __init__(self, lang: str):
+        from babel.support import Translations
+
+        self.lang = lang if lang in LANGUAGES else DEFAULT_LOCALE
+        self._catalogue = (
+            None
+            if self.lang == DEFAULT_LOCALE
+            else Translations.load(TRANSLATIONS_DIR, [self.lang], domain="messages")
+        )
+
+    def gettext(self, message: str, **values) -> str:
+        text = self._catalogue.gettext(message) if self._catalogue else message
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
+        values.setdefault("num", num)
+        if self._catalogue:
+            text = self._catalogue.ngettext(singular, plural, num)
+        else:
+            text = (singular, plural)[_french_plural(num)]
+        return text % values
+
+    def colon(self) -> str:
+        """What goes between a label and its value: « Sujet : x », "Topic: x".
+
+        >>> texts("fr").colon(), texts("en").colon()
+        ('\\xa0: ', ': ')
+        """
+        return "\u00a0: " if self.lang == "fr" else ": "
+
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+_TEXTS: dict[str, Texts] = {}
+
+
+def texts(lang: str | None) -> Texts:
+    """The :class:`Texts` of ``lang`` (French if unknown), loaded once."""
+    key = lang if lang in LANGUAGES else DEFAULT_LOCALE
+    if key not in _TEXTS:
+        _TEXTS[key] = Texts(key)
+    return _TEXTS[key]

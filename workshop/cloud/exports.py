@@ -14,7 +14,7 @@ import io
 from .. import documents
 from ..domain import cloud as rules
 from ..domain.board import spreadsheet_safe
-from ..i18n import N_
+from ..i18n import N_, texts
 from . import service
 
 COLUMNS = [N_("question"), N_("mot"), N_("nombre"), N_("réponses")]
@@ -166,10 +166,12 @@ def to_png(layout: rules.Layout, *, others_label: str | None = None, dpi: int = 
     return buf.getvalue()
 
 
-def others_text(layout: rules.Layout) -> str | None:
-    """« et 12 autres mots (15 réponses) », in French, or None."""
+def others_text(layout: rules.Layout, t=None) -> str | None:
+    """« et 12 autres mots (15 réponses) » in the language of ``t`` (a
+    :class:`workshop.i18n.Texts`, French by default), or None."""
     if not layout.others:
         return None
-    words = "autre mot" if layout.others == 1 else "autres mots"
-    answers = "réponse" if layout.others_answers == 1 else "réponses"
-    return f"et {layout.others} {words} ({layout.others_answers} {answers})"
+    t = t or texts("fr")
+    words = t.ngettext("et %(num)d autre mot", "et %(num)d autres mots", layout.others)
+    answers = t.ngettext("%(num)d réponse", "%(num)d réponses", layout.others_answers)
+    return f"{words} ({answers})"

@@ -6,6 +6,7 @@ from flask_babel import gettext
 from .. import documents
 from ..ateliers.views import facilitator_atelier
 from ..concurrency import run_blocking
+from ..i18n import texts
 from ..web import friendly_error
 from . import exports
 
@@ -44,7 +45,9 @@ def export(code, secret, fmt):
         if not clouds:
             return friendly_error("cloud_not_found", 404)
         lay = clouds[0]["layout"]
-        body = run_blocking(exports.to_png, lay, others_label=exports.others_text(lay))
+        body = run_blocking(
+            exports.to_png, lay, others_label=exports.others_text(lay, texts(g.atelier_locale))
+        )
         label = f"nuage-{clouds[0]['id']}"
     headers = {
         "Cache-Control": "no-store",

@@ -633,10 +633,9 @@ def delete_own_item(s: Session, atelier: Atelier, actor_pid: int, item_id: int) 
 def summary(s: Session, atelier: Atelier, g: CodevGroup) -> dict:
     """What the porteur takes home."""
     names = _names(s, atelier)
-    mem = [
-        {**m, "name": m["name"] or f"Anonyme #{m['participant_id']}"}
-        for m in members(s, atelier, g.id)
-    ]
+    # an anonymous member's name stays None: the document names them
+    # « Anonyme #14 » in its own language (codev.summary.member_name)
+    mem = members(s, atelier, g.id)
     all_items = items(s, atelier, g.id)
     proposals = [i for i in all_items if i.kind == "proposal"]
     proposals.sort(key=lambda i: (not i.retained, i.id))

@@ -1,35 +1,69 @@
 """The porteur's summary: Markdown, printable HTML and PDF (no Flask).
 
-The PDF embeds DejaVu Sans (bundled with matplotlib) so that every French
-character, and any other Unicode text typed on a phone, prints.
+Every word is in the atelier's language (``lang``), read from the catalogue
+through :func:`workshop.i18n.texts`. The PDF embeds DejaVu Sans (bundled with
+matplotlib) so that every French character, and any other Unicode text typed
+on a phone, prints.
 """
 
 from .. import documents
+from ..i18n import N_, Texts, texts
 
 LABELS = {
-    "title": "Synthèse de co-développement",
-    "group": "Groupe",
-    "porteur": "Porteur ou porteuse",
-    "method": "Méthode",
-    "members": "Membres du groupe",
-    "subject": "Sujet",
-    "contract": "Contrat : l’aide attendue",
-    "questions": "Questions et réponses",
-    "answer": "Réponse",
-    "no_answer": "(pas de réponse)",
-    "proposals": "Propositions",
-    "retained": "retenue",
-    "action_plan": "Ce que je retiens, ce que je vais faire",
-    "learnings": "Apprentissages",
-    "notes": "Notes du secrétariat",
-    "none": "(rien)",
+    "title": N_("Synthèse de co-développement"),
+    "group": N_("Groupe"),
+    "porteur": N_("Porteur ou porteuse"),
+    "method": N_("Méthode"),
+    "members": N_("Membres du groupe"),
+    "subject": N_("Sujet"),
+    "contract": N_("Contrat\u00a0: l’aide attendue"),
+    "questions": N_("Questions et réponses"),
+    "answer": N_("Réponse"),
+    "no_answer": N_("(pas de réponse)"),
+    "proposals": N_("Propositions"),
+    "retained": N_("retenue"),
+    "action_plan": N_("Ce que je retiens, ce que je vais faire"),
+    "learnings": N_("Apprentissages"),
+    "notes": N_("Notes du secrétariat"),
+    "none": N_("(rien)"),
 }
 ROLE_LABELS = {
-    "porteur": "porteur ou porteuse",
-    "contributeur": "contributeur ou contributrice",
-    "animateur": "animateur ou animatrice",
-    "secretaire": "secrétaire",
+    "porteur": N_("porteur ou porteuse"),
+    "contributeur": N_("contributeur ou contributrice"),
+    "animateur": N_("animateur ou animatrice"),
+    "secretaire": N_("secrétaire"),
 }
+
+
+def labels(lang: str = "fr") -> dict[str, str]:
+    """:data:`LABELS` in ``lang``.
+
+    >>> labels("en")["members"], labels()["members"]
+    ('Group members', 'Membres du groupe')
+    """
+    t = texts(lang)
+    return {key: t.gettext(text) for key, text in LABELS.items()}
+
+
+def member_name(member: dict, t: Texts) -> str:
+    """The member's name, or « Anonyme #14 » as the role list says it.
+
+    >>> member_name({"name": None, "participant_id": 14}, texts("en"))
+    'Anonymous #14'
+    """
+    return member["name"] or t.gettext("Anonyme #%(n)s", n=member["participant_id"])
+
+
+def _porteur(summary: dict, t: Texts) -> str | None:
+    porteur = next((m for m in summary["members"] if m["role"] == "porteur"), None)
+    return member_name(porteur, t) if porteur else None
+
+
+def _members(summary: dict, t: Texts, escape=str) -> str:
+    def role(m):
+        return t.gettext(ROLE_LABELS[m["role"]]) if m["role"] in ROLE_LABELS else m["role"]
+
+    return ", ".join(f"{escape(member_name(m, t))} ({role(m)})" for m in summary["members"])
 
 
 def filename(summary: dict, ext: str) -> str:
@@ -44,23 +78,22 @@ def filename(summary: dict, ext: str) -> str:
 _md_escape = documents.md_escape
 
 
-def to_markdown(summary: dict) -> str:
-    L = LABELS
-    lines = [f"# {L['title']} : {_md_escape(summary['group'])}", ""]
+def to_markdown(summary: dict, lang: str = "fr") -> str:
+    t = texts(lang)
+    L, c = labels(lang), t.colon()
+    lines = [f"# {L['title']}{c}{_md_escape(summary['group'])}", ""]
     meta = [_md_escape(summary["atelier"])]
     if summary.get("date"):
         meta.append(summary["date"])
     if summary.get("room"):
         meta.append(_md_escape(summary["room"]))
     lines += [" · ".join(meta), ""]
-    if summary.get("porteur"):
-        lines.append(f"- **{L['porteur']}** : {_md_escape(summary['porteur'])}")
-    lines.append(f"- **{L['method']}** : {summary['template']}")
-    who = ", ".join(
-        f"{_md_escape(m['name'] or '?')} ({ROLE_LABELS.get(m['role'], m['role'])})"
-        for m in summary["members"]
-    )
-    lines += [f"- **{L['members']}** : {who or L['none']}", ""]
+    porteur = _porteur(summary, t)
+    if porteur:
+        lines.append(f"- **{L['porteur']}**{c}{_md_escape(porteur)}")
+    lines.append(f"- **{L['method']}**{c}{t.gettext(summary['template'])}")
+    who = _members(summary, t, _md_escape)
+    lines += [f"- **{L['members']}**{c}{who or L['none']}", ""]
     lines += [f"## {L['subject']}", "", _md_escape(summary.get("subject") or L["none"]), ""]
     if summary.get("contract"):
         lines += [f"## {L['contract']}", "", _md_escape(summary["contract"]), ""]
@@ -69,7 +102,7 @@ def to_markdown(summary: dict) -> str:
         lines += [L["none"], ""]
     for n, q in enumerate(summary["questions"], 1):
         lines.append(f"{n}. {_md_escape(q['text'])}")
-        lines.append(f"   - *{L['answer']}* : {_md_escape(q['answer'] or L['no_answer'])}")
+        lines.append(f"   - *{L['answer']}*{c}{_md_escape(q['answer'] or L['no_answer'])}")
     lines += ["", f"## {L['proposals']}", ""]
     if not summary["proposals"]:
         lines += [L["none"]]
@@ -87,9 +120,10 @@ def to_markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_pdf(summary: dict) -> bytes:
-    L = LABELS
-    pdf = documents.new_pdf(f"{L['title']} : {summary['group']}")
+def to_pdf(summary: dict, lang: str = "fr") -> bytes:
+    t = texts(lang)
+    L, c = labels(lang), t.colon()
+    pdf = documents.new_pdf(f"{L['title']}{c}{summary['group']}", lang=t.lang)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
@@ -106,16 +140,14 @@ def to_pdf(summary: dict) -> bytes:
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(width - indent, 6, text, new_x="LMARGIN", new_y="NEXT")
 
-    heading(f"{L['title']} : {summary['group']}", 18)
+    heading(f"{L['title']}{c}{summary['group']}", 18)
     meta = [summary["atelier"]] + [x for x in (summary.get("date"), summary.get("room")) if x]
     para(" · ".join(meta))
-    if summary.get("porteur"):
-        para(f"{L['porteur']} : {summary['porteur']}")
-    para(f"{L['method']} : {summary['template']}")
-    who = ", ".join(
-        f"{m['name'] or '?'} ({ROLE_LABELS.get(m['role'], m['role'])})" for m in summary["members"]
-    )
-    para(f"{L['members']} : {who or L['none']}")
+    porteur = _porteur(summary, t)
+    if porteur:
+        para(f"{L['porteur']}{c}{porteur}")
+    para(f"{L['method']}{c}{t.gettext(summary['template'])}")
+    para(f"{L['members']}{c}{_members(summary, t) or L['none']}")
     heading(L["subject"])
     para(summary.get("subject") or L["none"])
     if summary.get("contract"):
@@ -126,7 +158,7 @@ def to_pdf(summary: dict) -> bytes:
         para(L["none"])
     for n, q in enumerate(summary["questions"], 1):
         para(f"{n}. {q['text']}", bold=True)
-        para(f"{L['answer']} : {q['answer'] or L['no_answer']}", indent=6)
+        para(f"{L['answer']}{c}{q['answer'] or L['no_answer']}", indent=6)
     heading(L["proposals"])
     if not summary["proposals"]:
         para(L["none"])

@@ -25,14 +25,16 @@ def _db():
     return current_app.extensions["workshop_db"]
 
 
-def _render(data: dict, fmt: str) -> Response:
+def _render(data: dict, fmt: str, lang: str) -> Response:
+    """The summary in the atelier's language ``lang`` (the HTML page reads
+    it from the request, whose language is the atelier's)."""
     name = summary.filename(data, fmt)
     if fmt == "md":
-        body, mime = summary.to_markdown(data), "text/markdown; charset=utf-8"
+        body, mime = summary.to_markdown(data, lang), "text/markdown; charset=utf-8"
     elif fmt == "html":
         body, mime = render_template("codev/summary.html", s=data), "text/html; charset=utf-8"
     else:
-        body, mime = summary.to_pdf(data), "application/pdf"
+        body, mime = summary.to_pdf(data, lang), "application/pdf"
     return Response(
         body,
         mimetype=mime,
@@ -53,7 +55,7 @@ def console_summary(code, secret, group_id, fmt):
         g.atelier_locale = atelier.locale
         group = service.get_group(s, atelier, group_id)
         data = service.summary(s, atelier, group)
-    return _render(data, fmt)
+    return _render(data, fmt, g.atelier_locale)
 
 
 @bp.get("/a/<code>/codev/summary.<fmt>")
@@ -74,4 +76,4 @@ def participant_summary(code, fmt):
             raise DomainError("codev_summary_porteur")
         group = service.get_group(s, atelier, m.group_id)
         data = service.summary(s, atelier, group)
-    return _render(data, fmt)
+    return _render(data, fmt, g.atelier_locale)

@@ -11,10 +11,15 @@ Blocks are tuples: ``("title", text)``, ``("h2", text)``, ``("h3", text)``,
 what the image shows in words), ``("table", headers, rows)`` where
 each cell is a list of lines.
 
->>> blocks = document({"atelier": {"title": "Essai", "date": None, "place": None,
-...     "participants": 0, "names": None}, "board": [], "codev": [], "map": None})
->>> blocks[0]
-('title', 'Compte rendu\\xa0: Essai')
+Every word is the atelier's language (``lang``: ``"fr"`` or ``"en"``), read
+from the catalogue through :func:`workshop.i18n.texts` (there may be no
+request, and the request's language is not the atelier's); maps/ gets the
+same ``lang`` for its drawings and its analysis in words.
+
+>>> data = {"atelier": {"title": "Essai", "date": None, "place": None,
+...     "participants": 0, "names": None}, "board": [], "codev": [], "map": None}
+>>> document(data)[0], document(data, "en")[0]
+(('title', 'Compte rendu\\xa0: Essai'), ('title', 'Report: Essai'))
 """
 
 import datetime as dt
@@ -23,6 +28,7 @@ import logging
 from sqlalchemy import select
 
 from ..concurrency import run_blocking
+from ..i18n import N_, Texts, texts
 
 log = logging.getLogger("workshop.report")
 
@@ -55,6 +61,19 @@ def french_date(value: dt.date | None) -> str:
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def long_date(value: dt.date | None, lang: str = "fr") -> str:
+    """The date written out in ``lang``.
+
+    >>> long_date(dt.date(2024, 6, 1)), long_date(dt.date(2024, 6, 1), "en")
+    ('1er juin 2024', '1 June 2024')
+    """
+    if value is None or lang == "fr":
+        return french_date(value)
+    from babel.dates import format_date
+
+    return format_date(value, "d MMMM y", locale=lang)
+
+
 # ---------------------------------------------------------------- gathering
 
 
@@ -70,14 +89,14 @@ def _participants(s, atelier) -> list:
     )
 
 
-def _board(s, atelier, names: bool) -> list[dict]:
+def _board(s, atelier, names: bool, t: Texts) -> list[dict]:
     try:
         from ..board import exports
     except ImportError:  # the board capability is not installed
         return []
-    rows = exports.collect(s, atelier)
+    rows = exports.collect(s, atelier, gettext=t.gettext)
     out = []
-    for prompt in exports.grouped(rows):
+    for prompt in exports.grouped(rows, t.gettext):
         cats = []
         for cat in prompt["categories"]:
             notes = [
@@ -94,20 +113,22 @@ def _board(s, atelier, names: bool) -> list[dict]:
     return out
 
 
-def _codev(s, atelier, names: bool) -> list[dict]:
+def _codev(s, atelier, names: bool, t: Texts) -> list[dict]:
     try:
         from ..codev import service as codev
+        from ..codev.summary import member_name
     except ImportError:
         return []
     out = []
     for g in codev.groups(s, atelier):
         sm = codev.summary(s, atelier, g)
+        porteur = next((m for m in sm["members"] if m["role"] == "porteur"), None)
         out.append(
             {
                 "group": sm["group"],
                 "room": sm.get("room"),
-                "method": sm.get("template"),
-                "porteur": sm.get("porteur") if names else None,
+                "method": t.gettext(sm["template"]) if sm.get("template") else None,
+                "porteur": member_name(porteur, t) if names and porteur else None,
                 "members": len(sm.get("members") or []),
                 "subject": sm.get("subject"),
                 "contract": sm.get("contract"),
@@ -121,7 +142,7 @@ def _codev(s, atelier, names: bool) -> list[dict]:
     return out
 
 
-def _map(s, atelier) -> dict | None:
+def _map(s, atelier, t: Texts) -> dict | None:
     import maps
     from maps.draw import figure_bytes
 
@@ -131,21 +152,19 @@ def _map(s, atelier) -> dict | None:
     if m is None:
         return None
 
+    lang = t.lang
+
     def draw(title, date):
         images = []
         for layout, name, caption in (
-            (
-                "stages",
-                "carte-etapes.png",
-                "Les acteurs par étape de la stratégie d’impact collectif",
-            ),
-            ("network", "carte-reseau.png", "Le réseau des coopérations entre acteurs"),
+            ("stages", "carte-etapes.png", t.gettext(MAP_CAPTIONS["stages"])),
+            ("network", "carte-reseau.png", t.gettext(MAP_CAPTIONS["network"])),
         ):
-            fig = maps.render_figure(m, layout=layout, title=title, date=date, dpi=150)
+            fig = maps.render_figure(m, layout=layout, title=title, date=date, dpi=150, lang=lang)
             images.append((name, figure_bytes(fig, "png"), caption))
         return images
 
-    result = maps.analyse(m)
+    result = maps.analyse(m, lang=lang)
     images = run_blocking(draw, atelier.title, atelier.date)
     return {
         "actors": m.n_actors,
@@ -153,12 +172,12 @@ def _map(s, atelier) -> dict | None:
         "links": m.n_links,
         "images": images,
         "table": maps.stage_table(m),
-        "paragraphs": maps.analysis_paragraphs(m, result),
+        "paragraphs": maps.analysis_paragraphs(m, result, lang=lang),
         "projects": livemap.projects(s, atelier),
     }
 
 
-def _clouds(s, atelier) -> list[dict]:
+def _clouds(s, atelier, t: Texts) -> list[dict]:
     """Each word cloud with answers: its words (table) and its image."""
     try:
         from ..cloud import exports
@@ -169,7 +188,7 @@ def _clouds(s, atelier) -> list[dict]:
         if not c["answers"]:
             continue
         lay = c["layout"]
-        png = run_blocking(exports.to_png, lay, others_label=exports.others_text(lay), dpi=100)
+        png = run_blocking(exports.to_png, lay, others_label=exports.others_text(lay, t), dpi=100)
         out.append({**c, "png": png})
     return out
 
@@ -182,10 +201,20 @@ def _polls(s, atelier) -> list[dict]:
     return [p for p in exports.collect(s, atelier) if p["results"]["voters"]]
 
 
-def gather(s, atelier, *, names: bool = False) -> dict:
-    """Everything the compte rendu needs, read from the database."""
+MAP_CAPTIONS = {
+    "stages": N_("Les acteurs par étape de la stratégie d’impact collectif"),
+    "network": N_("Le réseau des coopérations entre acteurs"),
+}
+
+
+def gather(s, atelier, *, names: bool = False, lang: str | None = None) -> dict:
+    """Everything the compte rendu needs, read from the database, with the
+    words that come from the application (category "Sans catégorie", map
+    drawings and analysis) in ``lang``, the atelier's language by default."""
+    t = texts(lang or atelier.locale)
     people = _participants(s, atelier)
     return {
+        "lang": t.lang,
         "atelier": {
             "title": atelier.title,
             "date": atelier.date,
@@ -193,24 +222,47 @@ def gather(s, atelier, *, names: bool = False) -> dict:
             "participants": len(people),
             "names": [p.display_name for p in people if p.display_name] if names else None,
         },
-        "clouds": _clouds(s, atelier),
+        "clouds": _clouds(s, atelier, t),
         "polls": _polls(s, atelier),
-        "board": _board(s, atelier, names),
-        "codev": _codev(s, atelier, names),
-        "map": _map(s, atelier),
+        "board": _board(s, atelier, names, t),
+        "codev": _codev(s, atelier, names, t),
+        "map": _map(s, atelier, t),
     }
 
 
-def _cloud_blocks(clouds: list[dict]) -> list[tuple]:
+def _and(items: list[str], t: Texts) -> str:
+    """« a, b et c », "a, b and c".
+
+    >>> _and(["a", "b", "c"], texts("en")), _and(["a"], texts("fr"))
+    ('a, b and c', 'a')
+    """
+    if len(items) < 2:
+        return "".join(items)
+    return t.gettext("%(items)s et %(last)s", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _percent(value, t: Texts) -> str:
+    """« 12 % » (a non-breaking space in French), "12%"."""
+    return f"{value}\u00a0%" if t.lang == "fr" else f"{value}%"
+
+
+def _decimal(value, t: Texts) -> str:
+    return str(value).replace(".", ",") if t.lang == "fr" else str(value)
+
+
+def _cloud_blocks(clouds: list[dict], t: Texts) -> list[tuple]:
     """Each cloud: its question, the image as projected, the table of words."""
+    _, ngettext = t.gettext, t.ngettext
     blocks: list[tuple] = []
     for c in clouds:
         blocks.append(("h2", c["question"]))
         words = c["words"]
+        answers = ngettext("%(num)d réponse", "%(num)d réponses", c["answers"])
+        different = ngettext("%(num)d mot différent", "%(num)d mots différents", len(words))
         blocks.append(
             (
                 "p",
-                f"Nuage de mots : {_count(c['answers'], 'réponse')}, {len(words)} mot{'s' if len(words) > 1 else ''} différent{'s' if len(words) > 1 else ''}.",
+                _("Nuage de mots\u00a0: %(answers)s, %(words)s.", answers=answers, words=different),
             )
         )
         top = ", ".join(f"{w['label']} ({w['count']})" for w in words[:5])
@@ -219,28 +271,29 @@ def _cloud_blocks(clouds: list[dict]) -> list[tuple]:
                 "image",
                 f"nuage-{c['id']}.png",
                 c["png"],
-                f"Nuage de mots : « {c['question']} »",
-                f"Nuage de mots ; les plus cités : {top}.",
+                _("Nuage de mots\u00a0: «\u00a0%(question)s\u00a0»", question=c["question"]),
+                _("Nuage de mots\u00a0; les plus cités\u00a0: %(top)s.", top=top),
             )
         )
         rows = [
-            [[w["label"]], [str(w["count"])], [", ".join(t for t, _n in w["spellings"])]]
+            [[w["label"]], [str(w["count"])], [", ".join(spelt for spelt, _n in w["spellings"])]]
             for w in words
         ]
-        blocks.append(("table", ["Mot", "Réponses", "Telles qu’écrites"], rows))
+        blocks.append(("table", [_("Mot"), _("Réponses"), _("Telles qu’écrites")], rows))
     return blocks
 
 
-def _poll_blocks(polls: list[dict]) -> list[tuple]:
+def _poll_blocks(polls: list[dict], t: Texts) -> list[tuple]:
     from ..poll.exports import KIND_LABELS
 
+    _, ngettext = t.gettext, t.ngettext
     blocks: list[tuple] = []
     for item in polls:
         p, r = item["poll"], item["results"]
         blocks.append(("h2", p["question"]))
-        blocks.append(
-            ("p", f"Sondage ({KIND_LABELS[p['kind']]}) : {_count(r['voters'], 'votant')}.")
-        )
+        voters = ngettext("%(num)d votant", "%(num)d votants", r["voters"])
+        kind = _(KIND_LABELS[p["kind"]])
+        blocks.append(("p", _("Sondage (%(kind)s)\u00a0: %(voters)s.", kind=kind, voters=voters)))
         if p["kind"] == "scale":
             rows = []
             for d in r["distribution"]:
@@ -249,71 +302,95 @@ def _poll_blocks(polls: list[dict]) -> list[tuple]:
                     label += f" ({p['label_low']})"
                 if d["value"] == p["scale_max"] and p.get("label_high"):
                     label += f" ({p['label_high']})"
-                rows.append([[label], [str(d["count"])], [f"{d['percent']} %"]])
-            blocks.append(("table", ["Valeur", "Votes", "Part"], rows))
+                rows.append([[label], [str(d["count"])], [_percent(d["percent"], t)]])
+            blocks.append(("table", [_("Valeur"), _("Votes"), _("Part")], rows))
             if r["mean"] is not None:
-                mean = str(r["mean"]).replace(".", ",")
-                blocks.append(("p", f"Moyenne : {mean} sur {p['scale_max']}."))
+                mean = _decimal(r["mean"], t)
+                blocks.append(
+                    ("p", _("Moyenne\u00a0: %(mean)s sur %(max)s.", mean=mean, max=p["scale_max"]))
+                )
         else:
-            rows = [[[o["label"]], [str(o["count"])], [f"{o['percent']} %"]] for o in r["options"]]
-            blocks.append(("table", ["Réponse", "Votes", "Part des votants"], rows))
+            rows = [
+                [[o["label"]], [str(o["count"])], [_percent(o["percent"], t)]] for o in r["options"]
+            ]
+            blocks.append(("table", [_("Réponse"), _("Votes"), _("Part des votants")], rows))
     return blocks
 
 
 # ---------------------------------------------------------------- document
 
 
-def _count(n: int, word: str) -> str:
-    """French count: 0 and 1 take the singular.
-
-    >>> _count(1, "acteur"), _count(0, "lien"), _count(2, "vote")
-    ('1 acteur', '0 lien', '2 votes')
+def _actors(n: int, t: Texts) -> str:
     """
-    return f"{n} {word}" + ("s" if n > 1 else "")
+    >>> _actors(0, texts("fr")), _actors(0, texts("en")), _actors(2, texts("fr"))
+    ('0 acteur', '0 actors', '2 acteurs')
+    """
+    return t.ngettext("%(num)d acteur", "%(num)d acteurs", n)
 
 
-def _votes(n: int) -> str:
-    return _count(n, "vote")
+PROJECT_FIELDS = (
+    (N_("Structure porteuse"), "actor"),
+    (N_("Descriptif"), "description"),
+    (N_("Résultats"), "results"),
+    (N_("Freins"), "obstacles"),
+    (N_("Besoins"), "needs"),
+)
 
 
-def document(data: dict) -> list[tuple]:
-    """The blocks of the compte rendu, in French."""
-    import maps
+def group_title(name: str, t: Texts) -> str:
+    """« Groupe Chardon », never « Groupe Groupe Chardon ».
 
+    >>> group_title("Chardon", texts("fr")), group_title("Groupe bleu", texts("fr"))
+    ('Groupe Chardon', 'Groupe bleu')
+    >>> group_title("Chardon", texts("en")), group_title("group 2", texts("en"))
+    ('Group Chardon', 'group 2')
+    """
+    if name.casefold().startswith(("groupe", "group")):
+        return name
+    return t.gettext("Groupe %(name)s", name=name)
+
+
+def document(data: dict, lang: str | None = None) -> list[tuple]:
+    """The blocks of the compte rendu, in ``lang`` (default: the language
+    :func:`gather` read the data in, else French)."""
+    from maps.i18n import stage_label
+
+    t = texts(lang or data.get("lang"))
+    _, ngettext, colon = t.gettext, t.ngettext, t.colon()
     a = data["atelier"]
-    blocks: list[tuple] = [("title", f"Compte rendu : {a['title']}")]
+    blocks: list[tuple] = [("title", _("Compte rendu\u00a0: %(title)s", title=a["title"]))]
     meta = []
     if a.get("date"):
-        meta.append(("Date", french_date(a["date"])))
+        meta.append((_("Date"), long_date(a["date"], t.lang)))
     if a.get("place"):
-        meta.append(("Lieu", a["place"]))
+        meta.append((_("Lieu"), a["place"]))
     count = a["participants"]
-    meta.append(("Personnes présentes", f"{count} personne" + ("s" if count > 1 else "")))
+    meta.append(
+        (_("Personnes présentes"), ngettext("%(num)d personne", "%(num)d personnes", count))
+    )
     blocks.append(("meta", meta))
     if a.get("names"):
-        blocks.append(("h2", "Personnes présentes"))
+        blocks.append(("h2", _("Personnes présentes")))
         blocks.append(("bullets", list(a["names"])))
     intro = []
     if data.get("clouds") or data.get("polls"):
-        intro.append("les nuages de mots et les sondages")
+        intro.append(_("les nuages de mots et les sondages"))
     if data["board"]:
-        intro.append("les contributions sur post-it, regroupées par catégorie")
+        intro.append(_("les contributions sur post-it, regroupées par catégorie"))
     if data["codev"]:
-        intro.append("les synthèses des groupes de co-développement")
+        intro.append(_("les synthèses des groupes de co-développement"))
     if data["map"]:
-        intro.append("la cartographie des acteurs réalisée en portrait croisé et son analyse")
+        intro.append(_("la cartographie des acteurs réalisée en portrait croisé et son analyse"))
     if intro:
-        text = "Ce compte rendu rassemble " + ", ".join(intro[:-1])
-        text = (text + " et " + intro[-1]) if len(intro) > 1 else text + intro[-1]
-        blocks.append(("p", text + "."))
+        blocks.append(("p", _("Ce compte rendu rassemble %(items)s.", items=_and(intro, t))))
 
-    blocks += _cloud_blocks(data.get("clouds") or [])
-    blocks += _poll_blocks(data.get("polls") or [])
+    blocks += _cloud_blocks(data.get("clouds") or [], t)
+    blocks += _poll_blocks(data.get("polls") or [], t)
 
     for prompt in data["board"]:
         blocks.append(("h2", prompt["prompt"]))
         total = sum(len(c["notes"]) for c in prompt["categories"])
-        blocks.append(("p", f"{total} contribution" + ("s" if total > 1 else "") + "."))
+        blocks.append(("p", ngettext("%(num)d contribution.", "%(num)d contributions.", total)))
         for cat in prompt["categories"]:
             blocks.append(("h3", cat["title"]))
             items = []
@@ -321,10 +398,10 @@ def document(data: dict) -> list[tuple]:
                 text = n["text"]
                 extras = []
                 if n["votes"]:
-                    extras.append(_votes(n["votes"]))
+                    extras.append(ngettext("%(num)d vote", "%(num)d votes", n["votes"]))
                 if n.get("duplicates"):
                     extras.append(
-                        f"+{n['duplicates']} semblable" + ("s" if n["duplicates"] > 1 else "")
+                        ngettext("+%(num)d semblable", "+%(num)d semblables", n["duplicates"])
                     )
                 if n.get("author"):
                     extras.append(n["author"])
@@ -334,104 +411,122 @@ def document(data: dict) -> list[tuple]:
             blocks.append(("bullets", items))
 
     if data["codev"]:
-        blocks.append(("h2", "Co-développement"))
+        blocks.append(("h2", _("Co-développement")))
         for g in data["codev"]:
-            name = g["group"]
-            title = name if name.casefold().startswith("groupe") else f"Groupe {name}"
+            title = group_title(g["group"], t)
             if g.get("room") and g["room"] not in g["group"]:
                 title += f" ({g['room']})"
             blocks.append(("h3", title))
-            meta = [("Méthode", g.get("method") or "")]
+            meta = [(_("Méthode"), g.get("method") or "")]
             if g.get("porteur"):
-                meta.append(("Porteur ou porteuse", g["porteur"]))
-            meta.append(("Membres", str(g["members"])))
+                meta.append((_("Porteur ou porteuse"), g["porteur"]))
+            meta.append((_("Membres"), str(g["members"])))
             blocks.append(("meta", meta))
-            blocks.append(("p", "Sujet : " + (g.get("subject") or "(non renseigné)")))
+            subject = g.get("subject") or _("(non renseigné)")
+            blocks.append(("p", _("Sujet\u00a0: %(subject)s", subject=subject)))
             if g.get("contract"):
-                blocks.append(("p", "Aide attendue : " + g["contract"]))
+                blocks.append(("p", _("Aide attendue\u00a0: %(contract)s", contract=g["contract"])))
             if g["proposals"]:
                 retained = set(g["retained"])
-                blocks.append(("p", f"Propositions du groupe ({len(g['proposals'])}) :"))
+                blocks.append(
+                    ("p", _("Propositions du groupe (%(num)d)\u00a0:", num=len(g["proposals"])))
+                )
                 blocks.append(
                     (
                         "bullets",
-                        [p + (" (retenue)" if p in retained else "") for p in g["proposals"]],
+                        [
+                            _("%(text)s (retenue)", text=p) if p in retained else p
+                            for p in g["proposals"]
+                        ],
                     )
                 )
             if g.get("action_plan"):
                 blocks.append(
                     (
                         "p",
-                        "Ce que la personne qui porte le sujet retient et va faire{NB}: "
-                        + g["action_plan"],
+                        _(
+                            "Ce que la personne qui porte le sujet retient et va faire\u00a0: "
+                            "%(plan)s",
+                            plan=g["action_plan"],
+                        ),
                     )
                 )
             if g["learnings"]:
-                blocks.append(("p", "Apprentissages :"))
+                blocks.append(("p", _("Apprentissages\u00a0:")))
                 blocks.append(("bullets", list(g["learnings"])))
 
     m = data["map"]
     if m:
-        blocks.append(("h2", "Cartographie des acteurs"))
+        import maps
+
+        blocks.append(("h2", _("Cartographie des acteurs")))
         blocks.append(
             (
                 "p",
-                f"Les partenaires ont présenté leurs structures en portrait croisé ; "
-                f"les notes ont été classées selon les trois étapes de la stratégie d’impact "
-                f"collectif. La carte compte {_count(m['actors'], 'acteur')}, "
-                f"{_count(m['contributions'], 'contribution')} et {_count(m['links'], 'lien')}.",
+                _(
+                    "Les partenaires ont présenté leurs structures en portrait croisé\u00a0; "
+                    "les notes ont été classées selon les trois étapes de la stratégie "
+                    "d’impact collectif. La carte compte %(actors)s, %(contributions)s et "
+                    "%(links)s.",
+                    actors=_actors(m["actors"], t),
+                    contributions=ngettext(
+                        "%(num)d contribution", "%(num)d contributions", m["contributions"]
+                    ),
+                    links=ngettext("%(num)d lien", "%(num)d liens", m["links"]),
+                ),
             )
         )
         blocks.append(
             (
                 "bullets",
-                [f"{maps.STAGE_LABELS[s]} : {maps.STAGE_DESCRIPTIONS[s]}" for s in maps.STAGES],
+                [
+                    stage_label(s, t.lang) + colon + stage_label(s, t.lang, "description")
+                    for s in maps.STAGES
+                ],
             )
         )
         for name, png, caption in m["images"]:
-            blocks.append(("image", name, png, caption, _map_alt(name, caption, m)))
-        blocks.append(("h3", "Tableau des apports par étape"))
-        headers = ["Acteur"] + [maps.STAGE_SHORT_LABELS[s] for s in maps.STAGES]
+            blocks.append(("image", name, png, caption, _map_alt(name, caption, m, t)))
+        blocks.append(("h3", _("Tableau des apports par étape")))
+        headers = [_("Acteur")] + [stage_label(s, t.lang, "short") for s in maps.STAGES]
         rows = [[[r["name"]]] + [list(r[s]) for s in maps.STAGES] for r in m["table"]]
         blocks.append(("table", headers, rows))
-        blocks.append(("h3", "Analyse"))
+        blocks.append(("h3", _("Analyse")))
         for para in m["paragraphs"]:
             blocks.append(("p", para))
         if m["projects"]:
-            blocks.append(("h2", "Annexe : fiches projets"))
+            blocks.append(("h2", _("Annexe\u00a0: fiches projets")))
             for p in m["projects"]:
-                blocks.append(("h3", p["title"] or "(sans titre)"))
-                meta = []
-                for label, key in (
-                    ("Structure porteuse", "actor"),
-                    ("Descriptif", "description"),
-                    ("Résultats", "results"),
-                    ("Freins", "obstacles"),
-                    ("Besoins", "needs"),
-                ):
-                    if p.get(key):
-                        meta.append((label, p[key]))
+                blocks.append(("h3", p["title"] or _("(sans titre)")))
+                meta = [(_(label), p[key]) for label, key in PROJECT_FIELDS if p.get(key)]
                 blocks.append(("meta", meta))
     if len(blocks) <= 3:
-        blocks.append(("p", "Aucune contribution n’a encore été recueillie dans cet atelier."))
+        blocks.append(("p", _("Aucune contribution n’a encore été recueillie dans cet atelier.")))
     return blocks
 
 
-def _map_alt(name: str, caption: str, m: dict) -> str:
+def _map_alt(name: str, caption: str, m: dict, t: Texts) -> str:
     """What a map image shows, in words, for those who cannot see it."""
     import maps
+    from maps.i18n import stage_label
 
+    actors = _actors(m["actors"], t)
     if "etapes" in name:
         per_stage = [
-            f"{maps.STAGE_LABELS[st]} : {_count(sum(1 for r in m['table'] if r[st]), 'acteur')}"
+            stage_label(st, t.lang) + t.colon() + _actors(sum(1 for r in m["table"] if r[st]), t)
             for st in maps.STAGES
         ]
-        return (
-            f"{caption}. {_count(m['actors'], 'acteur')} ; "
-            + " ; ".join(per_stage)
-            + ". Le détail est dans le tableau des apports par étape ci-après."
+        sep = "\u00a0; " if t.lang == "fr" else "; "
+        return t.gettext(
+            "%(caption)s. %(actors)s\u00a0; %(stages)s. Le détail est dans le tableau des "
+            "apports par étape ci-après.",
+            caption=caption,
+            actors=actors,
+            stages=sep.join(per_stage),
         )
-    return (
-        f"{caption}. {_count(m['actors'], 'acteur')} et {_count(m['links'], 'lien')}. "
-        "L’analyse ci-après décrit ce réseau."
+    return t.gettext(
+        "%(caption)s. %(actors)s et %(links)s. L’analyse ci-après décrit ce réseau.",
+        caption=caption,
+        actors=actors,
+        links=t.ngettext("%(num)d lien", "%(num)d liens", m["links"]),
     )

@@ -21,6 +21,7 @@ import io
 import zipfile
 
 from .. import documents
+from ..i18n import texts
 
 md_escape = documents.md_escape
 _cell_md = documents.md_cell
@@ -32,7 +33,8 @@ def _image(b):
     return name, png, caption, (b[4] if len(b) > 4 and b[4] else caption)
 
 
-def to_markdown(blocks: list[tuple]) -> str:
+def to_markdown(blocks: list[tuple], lang: str = "fr") -> str:
+    colon = texts(lang).colon()
     out: list[str] = []
     for b in blocks:
         kind = b[0]
@@ -45,7 +47,7 @@ def to_markdown(blocks: list[tuple]) -> str:
         elif kind == "p":
             out += [md_escape(b[1]), ""]
         elif kind == "meta":
-            out += [f"- **{md_escape(k)}** : {md_escape(v)}" for k, v in b[1]] + [""]
+            out += [f"- **{md_escape(k)}**{colon}{md_escape(v)}" for k, v in b[1]] + [""]
         elif kind == "bullets":
             out += [f"- {md_escape(x)}" for x in b[1]] + [""]
         elif kind == "image":
@@ -64,11 +66,12 @@ def to_markdown(blocks: list[tuple]) -> str:
 # ---------------------------------------------------------------- PDF
 
 
-def to_pdf(blocks: list[tuple]) -> bytes:
+def to_pdf(blocks: list[tuple], lang: str = "fr") -> bytes:
     from fpdf.fonts import FontFace
 
-    title = next((b[1] for b in blocks if b[0] == "title"), "Compte rendu")
-    pdf = documents.new_pdf(title)
+    colon = texts(lang).colon()
+    title = next((b[1] for b in blocks if b[0] == "title"), "")
+    pdf = documents.new_pdf(title, lang=texts(lang).lang)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
@@ -106,7 +109,7 @@ def to_pdf(blocks: list[tuple]) -> bytes:
             for k, v in b[1]:
                 pdf.set_x(pdf.l_margin)
                 pdf.set_font(documents.FONT, "B", 11)
-                pdf.write(5.5, f"{k} : ")
+                pdf.write(5.5, f"{k}{colon}")
                 pdf.set_font(documents.FONT, "", 11)
                 pdf.write(5.5, str(v))
                 pdf.ln(6)
@@ -189,17 +192,21 @@ def _docx_language(doc, lang: str) -> None:
     doc.core_properties.language = lang
 
 
-def to_docx(blocks: list[tuple], lang: str = "fr-FR") -> bytes:
+DOCX_LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def to_docx(blocks: list[tuple], lang: str = "fr") -> bytes:
     """DOCX with real heading styles (Titre 1 to 3), header rows on tables and
-    alternative text on the map images."""
+    alternative text on the map images; its language ``lang`` (``fr``, ``en``)."""
     from docx import Document
     from docx.shared import Cm, Pt
 
+    colon = texts(lang).colon()
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
-    _docx_language(doc, lang)
+    _docx_language(doc, DOCX_LANGUAGES.get(lang, lang))
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     for side in ("left_margin", "right_margin"):
@@ -218,7 +225,7 @@ def to_docx(blocks: list[tuple], lang: str = "fr-FR") -> bytes:
         elif kind == "meta":
             for k, v in b[1]:
                 para = doc.add_paragraph()
-                para.add_run(f"{k} : ").bold = True
+                para.add_run(f"{k}{colon}").bold = True
                 para.add_run(str(v))
         elif kind == "bullets":
             for item in b[1]:
@@ -263,7 +270,7 @@ def to_html(blocks: list[tuple], lang: str = "fr", images: str = "embed") -> str
     import base64
 
     e = documents.html_escape
-    title = next((b[1] for b in blocks if b[0] == "title"), "Compte rendu")
+    title = next((b[1] for b in blocks if b[0] == "title"), "")
     out = [
         "<!doctype html>",
         f'<html lang="{e(lang)}">',
@@ -333,14 +340,14 @@ _HTML_STYLE = (
 )
 
 
-def to_zip(blocks: list[tuple], base: str) -> bytes:
-    """The three forms and the map images, in one archive."""
+def to_zip(blocks: list[tuple], base: str, lang: str = "fr") -> bytes:
+    """The four forms and the map images, in one archive."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{base}/{base}.md", to_markdown(blocks))
-        z.writestr(f"{base}/{base}.pdf", to_pdf(blocks))
-        z.writestr(f"{base}/{base}.docx", to_docx(blocks))
-        z.writestr(f"{base}/{base}.html", to_html(blocks, images="link"))
+        z.writestr(f"{base}/{base}.md", to_markdown(blocks, lang))
+        z.writestr(f"{base}/{base}.pdf", to_pdf(blocks, lang))
+        z.writestr(f"{base}/{base}.docx", to_docx(blocks, lang))
+        z.writestr(f"{base}/{base}.html", to_html(blocks, lang, images="link"))
         for b in blocks:
             if b[0] == "image":
                 z.writestr(f"{base}/{b[1]}", b[2])

@@ -19,16 +19,18 @@ MIMETYPES = {
 
 
 def report_bytes(s, atelier, fmt: str, *, names: bool = False) -> bytes:
-    blocks = build.document(build.gather(s, atelier, names=names))
+    """The compte rendu in ``fmt``, in the atelier's language."""
+    data = build.gather(s, atelier, names=names)
+    blocks, lang = build.document(data), data["lang"]
     if fmt == "md":
-        return render.to_markdown(blocks).encode("utf-8")
+        return render.to_markdown(blocks, lang).encode("utf-8")
     if fmt == "html":
-        return render.to_html(blocks, lang=atelier.locale or "fr").encode("utf-8")
+        return render.to_html(blocks, lang=lang).encode("utf-8")
     if fmt == "pdf":
-        return render.to_pdf(blocks)
+        return render.to_pdf(blocks, lang)
     if fmt == "docx":
-        return render.to_docx(blocks)
-    return render.to_zip(blocks, basename(atelier))
+        return render.to_docx(blocks, lang)
+    return render.to_zip(blocks, basename(atelier), lang)
 
 
 def basename(atelier) -> str:
