@@ -3,8 +3,12 @@
 The click group :data:`map_cli` is mounted by the application as
 ``workshop map``; ``python -m maps`` runs it standalone.
 
-Exit codes: 0 on success, 2 on invalid input (with a French message naming the
+Exit codes: 0 on success, 2 on invalid input (with a message naming the
 file, the row and the value; nothing is written).
+
+Messages and help are in the environment's language
+(:func:`maps.i18n.environment_lang`: ``LC_ALL``, ``LC_MESSAGES``, ``LANG``;
+French by default), and so is the report unless ``--lang`` says otherwise.
 """
 
 from __future__ import annotations
@@ -18,24 +22,38 @@ import click
 from .analysis import analyse, analysis_text
 from .errors import MapInputError
 from .export import EXPORT_FORMATS, export_many, format_for
+from .i18n import environment_lang, ntr, tr
 from .io import read_map
 
 __all__ = ["map_cli", "main"]
 
+_HELP_LANG = environment_lang()
+
+
+def _h(text: str) -> str:
+    """A help text, in the language of the environment the command started in."""
+    return tr(text, _HELP_LANG)
+
 
 def _load(path: str, lenient: bool):
+    lang = environment_lang()
     try:
         m = read_map(path, lenient=lenient)
     except MapInputError as exc:
-        click.echo(f"Erreur : {exc}", err=True)
+        click.echo(tr("Erreur\u00a0: {error}", lang, error=exc), err=True)
         sys.exit(2)
     if m.warnings:
         for w in m.warnings:
-            click.echo(f"Avertissement : ligne ignorée : {w}", err=True)
-        n = len(m.warnings)
+            click.echo(
+                tr("Avertissement\u00a0: ligne ignorée\u00a0: {warning}", lang, warning=w), err=True
+            )
         click.echo(
-            f"Bilan : {n} ligne{'s' if n > 1 else ''} ignorée{'s' if n > 1 else ''} "
-            f"(mode --lenient).",
+            ntr(
+                "Bilan\u00a0: {n} ligne ignorée (mode --lenient).",
+                "Bilan\u00a0: {n} lignes ignorées (mode --lenient).",
+                len(m.warnings),
+                lang,
+            ),
             err=True,
         )
     return m
@@ -44,28 +62,37 @@ def _load(path: str, lenient: bool):
 _lang = click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Langue du rapport et des images (fr ou en).",
+    default=environment_lang,
+    show_default=_h("fr, ou en si LANG=en…"),
+    help=_h("Langue du rapport et des images (fr ou en)."),
 )
 
 _lenient = click.option(
     "--lenient",
     is_flag=True,
-    help="Ignorer les lignes invalides (un avertissement par ligne) au lieu d’échouer.",
+    help=_h("Ignorer les lignes invalides (un avertissement par ligne) au lieu d’échouer."),
 )
 
 
-@click.group(name="map", help="Cartographie des acteurs : analyse et export.")
+# short_help given as is: click's own shortening turns non-breaking spaces into spaces
+@click.group(
+    name="map",
+    help=_h("Cartographie des acteurs\u00a0: analyse et export."),
+    short_help=_h("Cartographie des acteurs\u00a0: analyse et export."),
+)
 def map_cli() -> None:
     pass
 
 
-@map_cli.command("analyse", help="Analyser une cartographie (dossier CSV ou classeur XLSX).")
+@map_cli.command("analyse", help=_h("Analyser une cartographie (dossier CSV ou classeur XLSX)."))
 @click.argument("input", type=click.Path(exists=False))
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON au lieu du rapport texte.")
-@click.option("--seed", default=42, show_default=True, help="Graine (communautés, échantillons).")
-@click.option("--top", default=10, show_default=True, help="Nombre de passerelles et suggestions.")
+@click.option("--json", "as_json", is_flag=True, help=_h("Sortie JSON au lieu du rapport texte."))
+@click.option(
+    "--seed", default=42, show_default=True, help=_h("Graine (communautés, échantillons).")
+)
+@click.option(
+    "--top", default=10, show_default=True, help=_h("Nombre de passerelles et suggestions.")
+)
 @_lang
 @_lenient
 def analyse_cmd(input: str, as_json: bool, seed: int, top: int, lang: str, lenient: bool) -> None:
@@ -83,13 +110,17 @@ def _parse_date(ctx, param, value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("date attendue au format AAAA-MM-JJ") from None
+        raise click.BadParameter(
+            tr("date attendue au format AAAA-MM-JJ", environment_lang())
+        ) from None
 
 
 @map_cli.command(
     "export",
-    help="Exporter une cartographie (format choisi par l’extension). --out peut être "
-    "répété : chaque image n’est alors dessinée qu'une fois pour PNG, SVG et PDF.",
+    help=_h(
+        "Exporter une cartographie (format choisi par l’extension). --out peut être "
+        "répété\u00a0: chaque image n’est alors dessinée qu’une fois pour PNG, SVG et PDF."
+    ),
 )
 @click.argument("input", type=click.Path(exists=False))
 @click.option(
@@ -98,43 +129,43 @@ def _parse_date(ctx, param, value):
     required=True,
     multiple=True,
     type=click.Path(),
-    help="Fichier de sortie (option répétable).",
+    help=_h("Fichier de sortie (option répétable)."),
 )
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(sorted(EXPORT_FORMATS)),
     default=None,
-    help="Format (sinon déduit de l’extension ; workbook = XLSX au format d’entrée).",
+    help=_h("Format (sinon déduit de l’extension\u00a0; workbook = XLSX au format d’entrée)."),
 )
 @click.option(
     "--layout",
     type=click.Choice(["stages", "network"]),
     default="stages",
     show_default=True,
-    help="Disposition des images.",
+    help=_h("Disposition des images."),
 )
-@click.option("--title", default=None, help="Titre de l’image.")
+@click.option("--title", default=None, help=_h("Titre de l’image."))
 @click.option("--paper", type=click.Choice(["a4", "a3", "screen"]), default="a4", show_default=True)
 @click.option(
     "--date",
     default=None,
     callback=_parse_date,
-    help="Date de la légende (AAAA-MM-JJ ; défaut : date des fichiers d’entrée).",
+    help=_h("Date de la légende (AAAA-MM-JJ\u00a0; défaut\u00a0: date des fichiers d’entrée)."),
 )
 @click.option(
     "--colour-by",
     "colour_by",
     type=click.Choice(["kind", "stage"]),
     default=None,
-    help="Couleur des acteurs : par type ou par étape.",
+    help=_h("Couleur des acteurs\u00a0: par type ou par étape."),
 )
 @click.option(
     "--source",
     default=None,
-    help="Origine des données pour la légende (défaut : nom des fichiers d’entrée).",
+    help=_h("Origine des données pour la légende (défaut\u00a0: nom des fichiers d’entrée)."),
 )
-@click.option("--seed", default=42, show_default=True, help="Graine de la disposition réseau.")
+@click.option("--seed", default=42, show_default=True, help=_h("Graine de la disposition réseau."))
 @_lang
 @_lenient
 def export_cmd(
@@ -158,7 +189,9 @@ def export_cmd(
         lang=lang,
     )
     for out, f in zip(outs, formats, strict=True):
-        click.echo(f"Écrit : {out} ({f})", err=True)
+        click.echo(
+            tr("Écrit\u00a0: {out} ({format})", environment_lang(), out=out, format=f), err=True
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,7 +27,18 @@ ValueError: langue inconnue\u00a0: 'de' (fr ou en)
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "ENGLISH", "check_lang", "tr", "ntr", "stage_label", "kind_label"]
+__all__ = [
+    "LANGUAGES",
+    "ENGLISH",
+    "check_lang",
+    "environment_lang",
+    "tr",
+    "ntr",
+    "stage_label",
+    "kind_label",
+]
+
+import os
 
 #: Languages the library writes in; the first is the source language.
 LANGUAGES: tuple[str, ...] = ("fr", "en")
@@ -228,7 +239,65 @@ ENGLISH: dict[str, str] = {
     ),
     "Rapprochements suggérés": "Suggested connections",
     "{label}\u00a0: {value}": "{label}: {value}",
+    # command line (maps/cli.py)
+    "Erreur\u00a0: {error}": "Error: {error}",
+    "Avertissement\u00a0: ligne ignorée\u00a0: {warning}": "Warning: row skipped: {warning}",
+    "Bilan\u00a0: {n} ligne ignorée (mode --lenient).": "Summary: {n} row skipped (--lenient mode).",
+    "Bilan\u00a0: {n} lignes ignorées (mode --lenient).": (
+        "Summary: {n} rows skipped (--lenient mode)."
+    ),
+    "Écrit\u00a0: {out} ({format})": "Written: {out} ({format})",
+    "date attendue au format AAAA-MM-JJ": "date expected as YYYY-MM-DD",
+    "Langue du rapport et des images (fr ou en).": "Language of the report and images (fr or en).",
+    "Ignorer les lignes invalides (un avertissement par ligne) au lieu d’échouer.": (
+        "Skip invalid rows (one warning per row) instead of failing."
+    ),
+    "Cartographie des acteurs\u00a0: analyse et export.": "Actor map: analysis and export.",
+    "Analyser une cartographie (dossier CSV ou classeur XLSX).": (
+        "Analyse an actor map (CSV folder or XLSX workbook)."
+    ),
+    "Sortie JSON au lieu du rapport texte.": "JSON output instead of the text report.",
+    "Graine (communautés, échantillons).": "Seed (communities, samples).",
+    "Nombre de passerelles et suggestions.": "Number of bridges and suggestions.",
+    "Exporter une cartographie (format choisi par l’extension). --out peut être "
+    "répété\u00a0: chaque image n’est alors dessinée qu’une fois pour PNG, SVG et PDF.": (
+        "Export an actor map (format chosen by the extension). --out can be repeated: "
+        "each image is then drawn once for PNG, SVG and PDF."
+    ),
+    "Fichier de sortie (option répétable).": "Output file (can be repeated).",
+    "Format (sinon déduit de l’extension\u00a0; workbook = XLSX au format d’entrée).": (
+        "Format (otherwise from the extension; workbook = XLSX in the input format)."
+    ),
+    "Disposition des images.": "Layout of the images.",
+    "Titre de l’image.": "Title of the image.",
+    "Date de la légende (AAAA-MM-JJ\u00a0; défaut\u00a0: date des fichiers d’entrée).": (
+        "Date in the caption (YYYY-MM-DD; default: date of the input files)."
+    ),
+    "Couleur des acteurs\u00a0: par type ou par étape.": "Colour of the actors: by type or by stage.",
+    "Origine des données pour la légende (défaut\u00a0: nom des fichiers d’entrée).": (
+        "Where the data come from, for the caption (default: name of the input files)."
+    ),
+    "Graine de la disposition réseau.": "Seed of the network layout.",
+    "fr, ou en si LANG=en…": "fr, or en if LANG=en…",
 }
+
+
+def environment_lang(environ=None) -> str:
+    """The language of command-line messages, from the usual environment:
+    the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set; English
+    for ``en…``, French otherwise (and by default).
+
+    >>> environment_lang({"LANG": "en_GB.UTF-8"}), environment_lang({"LANG": "C.UTF-8"})
+    ('en', 'fr')
+    >>> environment_lang({"LC_ALL": "fr_FR.UTF-8", "LANG": "en_US.UTF-8"}), environment_lang({})
+    ('fr', 'fr')
+    """
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") else "fr"
+    return "fr"
 
 
 def check_lang(lang: str) -> str:

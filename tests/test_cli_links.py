@@ -1,10 +1,23 @@
-"""`workshop demo` and `workshop serve` print the address phones will use."""
+"""`workshop demo` and `workshop serve` print the address phones will use,
+in French (typographic) or in English, by the environment's language."""
 
 import ipaddress
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from test_wording import ENGLISH_SPACING, _french_problems
 
 from workshop import cli, web
+
+ROOT = Path(__file__).resolve().parent.parent
+FRENCH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}  # French by default
+ENGLISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_GB.UTF-8"}
+FRENCH_LOOKING = re.compile(r"[éèàùâêîôûçœ«»\u00a0]|\b(le|la|les|des|du|et|ou|pas|sur)\b", re.I)
 
 
 def _demo(tmp_path, monkeypatch, lan, *args, env=None):
@@ -13,7 +26,7 @@ def _demo(tmp_path, monkeypatch, lan, *args, env=None):
     result = CliRunner().invoke(
         cli.cli,
         ["demo", "--no-serve", "--instance", str(tmp_path / "inst"), *args],
-        env=env or {},
+        env={**FRENCH, **(env or {})},
     )
     assert result.exit_code == 0, result.output
     return result.output
@@ -44,7 +57,7 @@ def test_public_url_wins(tmp_path, monkeypatch):
     out = _demo(
         tmp_path, monkeypatch, None, env={"WORKSHOP_PUBLIC_URL": "https://atelier.example.org/"}
     )
-    assert "Rejoindre (téléphones du même réseau) : https://atelier.example.org/j/" in out
+    assert "Rejoindre (téléphones du même réseau)\u00a0: https://atelier.example.org/j/" in out
 
 
 def test_lan_address_is_never_loopback():
@@ -59,8 +72,84 @@ def test_serve_banner_names_the_phone_address(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "_serve_under_chosen_mode", lambda: None)
     monkeypatch.setattr(cli, "_run", lambda app, host, port: None)
     result = CliRunner().invoke(
-        cli.cli, ["serve", "--instance", str(tmp_path / "inst"), "--port", "5001"], env={}
+        cli.cli, ["serve", "--instance", str(tmp_path / "inst"), "--port", "5001"], env=FRENCH
     )
     assert result.exit_code == 0, result.output
-    assert "Téléphones du même réseau : http://10.0.0.7:5001/" in result.output
-    assert "Sur cet ordinateur : http://localhost:5001/" in result.output
+    assert "Téléphones du même réseau\u00a0: http://10.0.0.7:5001/" in result.output
+    assert "Sur cet ordinateur\u00a0: http://localhost:5001/" in result.output
+    for line in result.output.splitlines():
+        assert not _french_problems(line), line
+    result = CliRunner().invoke(
+        cli.cli, ["serve", "--instance", str(tmp_path / "inst"), "--port", "5001"], env=ENGLISH
+    )
+    assert "Phones on the same network: http://10.0.0.7:5001/" in result.output
+    assert "On this computer: http://localhost:5001/" in result.output
+    assert not FRENCH_LOOKING.search(result.output), result.output
+
+
+def test_demo_output_is_typographic_french_by_default(tmp_path, monkeypatch):
+    for lan in ("192.168.1.20", None):
+        out = _demo(tmp_path, monkeypatch, lan)
+        assert "Code de l’atelier\u00a0: " in out
+        for line in out.splitlines():
+            assert not _french_problems(line), line
+
+
+@pytest.mark.parametrize("lan", ["192.168.1.20", None])
+def test_demo_output_in_english(tmp_path, monkeypatch, lan):
+    out = _demo(tmp_path, monkeypatch, lan, env=ENGLISH)
+    assert "Workshop code: " in out and "Console (on this computer, keep this link secret): " in out
+    if lan:
+        assert "Join (phones on the same network): http://192.168.1.20:5000/j/" in out
+    else:
+        assert "No network address found: phones cannot join yet." in out
+    assert not FRENCH_LOOKING.search(out) and not ENGLISH_SPACING.search(out), out
+
+
+def _help(args, env):
+    """``--help`` in a new interpreter: help texts are chosen when it starts."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    environ.update({k: v for k, v in env.items() if v is not None}, PYTHONPATH=str(ROOT))
+    res = subprocess.run(
+        [sys.executable, "-m", "workshop", *args, "--help"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return res.stdout
+
+
+HELPS = [[], ["serve"], ["demo"], ["db", "upgrade"], ["purge"], ["map", "export"], ["map"]]
+
+
+def test_help_in_english_under_an_english_locale():
+    for args in HELPS:
+        out = _help(args, ENGLISH)
+        assert not FRENCH_LOOKING.search(out) and not ENGLISH_SPACING.search(out), (args, out)
+
+
+def test_help_in_typographic_french_by_default():
+    for args in ([], ["serve"], ["map", "export"]):
+        out = _help(args, FRENCH)
+        assert "’" in out or "Boîte" in out, out
+        assert not re.search(r"\w'\w", out), out
+        assert not re.search(r" [:;?!](\s|$)", out), out
+
+
+def test_purge_says_how_many_in_both_languages(tmp_path):
+    inst = str(tmp_path / "inst")
+    out = CliRunner().invoke(
+        cli.cli,
+        ["purge", "--dry-run", "--instance", inst],
+        env={**FRENCH, "WORKSHOP_AUTO_MIGRATE": "1"},
+    )
+    assert out.exit_code == 0, out.output
+    assert "0 atelier à supprimer." in out.output
+    out = CliRunner().invoke(
+        cli.cli,
+        ["purge", "--dry-run", "--instance", inst],
+        env={**ENGLISH, "WORKSHOP_AUTO_MIGRATE": "1"},
+    )
+    assert "0 workshops to delete." in out.output

@@ -144,7 +144,7 @@ def test_purge_deletes_only_expired_ateliers_and_is_idempotent(app, tmp_path, mo
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.delenv("SOCKETIO_MESSAGE_QUEUE", raising=False)
-    runner = CliRunner()
+    runner = CliRunner(env={"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"})  # French
     args = ["purge", "--instance", str(tmp_path / "cli-instance")]
     res = runner.invoke(cli, [*args, "--dry-run"])
     assert res.exit_code == 0, res.output
@@ -153,10 +153,10 @@ def test_purge_deletes_only_expired_ateliers_and_is_idempotent(app, tmp_path, mo
 
     res = runner.invoke(cli, args)
     assert res.exit_code == 0, res.output
-    assert "2 atelier(s)" in res.output
+    assert "2 ateliers supprimés." in res.output
     assert _codes(app) & mine == {recent, undated_recent}
     res = runner.invoke(cli, args)  # again: nothing more
-    assert res.exit_code == 0 and "0 atelier(s)" in res.output
+    assert res.exit_code == 0 and "0 atelier supprimé." in res.output
     # A shorter retention setting reaches the 300-day-old atelier too.
     res = runner.invoke(cli, [*args, "--months", "6"])
     assert _codes(app) & mine == {undated_recent}

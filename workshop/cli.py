@@ -1,4 +1,9 @@
-"""The ``workshop`` command: serve, demo, db upgrade, map, purge."""
+"""The ``workshop`` command: serve, demo, db upgrade, map, purge.
+
+Its messages are in the language of the environment (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``: English for ``en…``, French otherwise), read from
+the application's catalogue; help texts are chosen when the command starts.
+"""
 
 import contextlib
 import os
@@ -9,6 +14,17 @@ from pathlib import Path
 import click
 
 from maps.cli import map_cli
+from maps.i18n import environment_lang
+
+from .i18n import N_, texts
+
+
+def _t():
+    """The catalogue in the environment's language, read at each call."""
+    return texts(environment_lang())
+
+
+_ = texts(environment_lang()).gettext  # help texts, chosen at start
 
 
 def _make_app(instance, **config):
@@ -33,7 +49,11 @@ def _serve_under_chosen_mode():
 
     wanted = os.environ.get("WORKSHOP_ASYNC_MODE", "gevent")
     if wanted not in ("gevent", "threading"):
-        raise click.UsageError("WORKSHOP_ASYNC_MODE : « gevent » ou « threading ».")
+        raise click.UsageError(
+            _t().gettext(
+                "WORKSHOP_ASYNC_MODE\u00a0: «\u00a0gevent\u00a0» ou «\u00a0threading\u00a0»."
+            )
+        )
     if wanted == "gevent" and ASYNC_MODE != "gevent":
         env = {**os.environ, "WORKSHOP_ASYNC_MODE": "gevent"}
         sys.stdout.flush()
@@ -127,14 +147,14 @@ def _run(app, host, port):
     )
 
 
-NO_ADDRESS_ADVICE = (
-    "Aucune adresse réseau trouvée : les téléphones ne peuvent pas encore rejoindre. "
+NO_ADDRESS_ADVICE = N_(
+    "Aucune adresse réseau trouvée\u00a0: les téléphones ne peuvent pas encore rejoindre. "
     "Connectez cet ordinateur au wifi de la salle (ou à un point d’accès), puis relancez "
-    "la commande ; ou donnez l’adresse à utiliser avec WORKSHOP_PUBLIC_URL, "
+    "la commande\u00a0; ou donnez l’adresse à utiliser avec WORKSHOP_PUBLIC_URL, "
     "par exemple WORKSHOP_PUBLIC_URL=http://192.168.1.20:5000."
 )
-LOOPBACK_ADVICE = (
-    "Le serveur n’écoute que sur cet ordinateur (--host {host}) : les téléphones ne "
+LOOPBACK_ADVICE = N_(
+    "Le serveur n’écoute que sur cet ordinateur (--host %(host)s)\u00a0: les téléphones ne "
     "pourront pas rejoindre. Relancez avec --host 0.0.0.0."
 )
 
@@ -153,18 +173,19 @@ def _is_loopback(host: str) -> bool:
 def phone_base_url(app, host: str, port: int) -> tuple[str | None, str]:
     """The address phones on the same network will use, as the projection's QR
     code computes it (``WORKSHOP_PUBLIC_URL``, else the LAN address of this
-    machine), or ``None`` and the advice to print instead."""
+    machine), or ``None`` and the advice to print instead (in the environment's
+    language)."""
     from .web import lan_address
 
     configured = app.config.get("PUBLIC_URL")
     if configured:
         return configured.rstrip("/"), ""
     if _is_loopback(host):
-        return None, LOOPBACK_ADVICE.format(host=host)
+        return None, _t().gettext(LOOPBACK_ADVICE, host=host)
     if host in ("0.0.0.0", "::", ""):
         lan = lan_address()
         if lan is None:
-            return None, NO_ADDRESS_ADVICE
+            return None, _t().gettext(NO_ADDRESS_ADVICE)
         host = lan
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}", ""
@@ -185,13 +206,27 @@ def _print_links(app, code, secret, host, port):
     with app.test_request_context(base_url=local), session() as s:
         links = links_for(find_atelier(s, code), secret)
     paths = {key: url.split("/", 3)[3] for key, url in links.items()}
-    click.echo(f"Code de l’atelier : {code}")
+    t = _t()
+    click.echo(t.gettext("Code de l’atelier\u00a0: %(code)s", code=code))
     click.echo(
-        f"Console (sur cet ordinateur, gardez ce lien secret) : {local}/{paths['console_url']}"
+        t.gettext(
+            "Console (sur cet ordinateur, gardez ce lien secret)\u00a0: %(url)s",
+            url=local + "/" + paths["console_url"],
+        )
     )
-    click.echo(f"Projection (sur cet ordinateur) : {local}/{paths['projection_url']}")
+    click.echo(
+        t.gettext(
+            "Projection (sur cet ordinateur)\u00a0: %(url)s",
+            url=local + "/" + paths["projection_url"],
+        )
+    )
     if phones:
-        click.echo(f"Rejoindre (téléphones du même réseau) : {phones}/{paths['join_url']}")
+        click.echo(
+            t.gettext(
+                "Rejoindre (téléphones du même réseau)\u00a0: %(url)s",
+                url=phones + "/" + paths["join_url"],
+            )
+        )
     else:
         click.echo(advice)
 
@@ -199,54 +234,66 @@ def _print_links(app, code, secret, host, port):
 host_option = click.option(
     "--host",
     default=lambda: os.environ.get("WORKSHOP_HOST", "0.0.0.0"),
-    show_default="0.0.0.0, all interfaces, or $WORKSHOP_HOST",
-    help="Adresse d’écoute. 0.0.0.0 pour que les téléphones du réseau local puissent rejoindre.",
+    show_default=_("0.0.0.0, toutes les interfaces, ou $WORKSHOP_HOST"),
+    help=_("Adresse d’écoute. 0.0.0.0 pour que les téléphones du réseau local puissent rejoindre."),
 )
 port_option = click.option(
     "--port",
     default=lambda: int(os.environ.get("WORKSHOP_PORT", "5000")),
     type=int,
-    show_default="5000, or $WORKSHOP_PORT",
-    help="Port d’écoute.",
+    show_default=_("5000, ou $WORKSHOP_PORT"),
+    help=_("Port d’écoute."),
 )
 instance_option = click.option(
     "--instance",
     type=click.Path(file_okay=False),
     default=None,
-    help="Dossier d’instance (base SQLite, clé secrète). Par défaut ./instance ou "
-    "$WORKSHOP_INSTANCE.",
+    help=_(
+        "Dossier d’instance (base SQLite, clé secrète). Par défaut ./instance ou "
+        "$WORKSHOP_INSTANCE."
+    ),
 )
 
 
-@click.group()
+@click.group(help=_("Boîte à outils d’ateliers participatifs."))
 def cli():
-    """Boîte à outils d’ateliers participatifs."""
+    pass
 
 
-@cli.command()
+@cli.command(help=_("Démarrer le serveur (console, projection et téléphones)."))
 @host_option
 @port_option
 @instance_option
 def serve(host, port, instance):
-    """Démarrer le serveur (console, projection et téléphones)."""
     _serve_under_chosen_mode()
     app = _make_app(instance)
     from .extensions import ASYNC_MODE
 
-    click.echo(f"Serveur prêt (instance : {app.instance_path}, {ASYNC_MODE}).")
-    click.echo(f"Sur cet ordinateur : {_local_base_url(host, port)}/")
+    t = _t()
+    click.echo(
+        t.gettext(
+            "Serveur prêt (instance\u00a0: %(path)s, %(mode)s).",
+            path=app.instance_path,
+            mode=ASYNC_MODE,
+        )
+    )
+    click.echo(
+        t.gettext("Sur cet ordinateur\u00a0: %(url)s", url=_local_base_url(host, port) + "/")
+    )
     phones, advice = phone_base_url(app, host, port)
-    click.echo(f"Téléphones du même réseau : {phones}/" if phones else advice)
+    if phones:
+        click.echo(t.gettext("Téléphones du même réseau\u00a0: %(url)s", url=phones + "/"))
+    else:
+        click.echo(advice)
     _run(app, host, port)
 
 
-@cli.command()
+@cli.command(help=_("Créer l’atelier de démonstration (Mulhouse), afficher ses liens et démarrer."))
 @host_option
 @port_option
 @instance_option
-@click.option("--no-serve", is_flag=True, help="Créer l’atelier de démonstration sans démarrer.")
+@click.option("--no-serve", is_flag=True, help=_("Créer l’atelier de démonstration sans démarrer."))
 def demo(host, port, instance, no_serve):
-    """Créer l’atelier de démonstration (Mulhouse), afficher ses liens et démarrer."""
     from .demo import ensure_demo
 
     if not no_serve:
@@ -258,35 +305,37 @@ def demo(host, port, instance, no_serve):
         _run(app, host, port)
 
 
-@cli.group()
+@cli.group(help=_("Base de données."))
 def db():
-    """Base de données."""
+    pass
 
 
-@db.command("upgrade")
+@db.command("upgrade", help=_("Appliquer les migrations (sans perte de données)."))
 @instance_option
 def db_upgrade(instance):
-    """Appliquer les migrations (sans perte de données)."""
     from .config import default_instance_path, from_environment
     from .migrate import upgrade
 
     path = Path(instance).resolve() if instance else default_instance_path()
     path.mkdir(parents=True, exist_ok=True)
     upgrade(from_environment(path)["DATABASE_URL"])
-    click.echo("Base de données à jour.")
+    click.echo(_t().gettext("Base de données à jour."))
 
 
-@cli.command()
+@cli.command(
+    help=_("Supprimer les ateliers dont la durée de conservation est dépassée (pour cron).")
+)
 @instance_option
-@click.option("--dry-run", is_flag=True, help="Lister ce qui serait supprimé, sans rien supprimer.")
+@click.option(
+    "--dry-run", is_flag=True, help=_("Lister ce qui serait supprimé, sans rien supprimer.")
+)
 @click.option(
     "--months",
     type=int,
     default=None,
-    help="Durée de conservation en mois (par défaut $WORKSHOP_RETENTION_MONTHS, ou 12).",
+    help=_("Durée de conservation en mois (par défaut $WORKSHOP_RETENTION_MONTHS, ou 12)."),
 )
 def purge(instance, dry_run, months):
-    """Supprimer les ateliers dont la durée de conservation est dépassée (pour cron)."""
     import logging
 
     from .purge import purge as run_purge
@@ -296,10 +345,22 @@ def purge(instance, dry_run, months):
     app = _make_app(instance, AUTO_MIGRATE=os.environ.get("WORKSHOP_AUTO_MIGRATE", "0") != "0")
     months = months if months is not None else app.config["RETENTION_MONTHS"]
     report = run_purge(app.extensions["workshop_db"], months, dry_run=dry_run)
+    t = _t()
     for item in report:
-        verb = "à supprimer" if dry_run else "supprimé"
-        click.echo(f"Atelier {item['code']} ({item['reference']}) {verb} : {item['title']}")
-    click.echo(f"{len(report)} atelier(s) {'à supprimer' if dry_run else 'supprimé(s)'}.")
+        line = (
+            N_("Atelier %(code)s (%(reference)s) à supprimer\u00a0: %(title)s")
+            if dry_run
+            else N_("Atelier %(code)s (%(reference)s) supprimé\u00a0: %(title)s")
+        )
+        click.echo(t.gettext(line, **{k: item[k] for k in ("code", "reference", "title")}))
+    if dry_run:
+        click.echo(
+            t.ngettext("%(num)d atelier à supprimer.", "%(num)d ateliers à supprimer.", len(report))
+        )
+    else:
+        click.echo(
+            t.ngettext("%(num)d atelier supprimé.", "%(num)d ateliers supprimés.", len(report))
+        )
 
 
 # The cartography library's commands, as ``workshop map …``.

@@ -262,7 +262,7 @@ def test_cli_export_several_outputs(tmp_path, demo_dir):
     res = CliRunner().invoke(map_cli, args)
     assert res.exit_code == 0, res.output
     assert all(out.exists() for out in outs)
-    assert res.output.count("Écrit :") == 4
+    assert res.output.count("Écrit\u00a0:") + res.output.count("Written:") == 4
     svg = outs[1].read_text(encoding="utf-8")
     assert "Source\u00a0: atelier de Mulhouse" in svg and "13/06/2024" in svg
     res = CliRunner().invoke(map_cli, ["export", str(demo_dir), "--out", str(tmp_path / "x.doc")])
