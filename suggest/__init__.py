@@ -35,6 +35,7 @@ from .core import (
     near_duplicates,
     semantic_available,
     suggest_groups,
+    warm_up,
 )
 from .quality import adjusted_rand, labels_of, pairwise
 from .text import content_lemmas, lemma, normalize, words
@@ -57,5 +58,6 @@ __all__ = [
     "pairwise",
     "semantic_available",
     "suggest_groups",
+    "warm_up",
     "words",
 ]

@@ -19,8 +19,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import simplemma
-
 # Letters only: digits, punctuation, emojis and apostrophes separate words.
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -81,6 +79,8 @@ def lemma(word: str, lang: str = "fr") -> str:
     >>> lemma("associations"), lemma("inégalités"), lemma("connaît")
     ('association', 'inégalité', 'connaître')
     """
+    import simplemma  # loaded on first use: its dictionaries load then too
+
     return simplemma.lemmatize(word, lang=lang).lower()
 
 

@@ -142,6 +142,9 @@ class LiveServer:
             # The default of `workshop serve`, set here to spare each server
             # the restart that selects it (tested on its own).
             "WORKSHOP_ASYNC_MODE": os.environ.get("WORKSHOP_ASYNC_MODE", "gevent"),
+            # No warm-up of the grouping suggestions (CPU spared on a shared
+            # machine); their own live tests and bench turn it on.
+            "WORKSHOP_SUGGEST_WARMUP": "0",
             **self.extra_env,
         }
         env = {k: v for k, v in env.items() if v is not None}  # None: unset

@@ -136,6 +136,13 @@ def _run(app, host, port):
     from .extensions import socketio
 
     _tune_gc()
+    if os.environ.get("WORKSHOP_SUGGEST_WARMUP", "1") != "0":
+        # Off the event loop: the first « Suggérer des regroupements » would
+        # otherwise wait for the lemma dictionary and SciPy (seconds on a busy laptop).
+        from .board.suggestions import warm_up
+        from .concurrency import run_in_background
+
+        run_in_background(warm_up)
     socketio.run(
         app,
         host=host,

@@ -32,6 +32,21 @@ def run_blocking(fn, *args, **kwargs):
     return gevent.get_hub().threadpool.apply(fn, args, kwargs)
 
 
+def run_in_background(fn, *args):
+    """Start ``fn(*args)`` in a real thread (gevent's pool under gevent) and
+    return at once; errors are the thread's own. For work done once at
+    start, such as loading what a first request would otherwise wait for."""
+    if ASYNC_MODE == "gevent":
+        import gevent
+
+        return gevent.get_hub().threadpool.spawn(fn, *args)
+    import threading
+
+    thread = threading.Thread(target=fn, args=args, daemon=True)
+    thread.start()
+    return thread
+
+
 def cooperative(items, every: int = 250):
     """Iterate over ``items``, letting the other connections run every
     ``every`` items under gevent (a plain iteration otherwise).

@@ -58,6 +58,18 @@ def gather(s: Session, atelier: Atelier, prompt_id) -> Input:
     return data
 
 
+def warm_up() -> None:
+    """Load the suggestion's dictionaries and SciPy (at server start, in a thread)."""
+    import logging
+
+    try:
+        seconds = suggest.warm_up("fr")
+    except Exception:  # never stop the server for it: the first suggestion loads them
+        logging.getLogger(__name__).exception("suggestion warm-up failed")
+        return
+    logging.getLogger(__name__).info("suggestions ready in %.2f s", seconds)
+
+
 def compute(data: Input, lang: str = "fr") -> dict:
     """Run the library on ``data`` (CPU only: the caller runs it off the event loop)."""
     if len(data.texts) > srules.MAX_SUGGEST_NOTES:
