@@ -24,6 +24,7 @@ True
 """
 
 import math
+import zlib
 
 import numpy as np
 
@@ -86,9 +87,17 @@ def char_terms(lemmas: list[str], sizes: tuple[int, int] = CHAR_SIZES) -> dict[s
     return out
 
 
-def weighted_tfidf(weighted: list[dict[str, float]]) -> np.ndarray:
-    """Unit TF-IDF rows from each note's weighted terms."""
+CHAR_DIMS = 8192
+
+
+def weighted_tfidf(weighted: list[dict[str, float]], dims: int | None = None) -> np.ndarray:
+    """Unit TF-IDF rows from each note's weighted terms; past ``dims``
+    distinct terms, they are folded into that many columns by a stable hash
+    (CRC-32), which bounds the memory for thousands of notes (two terms then
+    sometimes share a column; under it every term has its own)."""
     vocab: dict[str, int] = {}
+    if dims and len({t for w in weighted for t in w}) > dims:
+        weighted = [_fold(w, dims) for w in weighted]
     for w in weighted:
         for t in w:
             vocab.setdefault(t, len(vocab))
@@ -104,6 +113,14 @@ def weighted_tfidf(weighted: list[dict[str, float]]) -> np.ndarray:
     return unit_rows(m)
 
 
+def _fold(terms: dict[str, float], dims: int) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for t, weight in terms.items():
+        k = zlib.crc32(t.encode("utf-8")) % dims
+        out[k] = max(out.get(k, 0.0), weight)
+    return out
+
+
 def lexical(
     docs: list[list[str]], share: float = CHAR_SHARE, words: np.ndarray | None = None
 ) -> np.ndarray:
@@ -115,7 +132,7 @@ def lexical(
     """
     if words is None:  # the lemma rows, when the caller has them already
         words = tfidf(docs)[0]
-    chars = weighted_tfidf([char_terms(d) for d in docs])
+    chars = weighted_tfidf([char_terms(d) for d in docs], CHAR_DIMS)
     return join(words, chars, 1 - share)
 
 

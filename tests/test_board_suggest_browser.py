@@ -106,10 +106,25 @@ def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     # Merge the near-duplicates through the board's merge.
     console.locator(".suggest-dups").get_by_role("button", name="Fusionner").click()
     expect(proj.locator(".wall-note")).to_have_count(len(NOTES) - 1)
+    # A reload of the console keeps what undoing needs (this tab's session).
+    console.reload()
+    console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+    expect(console.locator("#board-suggest-undo")).to_contain_text(
+        "2 post-it rangés dans « Les réunions »."
+    )
+    console.locator("#board-suggest-undo").scroll_into_view_if_needed()
+    console.screenshot(path=str(SCREENSHOTS / "board-suggest-undo-after-reload-1366.png"))
     # One action undoes the whole acceptance.
     console.get_by_role("button", name="Annuler cette acceptation").click()
     expect(console.locator("#board-suggest-status")).to_contain_text("Acceptation annulée")
     expect(proj.locator(".wall-cat", has_text="Les réunions")).to_have_count(0)
+    expect(proj.locator(".wall-note")).to_have_count(len(NOTES) - 1)
+    expect(console.locator("#board-suggest-undo")).to_be_hidden()
+    # Undone is forgotten: another reload offers nothing to undo.
+    console.reload()
+    console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+    expect(console.locator(".board-note-card")).to_have_count(len(NOTES) - 1)
+    expect(console.locator("#board-suggest-undo")).to_be_hidden()
     assert not console_errors and not proj_errors, (console_errors, proj_errors)
     console_ctx.close()
     proj_ctx.close()

@@ -225,3 +225,25 @@ def test_other_events_are_answered_while_it_computes(live_server):
     t.join()
     assert done["ack"]["ok"], done["ack"]
     assert len(acked) == 5 and acked[-1] < done["at"], "the server stalled during the suggestion"
+
+
+def test_server_warms_the_suggestions_up_at_start(tmp_path):
+    """With the warm-up on (the default of ``workshop serve``), the lemma
+    dictionary and SciPy load in a pool thread at start: the server answers
+    meanwhile, and the first suggestion is right."""
+    from support import LiveServer
+
+    server = LiveServer(
+        tmp_path / "warm",
+        f"sqlite:///{tmp_path / 'warm.sqlite3'}",
+        env={"WORKSHOP_SUGGEST_WARMUP": "1"},
+    ).start()
+    try:
+        atelier, fac, proj, awa, prompt, ids = _setup(server)
+        data = _suggest(fac, prompt["id"])
+        labels = {g["label"]: [n["id"] for n in g["notes"]] for g in data["groups"]}
+        assert labels["Réunion"] == ids[2:4]
+        assert "Traceback" not in server.read_log()
+    finally:
+        server.stop()
+        server.close_clients()

@@ -4,7 +4,10 @@
  * renaming, moving notes in or out, choosing the category and rejecting are
  * local to this console until "Accepter" (board:suggest:accept). The ack of
  * an acceptance carries what undoing it needs; "Annuler cette acceptation"
- * sends it back (board:suggest:undo). Every text goes through textContent.
+ * sends it back (board:suggest:undo), one action for the whole acceptance.
+ * What undoing needs is kept in this tab's sessionStorage, so that reloading
+ * the console does not lose it (the server checks again that nothing moved
+ * since). Every text goes through textContent.
  */
 (function () {
   "use strict";
@@ -23,8 +26,28 @@
   const undoBtn = document.getElementById("board-suggest-undo-btn");
 
   let state = null;      // {promptId, groups: [...], unplaced: [...], duplicates: [...]}
-  const undos = [];      // undo payloads of this console's acceptances, latest last
+  // This console's acceptances, latest last: {undo: payload, message}; kept across a reload.
+  const undoKey = "workshop:suggest-undo:" + W.code;
+  const undos = loadUndos();
   let seq = 0;
+
+  function loadUndos() {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(undoKey) || "[]");
+      return Array.isArray(kept) ? kept.filter((u) => u && u.undo && typeof u.message === "string") : [];
+    } catch (e) { return []; }
+  }
+  function saveUndos() {
+    try {
+      if (undos.length) sessionStorage.setItem(undoKey, JSON.stringify(undos.slice(-20)));
+      else sessionStorage.removeItem(undoKey);
+    } catch (e) { /* private mode or full: the undo lasts as long as the page */ }
+  }
+  function showUndo() {
+    const last = undos[undos.length - 1];
+    undoBar.hidden = !last;
+    undoText.textContent = last ? last.message : "";
+  }
 
   function board() { return W.board || { store: { notes: new Map(), cats: new Map() }, current: () => null }; }
   function say(text, isError) {
@@ -80,14 +103,15 @@
     const last = undos[undos.length - 1];
     if (!last) return;
     undoBtn.disabled = true;
-    const ack = await W.call("board:suggest:undo", last);
+    const ack = await W.call("board:suggest:undo", last.undo);
     undoBtn.disabled = false;
     if (!ack || !ack.ok) { say(ack && ack.message ? ack.message : T.failed, true); return; }
     undos.pop();
+    saveUndos();
     say(ack.data.message, ack.data.stale.length > 0);
-    undoBar.hidden = undos.length === 0;
-    undoText.textContent = "";
+    showUndo();
   });
+  showUndo();
 
   async function accept(groups) {
     if (!state || !groups.length) return;
@@ -108,9 +132,9 @@
     // Notes that changed meanwhile leave the other groups too: they are the board's now.
     state.groups.forEach((g) => { g.notes = g.notes.filter((n) => !stale.has(n.id)); });
     if (d.accepted.length) {
-      undos.push(d.undo);
-      undoText.textContent = d.message;
-      undoBar.hidden = false;
+      undos.push({ undo: d.undo, message: d.message });
+      saveUndos();
+      showUndo();
       say("");
     } else {
       say(d.message, true);
