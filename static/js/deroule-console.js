@@ -49,16 +49,14 @@
     return ms;
   }
   function minutes(ms) { return Math.floor(ms / 60000); }
+  /* The day's drift (rules in workshop/domain/deroule.py): what the server
+   * settled (activities run, not skipped ones), plus the current activity's
+   * overrun as its time runs. */
   function driftMs() {
     if (!state || state.current_id === null) return 0;
-    let total = 0;
-    for (const a of acts()) {
-      const spent = elapsedMs(a);
-      const planned = a.duration_min * 60000;
-      if (a.id === state.current_id) return total + Math.max(0, spent - planned);
-      total += spent - planned;
-    }
-    return 0;
+    const cur = byId(state.current_id);
+    if (!cur) return 0;
+    return (state.drift_settled_ms || 0) + Math.max(0, elapsedMs(cur) - cur.duration_min * 60000);
   }
 
   /* ---------------------------------------------------------------- list */
@@ -158,7 +156,7 @@
     const cur = state && state.current_id !== null ? byId(state.current_id) : null;
     document.getElementById("dr-now-title").textContent = cur ? cur.title : T.not_started;
     document.getElementById("dr-now-time").textContent = cur ? fmt(T.elapsed_of, { e: minutes(elapsedMs(cur)), p: cur.duration_min }) : "";
-    const d = minutes(driftMs());
+    const d = Math.trunc(driftMs() / 60000);
     const drift = document.getElementById("dr-drift");
     drift.textContent = !cur ? "" : d > 0 ? fmt(T.late, { n: d }) : d < 0 ? fmt(T.early, { n: -d }) : T.on_time;
     drift.classList.toggle("is-late", d > 0);

@@ -296,6 +296,8 @@ def view(s: Session, atelier: Atelier, *, now: int | None = None) -> dict:
         "overlay": st.overlay,
         "server_time": now,
         "drift_ms": rules.drift_ms(timing, st.current_id, now),
+        # the console adds the current activity's overrun as its time runs
+        "drift_settled_ms": rules.settled_drift_ms(timing, st.current_id),
         "activities": views,
     }
 

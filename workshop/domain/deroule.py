@@ -54,6 +54,7 @@ __all__ = [
     "step",
     "check_delete",
     "drift_ms",
+    "settled_drift_ms",
     "drift_minutes",
     "FORMAT",
     "FORMAT_VERSION",
@@ -369,14 +370,48 @@ def elapsed_ms(spent_ms: int, since_ms: int | None, now_ms: int) -> int:
     return spent_ms + running
 
 
+# An activity left before it had been current this long was skipped (passed
+# through with the clicker, or jumped over with « Lancer maintenant »): it
+# counts neither as time saved nor as time lost.
+RUN_MIN_MS = 60_000
+
+
+def settled_drift_ms(activities: list[dict], current: int | None) -> int:
+    """The part of the day's drift that no longer changes: every activity but
+    the current one.
+
+    An activity that was run (current for at least :data:`RUN_MIN_MS`)
+    counts with its real time minus its planned time, wherever it is in the
+    order (one gone back to counts too); an activity never reached, or only
+    passed through, counts for nothing: skipping it is not time saved.
+
+    >>> acts = [{"id": 1, "planned_ms": 600_000, "spent_ms": 120_000},  # run in 2 min
+    ...         {"id": 2, "planned_ms": 300_000, "spent_ms": 4_000},    # passed through
+    ...         {"id": 3, "planned_ms": 900_000, "spent_ms": 0},        # current
+    ...         {"id": 4, "planned_ms": 600_000, "spent_ms": 0}]        # not reached
+    >>> settled_drift_ms(acts, 3)   # 8 min saved on the first one only
+    -480000
+    """
+    if current is None:
+        return 0
+    total = 0
+    for act in activities:
+        spent = act.get("spent_ms") or 0
+        if act["id"] == current or spent < RUN_MIN_MS:
+            continue
+        total += spent - act["planned_ms"]
+    return total
+
+
 def drift_ms(activities: list[dict], current: int | None, now_ms: int) -> int:
     """The day's drift: how late (positive) or early (negative) the room is.
 
     ``activities`` in order, each ``{"id", "planned_ms", "spent_ms"}``, and the
-    current one's ``since_ms`` (when it became current). The activities
-    before the current one count with their real time minus their planned
-    time; the current one counts only once it overruns (until then the room
-    is on time). Activities after the current one do not count.
+    current one's ``since_ms`` (when it became current). The activities that
+    were run count with their real time minus their planned time
+    (:func:`settled_drift_ms`: skipped or unreached ones count for nothing);
+    the current one counts only once it overruns (until then the room is on
+    time).
 
     >>> acts = [{"id": 1, "planned_ms": 600_000, "spent_ms": 900_000},
     ...         {"id": 2, "planned_ms": 1_200_000, "spent_ms": 0, "since_ms": 0}]
@@ -388,16 +423,24 @@ def drift_ms(activities: list[dict], current: int | None, now_ms: int) -> int:
     0
     >>> drift_ms(acts, None, 0)
     0
+
+    Starting on the fifth activity (« Lancer maintenant ») is not 30 minutes
+    ahead of the plan:
+
+    >>> plan = [{"id": i, "planned_ms": ms, "spent_ms": 0} for i, ms in
+    ...         enumerate([600_000, 300_000, 300_000, 600_000, 900_000], start=1)]
+    >>> plan[4]["since_ms"] = 0
+    >>> drift_ms(plan, 5, 60_000)
+    0
     """
     if current is None:
         return 0
-    total = 0
+    total = settled_drift_ms(activities, current)
     for act in activities:
-        spent = elapsed_ms(act.get("spent_ms", 0), act.get("since_ms"), now_ms)
         if act["id"] == current:
+            spent = elapsed_ms(act.get("spent_ms", 0), act.get("since_ms"), now_ms)
             total += max(0, spent - act["planned_ms"])
             return total
-        total += spent - act["planned_ms"]
     return 0
 
 
