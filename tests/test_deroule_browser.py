@@ -276,3 +276,108 @@ def test_console_builds_a_deroule_mouse_and_keyboard(browser, live_server_sqlite
         assert page_does_not_scroll(console)
     finally:
         ctx.close()
+
+
+def _in_view(page, locator, height):
+    box = locator.bounding_box()
+    assert box is not None, locator
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, box
+    return box
+
+
+def test_board_panel_holds_one_question_on_a_1366x768_console(browser, live_server_sqlite):
+    """The board's console panel, on the demo's question (its ~27 notes and 6
+    categories): the selected question alone, its main actions on the first
+    screen, its columns scrolling on their own, settings behind a disclosure."""
+    server = live_server_sqlite
+    code, secret = demo_on(server)
+    ctx = browser.new_context(**CONSOLE)
+    try:
+        console = ctx.new_page()
+        errors = []
+        console.on("pageerror", lambda e: errors.append(str(e)))
+        console.goto(f"{server.url}/a/{code}/console/{secret}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        acts = console.evaluate("() => window.Workshop.state.deroule.activities")
+        question = next(a for a in acts if a["type"] == "question")
+        vote = next(a for a in acts if a["type"] == "vote")
+        notes = [
+            n
+            for n in console.evaluate("() => window.Workshop.state.board.notes")
+            if n["prompt_id"] == question["prompt_id"] and not n.get("merged_into")
+        ]
+        assert len(notes) >= 20, len(notes)
+        # on the day: the question is the current activity
+        console.click(f'#dr-list [data-activity="{question["id"]}"]')
+        console.click("#dr-ed-go")
+        expect(console.locator("#dr-now-title")).to_have_text(question["title"])
+        panel = console.locator("#board-console")
+        expect(panel).to_be_visible()
+        # that question only
+        expect(console.locator(".board-prompt-ctl")).to_have_count(1)
+        expect(console.locator(".board-prompt-ctl .board-prompt-title")).to_have_text(
+            question["settings"]["prompt"]
+        )
+        expect(console.locator("#board-new-prompt")).to_be_hidden()
+        expect(console.locator("#board-current-box")).to_be_hidden()
+        expect(console.locator(".board-note-card")).to_have_count(len(notes))
+        console.wait_for_timeout(300)
+        height = CONSOLE["viewport"]["height"]
+        box = _in_view(console, panel, height)
+        assert box["height"] <= 560, box  # was about 2,770 px before
+        # nothing scrolls but the lists: the page, nor the open activity
+        assert page_does_not_scroll(console)
+        overflow = console.evaluate(
+            "() => { const m = document.querySelector('.dr-main'); return m.scrollHeight - m.clientHeight; }"
+        )
+        assert overflow <= 1, overflow
+        # the main actions on the first screen
+        for button in console.locator(".board-main-actions > .btn").all():
+            _in_view(console, button, height)
+        _in_view(console, console.locator("#board-cat-title"), height)
+        _in_view(console, console.get_by_role("button", name="Suggérer des regroupements"), height)
+        cols = console.locator(".board-col")
+        assert cols.count() >= 3
+        for i in range(3):
+            head = _in_view(console, cols.nth(i).locator(".board-col-head"), height)
+            assert head["x"] + head["width"] <= CONSOLE["viewport"]["width"], head
+        _in_view(console, console.locator(".board-note-card").first, height)
+        # long columns scroll in their own region
+        scrolling = console.evaluate(
+            """() => [...document.querySelectorAll('.board-col-notes')].filter((b) =>
+                b.scrollHeight > b.clientHeight + 1 && getComputedStyle(b).overflowY === 'auto').length"""
+        )
+        assert scrolling >= 1, scrolling
+        # a category title is read whole (two lines at most), not cut to a few letters
+        title = console.locator('.board-col:not([data-drop-category=""]) .board-col-title').first
+        assert title.evaluate("(e) => e.getBoundingClientRect().width") >= 180
+        # no text smaller than 13 px in the panel
+        small = console.evaluate(
+            """() => [...document.querySelectorAll('#board-console *')]
+                .filter((n) => n.offsetParent && [...n.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim()))
+                .filter((n) => parseFloat(getComputedStyle(n).fontSize) < 13).map((n) => n.textContent)"""
+        )
+        assert not small, small
+        shot(console, "board-console-1366x768")
+        # settings and exports wait behind their disclosure
+        more = console.locator(".board-prompt-more")
+        expect(more.locator(".board-visibility")).to_be_hidden()
+        more.locator("summary").click()
+        expect(more.locator(".board-visibility")).to_be_visible()
+        expect(more.locator("a[href*='prompt=']").first).to_be_visible()
+        expect(more.get_by_role("link", name="PDF")).to_have_count(2)  # this question, all
+        # kept open across the panel's re-renders
+        n_cols = cols.count()
+        server.facilitator({"code": code, "secret": secret}).call(
+            "board:category:create", {"prompt_id": question["prompt_id"], "title": "Nouvelle"}
+        )
+        expect(console.locator(".board-col")).to_have_count(n_cols + 1)
+        expect(more.locator(".board-visibility")).to_be_visible()
+        # the vote: its control is the main action, on the first screen
+        console.click(f'#dr-list [data-activity="{vote["id"]}"]')
+        expect(console.locator(".board-prompt-ctl")).to_have_count(1)
+        _in_view(console, console.locator(".board-main-actions [data-action=vote-open]"), height)
+        shot(console, "board-console-vote-1366x768")
+        assert not errors, errors
+    finally:
+        ctx.close()

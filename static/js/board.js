@@ -490,19 +490,40 @@
 
   /* ============================================================== console */
   if (role === "facilitator") {
+    const consoleRoot = document.getElementById("board-console");
     const promptsBox = document.getElementById("board-prompts");
+    const newPrompt = document.getElementById("board-new-prompt");
     const workspace = document.getElementById("board-workspace");
     const current = document.getElementById("board-current");
+    const currentBox = document.getElementById("board-current-box");
+    const counts = document.getElementById("board-counts");
     const columns = document.getElementById("board-columns");
     const queue = document.getElementById("board-queue");
     const errorBox = document.getElementById("board-error");
     const mergeHint = document.getElementById("board-merge-hint");
     const exportBase = {};
-    document.querySelectorAll("[data-export]").forEach((a) => { exportBase[a.dataset.export] = a.getAttribute("href"); });
+    document.querySelectorAll("#board-console [data-export]").forEach((a) => { exportBase[a.dataset.export] = a.getAttribute("href"); });
     let currentId = null;
     let merging = null;
+    let renaming = null;               // category id whose title is being edited
+    // The déroulé's selected activity (a question or a vote): the panel then
+    // shows that question alone ({type, prompt_id}); null: every question.
+    let focus = null;
+    let newPromptDecided = false;
+    const moreOpen = new Set();        // prompt ids whose « Réglages et exports » is open
+    const colScroll = new Map();       // column key -> scroll position of its notes
     // For the console's other panels (grouping suggestions): read-only access.
     W.board = { store: store, current: () => currentId };
+
+    function setFocus(d) {
+      const next = d && d.prompt_id ? { type: d.type, prompt_id: d.prompt_id } : null;
+      if ((next && next.prompt_id) !== (focus && focus.prompt_id)) { merging = null; colScroll.clear(); }
+      focus = next;
+      if (focus) currentId = focus.prompt_id;
+      schedule();
+    }
+    setFocus(W.consoleFocus);
+    document.addEventListener("workshop:console-focus", (ev) => setFocus(ev.detail));
 
     function show(ack) {
       if (ack && !ack.ok) { errorBox.textContent = ack.message; errorBox.hidden = false; }
@@ -558,53 +579,83 @@
       return b;
     }
 
-    function promptCard(p) {
-      const card = el("article", { class: "board-prompt-ctl status-" + p.status, "data-prompt": p.id });
+    /* A question's controls. Its main actions (open, close, reveal, the
+     * vote) come first; its settings and exports wait behind a disclosure.
+     * Focused on a vote activity, the vote is the main action. */
+    function promptCard(p, focused) {
+      const card = el("article", { class: "board-prompt-ctl status-" + p.status + (focused ? " is-focus" : ""), "data-prompt": p.id });
       const title = el("p", { class: "board-prompt-title", text: p.text });
+      const state = p.status === "open" ? T.open : p.status === "archived" ? T.archived : T.closed;
       const edit = button("✎", "", () => {
         const text = window.prompt(T.edit_prompt, p.text);
         if (text !== null) send("board:prompt:update", { prompt_id: p.id, text: text });
       }, { "aria-label": T.edit_prompt, title: T.edit_prompt });
-      card.append(el("div", { class: "board-prompt-head" }, [title, edit]));
-      const row = el("div", { class: "btn-row" });
+      const headItems = [title];
+      if (focused) headItems.push(el("span", { class: "board-prompt-counts", text: counts.textContent }));
+      headItems.push(el("span", { class: "pill board-prompt-state", text: state }), edit);
+      card.append(el("div", { class: "board-prompt-head" }, headItems));
+
       const st = (status, label, extra) => button(label, p.status === status && !extra ? "active" : "",
         () => send("board:prompt:update", Object.assign({ prompt_id: p.id, status: status }, extra || {})), { "data-action": label });
-      row.append(st("open", T.status_open), st("open", T.status_open_alone, { exclusive: true }), st("closed", T.status_close), st("archived", T.status_archive));
-      card.append(row);
-      const row2 = el("div", { class: "btn-row board-prompt-opts" });
-      const vis = el("select", { "aria-label": "visibility", class: "board-visibility" }, [
+      const statusRow = [st("open", T.status_open), st("open", T.status_open_alone, { exclusive: true }), st("closed", T.status_close)];
+      if (p.visibility === "reveal") {
+        statusRow.push(button(p.revealed ? T.unreveal : T.reveal, p.revealed ? "" : "primary",
+          () => send("board:prompt:update", { prompt_id: p.id, revealed: !p.revealed }), { "data-action": "reveal" }));
+      }
+      const voteRow = [];
+      if (p.vote_status === "open") {
+        voteRow.push(el("span", { class: "pill", text: T.vote_open + " · " + W.plural(p.vote_dots, T.dots_per_person) }),
+          button(T.vote_stop, "primary", () => send("board:vote:close", { prompt_id: p.id }), { "data-action": "vote-close" }));
+      } else {
+        const dots = el("input", { type: "number", min: "1", max: "20", value: String(p.vote_dots), class: "board-dots-input", "aria-label": T.dots_each });
+        voteRow.push(dots, el("span", { text: T.dots_each }),
+          button(T.vote_start, "", () => send("board:vote:open", { prompt_id: p.id, dots: Number(dots.value) }), { "data-action": "vote-open" }));
+        if (p.vote_status === "closed") voteRow.push(el("span", { class: "pill", text: T.results }));
+      }
+      const voteFirst = focused && focus.type === "vote";
+      const main = el("div", { class: "btn-row board-main-actions" });
+      if (voteFirst) main.append(el("span", { class: "board-vote-ctl" }, voteRow));
+      else {
+        main.append(...statusRow);
+        if (!focused) main.append(el("span", { class: "board-vote-ctl" }, voteRow));
+      }
+      if (!focused) main.append(button(T.sort, currentId === p.id ? "active" : "", () => { currentId = p.id; schedule(); }));
+      card.append(main);
+
+      const more = el("details", { class: "board-prompt-more" });
+      more.open = moreOpen.has(p.id);
+      more.addEventListener("toggle", () => { if (more.open) moreOpen.add(p.id); else moreOpen.delete(p.id); });
+      more.append(el("summary", { text: T.settings_exports }));
+      const opts = el("div", { class: "btn-row board-prompt-opts" });
+      const vis = el("select", { "aria-label": T.display_mode, class: "board-visibility" }, [
         el("option", { value: "live", text: T.mode_live, selected: p.visibility === "live" }),
         el("option", { value: "reveal", text: T.mode_reveal, selected: p.visibility === "reveal" }),
       ]);
       vis.addEventListener("change", () => send("board:prompt:update", { prompt_id: p.id, visibility: vis.value }));
-      row2.append(vis);
-      if (p.visibility === "reveal") {
-        row2.append(button(p.revealed ? T.unreveal : T.reveal, p.revealed ? "" : "primary",
-          () => send("board:prompt:update", { prompt_id: p.id, revealed: !p.revealed }), { "data-action": "reveal" }));
-      }
+      opts.append(vis);
       const appr = el("input", { type: "checkbox", checked: p.approval });
       appr.addEventListener("change", () => send("board:prompt:update", { prompt_id: p.id, approval: appr.checked }));
-      row2.append(el("label", { class: "check" }, [appr, T.approval]));
+      opts.append(el("label", { class: "check" }, [appr, T.approval]));
       const scr = el("input", { type: "checkbox", checked: p.on_screen });
       scr.addEventListener("change", () => send("board:prompt:update", { prompt_id: p.id, on_screen: scr.checked }));
-      row2.append(el("label", { class: "check" }, [scr, T.on_screen]));
-      card.append(row2);
-      const row3 = el("div", { class: "btn-row board-vote-ctl" });
-      if (p.vote_status === "open") {
-        row3.append(el("span", { class: "pill", text: T.vote_open + " · " + W.plural(p.vote_dots, T.dots_per_person) }),
-          button(T.vote_stop, "primary", () => send("board:vote:close", { prompt_id: p.id }), { "data-action": "vote-close" }));
-      } else {
-        const dots = el("input", { type: "number", min: "1", max: "20", value: String(p.vote_dots), class: "board-dots-input", "aria-label": T.dots_each });
-        row3.append(dots, el("span", { text: T.dots_each }),
-          button(T.vote_start, "", () => send("board:vote:open", { prompt_id: p.id, dots: Number(dots.value) }), { "data-action": "vote-open" }));
-        if (p.vote_status === "closed") row3.append(el("span", { class: "pill", text: T.results }));
-      }
-      card.append(row3);
-      const ex = el("p", { class: "board-prompt-exports" }, [el("span", { text: W.labelled(T.exports, "") })]);
+      opts.append(el("label", { class: "check" }, [scr, T.on_screen]), st("archived", T.status_archive));
+      more.append(opts);
+      if (focused) more.append(el("div", { class: "btn-row" }, voteFirst ? statusRow : [el("span", { class: "board-vote-ctl" }, voteRow)]));
+      const ex = el("p", { class: "board-prompt-exports" }, [el("span", { text: W.labelled(focused ? T.export_question : T.exports, "") })]);
       Object.entries(exportBase).forEach(([fmt, href]) => {
         ex.append(el("a", { href: href + "?prompt=" + p.id, class: "btn small", text: fmt.toUpperCase() }));
       });
-      card.append(ex, button(T.sort, currentId === p.id ? "active" : "", () => { currentId = p.id; schedule(); }));
+      more.append(ex);
+      if (focused) {
+        // the whole atelier's exports (in the panel's head otherwise)
+        more.append(el("p", { class: "board-prompt-exports" }, [el("span", { text: W.labelled(T.export_all, "") }),
+          ...[...document.querySelectorAll("#board-exports-box [data-export]")].map((a) => {
+            const copy = a.cloneNode(true);
+            copy.removeAttribute("data-export");
+            return copy;
+          })]));
+      }
+      main.append(more);
       return card;
     }
 
@@ -716,11 +767,30 @@
     }
 
     function column(title, catId, notes, p, cats, totals, catObj, index) {
-      const col = el("section", { class: "board-col", "data-drop-category": catId === null ? "" : String(catId) });
+      const key = catId === null ? "" : String(catId);
+      const col = el("section", { class: "board-col", "data-drop-category": key });
       const head = el("header", { class: "board-col-head" });
-      if (catObj) {
+      const line = el("div", { class: "board-col-line" });
+      if (catObj && renaming === catObj.id) {
         const input = el("input", { class: "board-cat-title", value: catObj.title, "aria-label": T.rename, maxlength: "200" });
-        input.addEventListener("change", () => send("board:category:update", { category_id: catObj.id, title: input.value }));
+        const done = () => { if (renaming === catObj.id) { renaming = null; schedule(); } };
+        input.addEventListener("change", () => {
+          renaming = null;
+          send("board:category:update", { category_id: catObj.id, title: input.value });
+        });
+        input.addEventListener("keydown", (ev) => {
+          if (ev.key === "Enter") { ev.preventDefault(); input.blur(); }
+          if (ev.key === "Escape") { ev.stopPropagation(); input.value = catObj.title; done(); }
+        });
+        input.addEventListener("blur", done);
+        line.append(input);
+        requestAnimationFrame(() => { if (document.contains(input)) { input.focus(); input.select(); } });
+      } else {
+        line.append(el("h3", { class: "board-col-title", text: title, title: title }));
+      }
+      line.append(el("span", { class: "pill", text: String(notes.length) }));
+      head.append(line);
+      if (catObj) {
         const order = cats.map((c) => c.id);
         const swap = (delta) => {
           const j = index + delta;
@@ -728,17 +798,17 @@
           [order[index], order[j]] = [order[j], order[index]];
           send("board:category:reorder", { prompt_id: p.id, order: order });
         };
-        head.append(input,
+        head.append(el("div", { class: "board-col-tools" }, [
+          button("✎ " + T.rename_short, "", () => { renaming = catObj.id; schedule(); }, { "aria-label": T.rename, "data-action": "rename" }),
           button("↑", "", () => swap(-1), { "aria-label": T.move_up, title: T.move_up, disabled: index === 0 }),
           button("↓", "", () => swap(1), { "aria-label": T.move_down, title: T.move_down, disabled: index === cats.length - 1 }),
           button("✕", "danger", () => { if (window.confirm(T.confirm_delete_cat)) send("board:category:delete", { category_id: catObj.id }); },
-            { "aria-label": T.delete, title: T.delete }));
-      } else {
-        head.append(el("h3", { text: title }));
+            { "aria-label": T.delete, title: T.delete }),
+        ]));
       }
-      head.append(el("span", { class: "pill", text: String(notes.length) }));
       col.append(head);
-      const body = el("div", { class: "board-col-notes" });
+      // each column's notes scroll on their own: the panel keeps its height
+      const body = el("div", { class: "board-col-notes", "data-scroll-key": key });
       notes.forEach((n) => body.append(noteCard(n, p, cats, totals)));
       col.append(body);
       makeZone(col);
@@ -748,7 +818,6 @@
     // Do not rebuild under the facilitator's fingers: wait for the field to
     // lose focus. Only a render put off that way is done then (a render on
     // every focusout would loop: each rebuild moves the focus again).
-    const consoleRoot = document.getElementById("board-console");
     let deferred = false;
     consoleRoot.addEventListener("focusout", () => {
       if (deferred) { deferred = false; setTimeout(schedule, 0); }
@@ -761,25 +830,41 @@
 
     render = function () {
       if (typing()) { deferred = true; return; }
-      const ps = sortedPrompts();
+      const all = sortedPrompts();
+      const focused = focus && store.prompts.has(focus.prompt_id) ? store.prompts.get(focus.prompt_id) : null;
+      const ps = focused ? [focused] : all;
+      consoleRoot.classList.toggle("is-focus", !!focused);
+      // One question per activity: new questions come with a « Question » activity.
+      newPrompt.hidden = !!focused;
+      if (!newPromptDecided && store.loaded) { newPrompt.open = all.length === 0; newPromptDecided = true; }
+      if (!all.length) newPrompt.open = true;
+      currentBox.hidden = !!focused || all.length < 2;
       promptsBox.replaceChildren();
-      if (!ps.length) promptsBox.append(el("p", { class: "hint", text: T.no_prompts }));
-      ps.forEach((p) => promptsBox.append(promptCard(p)));
-      if (!ps.length) { workspace.hidden = true; return; }
-      if (!store.prompts.has(currentId)) {
-        const open = ps.find((p) => p.status === "open");
-        currentId = (open || ps[ps.length - 1]).id;
+      if (!all.length) {
+        promptsBox.append(el("p", { class: "hint", text: T.no_prompts }));
+        workspace.hidden = true;
+        counts.textContent = "";
+        return;
       }
-      workspace.hidden = false;
-      current.replaceChildren(...ps.map((p) => el("option", { value: String(p.id), text: p.text.slice(0, 80), selected: p.id === currentId })));
+      if (!store.prompts.has(currentId)) {
+        const open = all.find((p) => p.status === "open");
+        currentId = (open || all[all.length - 1]).id;
+      }
+      if (focused) currentId = focused.id;
       const p = store.prompts.get(currentId);
       const cats = catsOf(p.id);
       const totals = voteTotals(p);
-      const all = notesOf(p.id).filter((n) => !n.merged_into);
-      const pendingNotes = all.filter((n) => n.status === "pending");
+      const notes = notesOf(p.id).filter((n) => !n.merged_into);
+      const pendingNotes = notes.filter((n) => n.status === "pending");
+      counts.textContent = [W.plural(notes.length, T.notes_count), W.plural(cats.length, T.categories_count)]
+        .concat(pendingNotes.length ? [W.plural(pendingNotes.length, T.pending_count)] : []).join(" · ");
+      ps.forEach((q) => promptsBox.append(promptCard(q, !!focused)));
+      workspace.hidden = false;
+      current.replaceChildren(...all.map((q) => el("option", { value: String(q.id), text: q.text.slice(0, 80), selected: q.id === currentId })));
       W.announceNew("board-pending", pendingNotes.map((n) => n.id), T.new_pending);
       queue.hidden = pendingNotes.length === 0;
       queue.replaceChildren(el("h3", { text: T.queue + " (" + pendingNotes.length + ")" }));
+      const queueList = el("div", { class: "board-queue-items" });
       pendingNotes.forEach((n) => {
         const item = el("div", { class: "board-queue-item", "data-note": n.id });
         paint(item, n.colour);
@@ -789,16 +874,24 @@
             button(T.approve, "primary", () => send("board:note:moderate", { note_id: n.id, action: "approve" }), { "data-action": "approve" }),
             button(T.reject, "danger", () => send("board:note:moderate", { note_id: n.id, action: "reject" }), { "data-action": "reject" }),
           ]));
-        queue.append(item);
+        queueList.append(item);
       });
-      const placed = all.filter((n) => n.status !== "pending");
+      queue.append(queueList);
+      const placed = notes.filter((n) => n.status !== "pending");
       mergeHint.hidden = !merging;
       mergeHint.textContent = merging ? T.merge_pick : "";
       const scrollX = columns.scrollLeft;
-      columns.replaceChildren(column(T.uncategorised, null,
-        placed.filter((n) => !n.category_id || !store.cats.has(n.category_id)), p, cats, totals, null, -1));
+      columns.querySelectorAll("[data-scroll-key]").forEach((b) => colScroll.set(p.id + ":" + b.dataset.scrollKey, b.scrollTop));
+      const loose = placed.filter((n) => !n.category_id || !store.cats.has(n.category_id));
+      columns.replaceChildren(column(T.uncategorised, null, loose, p, cats, totals, null, -1));
+      // an empty « Sans catégorie » stays a drop target, narrower
+      columns.firstChild.classList.toggle("is-empty", !loose.length && cats.length > 0);
       cats.forEach((c, i) => columns.append(column(c.title, c.id, placed.filter((n) => n.category_id === c.id), p, cats, totals, c, i)));
       columns.scrollLeft = scrollX;
+      columns.querySelectorAll("[data-scroll-key]").forEach((b) => {
+        const top = colScroll.get(p.id + ":" + b.dataset.scrollKey);
+        if (top) b.scrollTop = top;
+      });
       document.dispatchEvent(new CustomEvent("board:rendered"));
     };
   }

@@ -265,6 +265,7 @@
   function renderEditor() {
     const a = selected !== null ? byId(selected) : null;
     editor.hidden = !a;
+    if (!a) publishFocus(null);
     document.querySelectorAll(".dr-cap-panel").forEach((p) => {
       const kind = a ? types[a.type] : null;
       p.hidden = !!a && (!kind || kind.console_panel !== p.dataset.consolePanel);
@@ -282,7 +283,13 @@
     const rooms = document.getElementById("dr-ed-rooms");
     rooms.hidden = a.type !== "codev";
     if (a.type === "codev") rooms.textContent = fmt(T.room_screens, { url: window.location.host + "/s/" + W.code + "/n" });
+    publishFocus(a);
     if (dirty && editor.dataset.activity === String(a.id)) return;
+    if (editor.dataset.activity !== String(a.id)) {
+      // the title, duration and settings are open for the slides; an
+      // activity with its own panel (the board, codev…) shows that panel first
+      more.open = moreOpen.has(a.id) ? moreOpen.get(a.id) : kind.console_panel === "deroule";
+    }
     editor.dataset.activity = a.id;
     document.getElementById("dr-ed-title").value = a.title;
     document.getElementById("dr-ed-duration").value = a.duration_min;
@@ -291,16 +298,26 @@
       const value = a.settings[name] !== undefined ? a.settings[name] : spec.default;
       settingsBox.append(el("div", { class: "dr-field" }, fieldInput(name, spec, value)));
     });
-    // the board panel opens on this activity's question
-    if (a.prompt_id) {
-      const sel = document.getElementById("board-current");
-      if (sel && sel.value !== String(a.prompt_id) && [...sel.options].some((o) => o.value === String(a.prompt_id))) {
-        sel.value = String(a.prompt_id);
-        sel.dispatchEvent(new Event("change"));
-      }
-    }
   }
 
+  /* The capability panels follow the selected activity (the board shows
+   * that activity's question alone): Workshop.consoleFocus and the
+   * "workshop:console-focus" event on document. */
+  let lastFocus = "";
+  function publishFocus(a) {
+    const detail = a ? { id: a.id, type: a.type, prompt_id: a.prompt_id || null } : null;
+    const key = JSON.stringify(detail);
+    if (key === lastFocus) return;
+    lastFocus = key;
+    W.consoleFocus = detail;
+    document.dispatchEvent(new CustomEvent("workshop:console-focus", { detail: detail }));
+  }
+
+  const more = document.getElementById("dr-ed-more");
+  const moreOpen = new Map();  // activity id -> whether its settings are open
+  more.addEventListener("toggle", () => {
+    if (editor.dataset.activity) moreOpen.set(Number(editor.dataset.activity), more.open);
+  });
   editor.addEventListener("input", () => { dirty = true; });
   editor.addEventListener("submit", async (ev) => {
     ev.preventDefault();
