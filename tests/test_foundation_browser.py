@@ -1,6 +1,7 @@
 """The three surfaces in Chromium: a phone joins by code, the projection
 counts it, the console removes it. Screenshots go to docs/screenshots/."""
 
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
@@ -11,7 +12,7 @@ from support import LAPTOP, PHONE, PROJECTOR, SCREENSHOTS
 def test_phone_joins_projection_counts_console_removes(browser, live_server_sqlite):
     server = live_server_sqlite
     atelier = server.create_atelier(
-        title="Structurer les coopérations", place="Mulhouse", date="2026-11-23"
+        title="Structurer les coopérations", place="Mulhouse", date=dt.date.today().isoformat()
     )
     code = atelier["code"]
 
