@@ -10,8 +10,8 @@ from board_helpers import new_prompt
 from support import PHONE, SCREENSHOTS
 
 
-def _phone(browser, server, atelier, name="Awa"):
-    ctx = browser.new_context(**PHONE)
+def _phone(browser, server, atelier, name="Awa", **context):
+    ctx = browser.new_context(**{**PHONE, **context})
     page = ctx.new_page()
     page.goto(f"{server.url}/j/{atelier['code']}")
     page.fill("#name", name)
@@ -66,4 +66,121 @@ def test_offline_message_stays_and_banner_leaves_the_title_visible(browser, live
     assert box["y"] + box["height"] <= title["y"] + 1, (box, title)
     ctx.set_offline(False)
     expect(banner).to_be_hidden(timeout=15000)
+    ctx.close()
+
+
+# French words that must not show in an English atelier (colour keys, labels)
+FRENCH_ON_ENGLISH_PAGE = re.compile(
+    r"\b(bleu|jaune|vert|rouge|violet|orange|rose|gris|Groupe|Sujet|Votre rôle|Anonyme"
+    r"|Déclencher|Organiser|Animer|en préparation|collectivite|declencher)\b"
+)
+ENGLISH_SPACING = re.compile(r"[\s\u00a0\u202f][;:!?](?!\w)")
+STRAIGHT_APOSTROPHE = re.compile(r"[A-Za-zÀ-ÿ]'[A-Za-zÀ-ÿ]")
+
+
+def _visible_text(page) -> str:
+    return page.evaluate("document.body.innerText")
+
+
+def _add_actor(phone, name):
+    phone.fill("#lm-actor-name", name)
+    phone.select_option("#lm-actor-kind", "association")
+    phone.click("#lm-actor-form button[type=submit]")
+    expect(phone.locator("#lm-contribution-form")).to_be_visible()
+
+
+def test_english_atelier_walk_phone_and_console(browser, live_server_sqlite):
+    """An English atelier, on a phone (390x844) and the console (1366x768): a
+    codev group and its anonymous member, the live map, the post-it list;
+    no French word or French spacing, and an anonymous member is never « ? »."""
+    from support import LAPTOP
+
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Cooperation in Mulhouse", allow_anonymous=True)
+    fac = server.facilitator(atelier)
+    assert fac.call("atelier:update", {"locale": "en"})["ok"]
+    ack = fac.call("codev:group:create", {"name": "Thistle", "room": "Room 2", "colour": "bleu"})
+    assert ack["ok"], ack
+
+    ctx, phone = _phone(browser, server, atelier, name="", device_scale_factor=1)  # anonymous
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    choice = phone.locator(".codev-choice").first
+    expect(choice).to_be_visible(timeout=10000)
+    expect(choice).to_contain_text("Thistle")
+    choice.locator("button").click()
+    expect(phone.locator("#codev-setup")).to_be_visible()
+    members = phone.locator(".codev-member-name")
+    expect(members.first).to_contain_text("Anonymous #")
+    assert "?" not in members.all_inner_texts(), members.all_inner_texts()
+    text = _visible_text(phone)
+    assert not FRENCH_ON_ENGLISH_PAGE.search(text), FRENCH_ON_ENGLISH_PAGE.search(text)
+    assert not ENGLISH_SPACING.search(text), ENGLISH_SPACING.search(text)
+    phone.locator("#codev-phone").scroll_into_view_if_needed()
+    phone.screenshot(path=str(SCREENSHOTS / "state-phone-english-codev.png"))
+
+    console_ctx = browser.new_context(**{**LAPTOP, "viewport": {"width": 1366, "height": 768}})
+    console = console_ctx.new_page()
+    console.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    expect(console.locator("#conn-dot")).to_have_class(re.compile("on"))
+    card = console.locator(".codev-group-card").first
+    expect(card).to_contain_text("Anonymous #")
+    assert card.inner_text().count("in preparation") <= 1, card.inner_text()
+    badge = console.locator("#participant-count")
+    assert badge.get_attribute("title"), "the badge says what it counts"
+    text = _visible_text(console)
+    assert not FRENCH_ON_ENGLISH_PAGE.search(text), FRENCH_ON_ENGLISH_PAGE.search(text)
+    assert not ENGLISH_SPACING.search(text), ENGLISH_SPACING.search(text)
+    card.scroll_into_view_if_needed()
+    console.screenshot(path=str(SCREENSHOTS / "state-console-english-codev.png"))
+
+    # the live map: stage names in English, the notice box inside its card
+    assert fac.call("atelier:scene", {"scene": "livemap"})["ok"]
+    assert fac.call("livemap:settings", {"open": True, "view": "table"})["ok"]
+    expect(phone.locator("#livemap-participant")).to_be_visible(timeout=10000)
+    _add_actor(phone, "Tubà")
+    phone.locator("#lm-contribution-form").scroll_into_view_if_needed()
+    text = phone.locator("#livemap-participant").inner_text()
+    assert "Trigger the action" in text and not FRENCH_ON_ENGLISH_PAGE.search(text), text
+    assert not ENGLISH_SPACING.search(text), text
+    phone.screenshot(path=str(SCREENSHOTS / "state-phone-english-livemap.png"))
+    console_ctx.close()
+    ctx.close()
+
+
+def test_french_stage_labels_and_my_notes_order(browser, live_server_sqlite):
+    """French phone: typographic apostrophes in the live map's stage labels;
+    in « Mes post-it » a note keeps its place when it is delivered."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Portrait croisé")
+    fac = server.facilitator(atelier)
+    assert fac.call("atelier:scene", {"scene": "livemap"})["ok"]
+    assert fac.call("livemap:settings", {"open": True, "view": "table"})["ok"]
+    ctx, phone = _phone(browser, server, atelier, device_scale_factor=1)
+    lm = phone.locator("#livemap-participant")
+    expect(lm).to_be_visible(timeout=10000)
+    _add_actor(phone, "Tubà")
+    text = lm.inner_text()
+    assert "Déclencher l’action" in text and not STRAIGHT_APOSTROPHE.search(text), text
+    # the notice (« Acteur ajouté… ») lines up with the form it speaks of
+    notice = phone.locator("#lm-phone-msg")
+    expect(notice).to_be_visible()
+    box, form = notice.bounding_box(), phone.locator("#lm-contribution-form").bounding_box()
+    assert abs(box["x"] - form["x"]) <= 1 and box["width"] <= form["width"] + 1, (box, form)
+    notice.scroll_into_view_if_needed()
+    phone.screenshot(path=str(SCREENSHOTS / "state-phone-livemap-notice.png"))
+
+    prompt = new_prompt(fac, text="Quels besoins ?")
+    card = phone.locator(f'[data-prompt="{prompt["id"]}"]').first
+    expect(card).to_be_visible(timeout=10000)
+    ctx.set_offline(True)
+    for word in ("premier", "second"):
+        card.locator("textarea").first.fill(word)
+        card.get_by_role("button", name="Envoyer").click()
+    mine = card.locator(".board-mine .board-note-text")
+    expect(mine).to_have_count(2)
+    before = mine.all_inner_texts()
+    assert before == ["second", "premier"], before
+    ctx.set_offline(False)
+    expect(card.locator(".board-mine .is-pending")).to_have_count(0, timeout=15000)
+    assert mine.all_inner_texts() == before
     ctx.close()
