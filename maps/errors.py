@@ -6,7 +6,7 @@ spreadsheet.
 
 >>> err = MapInputError("étape inconnue", file="contributions.csv", row=4, value="planifier")
 >>> print(err)
-contributions.csv, ligne 4 : étape inconnue (valeur : « planifier »)
+contributions.csv, ligne 4\u00a0: étape inconnue (valeur\u00a0: «\u00a0planifier\u00a0»)
 >>> err.row
 4
 """
@@ -36,7 +36,7 @@ class MapInputError(ValueError):
     Examples
     --------
     >>> str(MapInputError("fichier vide", file="actors.csv"))
-    'actors.csv : fichier vide'
+    'actors.csv\\xa0: fichier vide'
     """
 
     def __init__(
@@ -59,12 +59,12 @@ class MapInputError(ValueError):
         where = self.file or ""
         if self.row is not None:
             where = f"{where}, ligne {self.row}" if where else f"ligne {self.row}"
-        text = f"{where} : {self.message}" if where else self.message
+        text = f"{where}\u00a0: {self.message}" if where else self.message
         if self.value is not None:
             value = str(self.value)
             if len(value) > 80:
                 value = value[:77] + "…"
-            text += f" (valeur : « {value} »)"
+            text += f" (valeur\u00a0: «\u00a0{value}\u00a0»)"
         return text
 
     def __reduce__(self):  # pragma: no cover - pickling support

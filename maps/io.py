@@ -69,7 +69,7 @@ def _decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
         row = data[: data.index(b"\x00")].count(b"\n") + 1
         raise MapInputError(
-            "encodage illisible (octets nuls : UTF-16 ou fichier binaire ?) ; "
+            "encodage illisible (octets nuls\u00a0: UTF-16 ou fichier binaire\u00a0?)\u00a0; "
             "enregistrez le fichier en CSV UTF-8",
             file=name,
             row=row,
@@ -83,7 +83,7 @@ def _decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError as exc:
             row = data[: exc.start].count(b"\n") + 1
             raise MapInputError(
-                "encodage illisible (ni UTF-8 ni Windows-1252) ; "
+                "encodage illisible (ni UTF-8 ni Windows-1252)\u00a0; "
                 "enregistrez le fichier en CSV UTF-8",
                 file=name,
                 row=row,
@@ -93,7 +93,7 @@ def _decode(data: bytes, name: str) -> str:
     if bad:
         row = text[: bad.start()].count("\n") + 1
         raise MapInputError(
-            "encodage illisible (caractères de contrôle) ; enregistrez le fichier en CSV UTF-8",
+            "encodage illisible (caractères de contrôle)\u00a0; enregistrez le fichier en CSV UTF-8",
             file=name,
             row=row,
             value=repr(text[max(0, bad.start() - 10) : bad.start() + 10]),
@@ -131,7 +131,7 @@ def read_csv_table(path: str | os.PathLike, name: str | None = None) -> Table:
         raise MapInputError(f"fichier illisible ({exc.strerror})", file=name) from None
     text = _decode(data, name)
     if not text.strip():
-        raise MapInputError("fichier vide (il faut au moins une ligne d'en-tête)", file=name, row=1)
+        raise MapInputError("fichier vide (il faut au moins une ligne d’en-tête)", file=name, row=1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = [h.strip() for h in next(reader)]
@@ -223,7 +223,7 @@ def _check_extra(rows, name):
         if "\x00extra" in row:
             raise MapInputError(
                 "plus de valeurs que de colonnes (séparateur dans une valeur non entourée "
-                "de guillemets ?)",
+                "de guillemets\u00a0?)",
                 file=name,
                 row=num,
                 value=row["\x00extra"],
@@ -288,7 +288,7 @@ def read_workbook_tables(path: str | os.PathLike) -> dict[str, Table | None]:
                 )
             if header is None:
                 raise MapInputError(
-                    "feuille vide (il faut au moins une ligne d'en-tête)", file=label, row=1
+                    "feuille vide (il faut au moins une ligne d’en-tête)", file=label, row=1
                 )
             tables[kind] = Table(name=label, columns=[h for h in header if h], rows=rows)
     finally:
@@ -339,7 +339,7 @@ def read_map(path: str | os.PathLike, *, lenient: bool = False) -> ActorMap:
         path = path.parent
     if not path.is_dir():
         raise MapInputError(
-            "format non reconnu (attendu : dossier de fichiers CSV ou classeur .xlsx)",
+            "format non reconnu (attendu\u00a0: dossier de fichiers CSV ou classeur .xlsx)",
             file=path.name,
         )
     found: dict[str, Path] = {}

@@ -354,7 +354,7 @@ def from_records(
     >>> from_records(actors=[{"id": "a", "name": "A"}, {"id": "a", "name": "B"}])
     Traceback (most recent call last):
     ...
-    maps.errors.MapInputError: actors, ligne 2 : identifiant d'acteur en double (valeur : « a »)
+    maps.errors.MapInputError: actors, ligne 2\u00a0: identifiant d’acteur en double (valeur\u00a0: «\u00a0a\u00a0»)
     """
     tables = {
         "actors": _records_table("actors", actors),
@@ -426,9 +426,9 @@ def build_map(
         if kind == "links" and "kind" not in ordered:
             missing.append("kind")
         if missing:
-            names = ", ".join(f"« {c} »" for c in missing)
+            names = ", ".join(f"«\u00a0{c}\u00a0»" for c in missing)
             raise MapInputError(
-                f"colonne obligatoire absente : {names} ; colonnes trouvées",
+                f"colonne obligatoire absente\u00a0: {names}\u00a0; colonnes trouvées",
                 file=table.name,
                 row=1,
                 value=", ".join(table.columns) or "(aucune)",
@@ -446,17 +446,20 @@ def build_map(
         actor_id = row.get("id", "").strip()
         actor_name = row.get("name", "").strip()
         if not actor_id:
-            problem(MapInputError("identifiant d'acteur vide", file=name, row=num, value=""))
+            problem(MapInputError("identifiant d’acteur vide", file=name, row=num, value=""))
             continue
         if actor_id in graph:
             problem(
-                MapInputError("identifiant d'acteur en double", file=name, row=num, value=actor_id)
+                MapInputError("identifiant d’acteur en double", file=name, row=num, value=actor_id)
             )
             continue
         if not actor_name:
             problem(
                 MapInputError(
-                    "nom d'acteur vide (colonne « name »)", file=name, row=num, value=actor_id
+                    "nom d’acteur vide (colonne «\u00a0name\u00a0»)",
+                    file=name,
+                    row=num,
+                    value=actor_id,
                 )
             )
             continue
@@ -480,10 +483,10 @@ def build_map(
     def check_actor(table: str, num: int, value: str, column: str) -> bool:
         if value in graph:
             return True
-        what = "identifiant d'acteur vide" if not value else "acteur inconnu"
+        what = "identifiant d’acteur vide" if not value else "acteur inconnu"
         problem(
             MapInputError(
-                f"{what} dans la colonne « {column} »",
+                f"{what} dans la colonne «\u00a0{column}\u00a0»",
                 file=tables[table].name,
                 row=num,
                 value=value,
@@ -502,7 +505,7 @@ def build_map(
         if stage is None:
             problem(
                 MapInputError(
-                    "étape inconnue (attendu : déclencher, organiser ou animer)",
+                    "étape inconnue (attendu\u00a0: déclencher, organiser ou animer)",
                     file=tables["contributions"].name,
                     row=num,
                     value=raw_stage,

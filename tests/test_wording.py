@@ -233,3 +233,41 @@ def test_modules_read_their_texts_through_workshop_texts():
         if re.search(r"JSON\.parse\([^)]*textContent\)", path.read_text()):
             bad.append(path.name)
     assert not bad, bad
+
+
+MESSAGE_CALLS = {"MapInputError", "BadParameter", "UsageError", "echo", "tr", "ntr", "_h"}
+
+
+def _call_name(func) -> str:
+    return func.attr if hasattr(func, "attr") else getattr(func, "id", "")
+
+
+def _literal(node) -> str | None:
+    """A string argument as written (f-string fields as « x »)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "x" for v in node.values)
+    return None
+
+
+def test_command_and_map_error_messages_are_typographic():
+    """The messages the commands print and the errors maps/ raises (shown on
+    the console when a map is imported) are not in the catalogue: read them
+    where they are written."""
+    import ast
+
+    sources = [*sorted((ROOT / "maps").glob("*.py")), ROOT / "workshop" / "cli.py"]
+    bad, seen = [], 0
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and _call_name(node.func) in MESSAGE_CALLS:
+                for arg in node.args[:2]:
+                    text = _literal(arg)
+                    if text and re.search(r"[A-Za-zÀ-ÿ]{3}", text):
+                        seen += 1
+                        bad += [(path.name, text, p) for p in _french_problems(text)]
+    assert seen > 40, seen  # the scan reads them
+    assert not bad, bad[:8]

@@ -143,7 +143,7 @@ BAD_CASES = {
     ),
     "identifiant en double": (
         {"actors.csv": b"id,name\na,Alpha\nb,Beta\na,Autre\n"},
-        ["actors.csv", "ligne 4", "« a »", "double"],
+        ["actors.csv", "ligne 4", "«\u00a0a\u00a0»", "double"],
     ),
     "étape inconnue": (
         {"contributions.csv": b"actor_id,stage,text\na,declencher,x\nb,planifier,y\n"},
