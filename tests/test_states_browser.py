@@ -44,6 +44,14 @@ def visible_buttons_have_text(page):
     assert not empty, empty
 
 
+def french_typography(page):
+    """What the page says has typographic apostrophes and non-breaking spaces
+    before : ; ! ? (docs/style.md); the test's own texts are typographic too."""
+    text = page.evaluate("document.body.innerText")
+    assert not re.search(r"[A-Za-zÀ-ÿ]'[A-Za-zÀ-ÿ]", text), re.findall(r"\S*'\S*", text)
+    assert not re.search(r"[^\S\u00a0\u202f][:;!?](\s|$)", text), re.findall(r".{20} [:;!?]", text)
+
+
 def nothing_overflows(page):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], width
@@ -68,6 +76,7 @@ def test_phone_states(browser, live_server_sqlite, size):
 
     # waiting: nothing open yet
     expect(phone.locator("#welcome")).to_contain_text("apparaîtront ici")
+    french_typography(phone)
     visible_headings_have_text(phone)
     visible_buttons_have_text(phone)
     nothing_overflows(phone)
@@ -95,6 +104,7 @@ def test_phone_states(browser, live_server_sqlite, size):
     choice.locator("button").click()
     expect(phone.locator("#codev-setup")).to_be_visible()
     expect(phone.locator("#codev-step-name")).to_contain_text("attendez que l’animation")
+    french_typography(phone)
     for hidden in ("#codev-q-title", "#codev-p-title", "#codev-downloads", "#codev-phone-timer"):
         expect(phone.locator(hidden)).to_be_hidden()
     leave = phone.locator("#codev-leave").bounding_box()
@@ -183,6 +193,7 @@ def test_console_states(browser, live_server_sqlite):
     # a new atelier: nobody yet, the badge says what it counts
     expect(page.locator("#participant-count")).to_have_text(re.compile(r"0 en ligne sur 0"))
     expect(page.locator("body")).to_contain_text("Personne n’a encore rejoint l’atelier.")
+    french_typography(page)
     visible_headings_have_text(page)
     visible_buttons_have_text(page)
     shot(page, "console-new")
@@ -194,6 +205,7 @@ def test_console_states(browser, live_server_sqlite):
     expect(group).to_be_visible()
     expect(group).to_contain_text("commencez la séance")
     assert group.inner_text().count("en préparation") == 1
+    french_typography(page)
     expect(group.locator("a[href$='summary.pdf']")).to_have_count(0)  # no summary yet
     expect(group.locator("[data-timer=start]")).to_have_count(0)  # nobody to start with
     group.scroll_into_view_if_needed()
