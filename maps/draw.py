@@ -43,6 +43,10 @@ __all__ = [
     "draw_map",
     "figure_bytes",
     "kind_colours",
+    "kind_shape",
+    "STAGE_SHAPES",
+    "KIND_SHAPES",
+    "SHAPE_MARKERS",
     "KIND_ORDER",
     "KIND_COLOURS",
     "PAPER_SIZES",
@@ -121,6 +125,43 @@ _STAGE_FILLS = {
 _MULTI_LABEL = "plusieurs étapes"
 _NOSTAGE_LABEL = "sans étape renseignée"
 
+#: Colour is never the only cue: each stage and each actor type also has a
+#: shape, drawn on every card (on its left edge) or as the dot itself, and
+#: shown in the legend next to its name. Names of shapes → matplotlib markers.
+SHAPE_MARKERS: dict[str, str] = {
+    "circle": "o",
+    "square": "s",
+    "triangle": "^",
+    "diamond": "D",
+    "triangle_down": "v",
+    "pentagon": "p",
+    "hexagon": "h",
+    "star": "*",
+    "cross": "X",
+    "plus": "P",
+    "left": "<",
+    "right": ">",
+}
+STAGE_SHAPES: dict[str | None, str] = {
+    "declencher": "triangle",
+    "organiser": "square",
+    "animer": "circle",
+    "multi": "diamond",
+    None: "cross",
+}
+KIND_SHAPES: dict[str, str] = {
+    "association": "circle",
+    "collectivite": "square",
+    "reseau": "triangle",
+    "fondation": "diamond",
+    "financeur": "star",
+    "service_public": "pentagon",
+    "entreprise": "hexagon",
+    "autre": "triangle_down",
+    "": "cross",
+}
+_FREE_KIND_SHAPES = ("plus", "left", "right")
+
 
 def _pretty_name(name: str) -> str:
     """A file or folder name as a title: ``mulhouse`` → ``Mulhouse``.
@@ -179,6 +220,36 @@ def kind_colours(kind: str) -> tuple[str, str]:
     if kind in KIND_COLOURS:
         return KIND_COLOURS[kind]
     return _FREE_KIND_COLOURS[zlib.crc32(kind.encode("utf-8")) % len(_FREE_KIND_COLOURS)]
+
+
+def kind_shape(kind: str) -> str:
+    """Shape of an actor type (a key of :data:`SHAPE_MARKERS`): fixed for the
+    types of :data:`KIND_ORDER`, chosen by name for the others.
+
+    >>> kind_shape("association"), kind_shape(""), kind_shape("syndicat") in _FREE_KIND_SHAPES
+    ('circle', 'cross', True)
+    """
+    import zlib
+
+    kind = kind or ""
+    if kind in KIND_SHAPES:
+        return KIND_SHAPES[kind]
+    return _FREE_KIND_SHAPES[zlib.crc32(kind.encode("utf-8")) % len(_FREE_KIND_SHAPES)]
+
+
+def _shape_handle(fill: str, edge: str, shape: str) -> Line2D:
+    """A legend entry: the shape, filled with the card colour, edged with the
+    type's or stage's darker colour (as drawn on the map)."""
+    return Line2D(
+        [],
+        [],
+        ls="none",
+        marker=SHAPE_MARKERS[shape],
+        markersize=8.5,
+        markerfacecolor=edge,
+        markeredgecolor=fill,
+        markeredgewidth=0.8,
+    )
 
 
 def _kind_palette(m: ActorMap) -> tuple[dict[str, tuple[str, str]], list[str]]:
@@ -324,6 +395,14 @@ def render_figure(
             return palette[m.graph.nodes[actor]["kind"] or ""]
         return _STAGE_FILLS[_stage_category(m, actor, stage, layout)]
 
+    def shape(actor, stage):
+        """(gid key, shape) of a card: its type's or its stage's shape."""
+        if colour_by == "kind":
+            kind = m.graph.nodes[actor]["kind"] or ""
+            return "type-" + (kind or "aucun"), kind_shape(kind)
+        cat = _stage_category(m, actor, stage, layout)
+        return "etape-" + (cat or "aucune"), STAGE_SHAPES[cat]
+
     if layout == "stages":
         _draw_columns(ax, lay, big, lang)
     elif lay.band:
@@ -331,8 +410,9 @@ def render_figure(
     link_kinds = _draw_links(ax, m, lay, highlight)
     if lay.mode == "cards":
         _draw_cards(ax, m, lay, colours, highlight)
+        _draw_card_shapes(ax, lay, colours, shape)
     else:
-        _draw_dots(ax, m, lay, colours)
+        _draw_dots(ax, m, lay, colours, shape)
     if not furniture:
         if lay.mode == "dots":
             fig.text(
@@ -379,14 +459,17 @@ def render_figure(
     renderer = fig.canvas.get_renderer()
     handles = []
     if colour_by == "kind":
-        kind_handles = [
-            Patch(
-                facecolor=palette.get(k, KIND_COLOURS[""])[0],
-                edgecolor=palette.get(k, KIND_COLOURS[""])[1],
-                label=_kind_label(k, lang) if k != "…" else tr("autres types", lang),
+        kind_handles = []
+        for k in kinds_shown:
+            fill, edge = palette.get(k, KIND_COLOURS[""])
+            handle = (
+                _shape_handle(fill, edge, kind_shape(k))
+                if k != "…"
+                else Patch(facecolor=fill, edgecolor=edge)
             )
-            for k in kinds_shown
-        ]
+            handle.set_label(_kind_label(k, lang) if k != "…" else tr("autres types", lang))
+            handle.set_gid("legende-type-" + (k or "aucun") if k != "…" else "legende-type-autres")
+            kind_handles.append(handle)
         handles.append(
             (tr("Types d’acteurs", lang), kind_handles, 4 if len(kind_handles) > 6 else 3)
         )
@@ -394,10 +477,12 @@ def render_figure(
         cats = list(STAGES) + (["multi"] if layout == "network" else []) + [None]
         labels = {s: stage_label(s, lang, "short") for s in STAGES}
         labels.update({"multi": tr(_MULTI_LABEL, lang), None: tr(_NOSTAGE_LABEL, lang)})
-        stage_handles = [
-            Patch(facecolor=_STAGE_FILLS[c][0], edgecolor=_STAGE_FILLS[c][1], label=labels[c])
-            for c in cats
-        ]
+        stage_handles = []
+        for c in cats:
+            handle = _shape_handle(*_STAGE_FILLS[c], STAGE_SHAPES[c])
+            handle.set_label(labels[c])
+            handle.set_gid("legende-etape-" + (c or "aucune"))
+            stage_handles.append(handle)
         handles.append((tr("Étapes", lang), stage_handles, 3))
     others = sorted(k for k in link_kinds if k not in LINK_STYLES)
     link_handles = [
@@ -479,6 +564,10 @@ def render_figure(
                 borderpad=0.0,
             )
             leg.get_title().set_fontweight("bold")
+            for h, drawn, text in zip(hs, leg.legend_handles, leg.get_texts(), strict=True):
+                if h.get_gid():  # the shape and its name, findable in the SVG
+                    drawn.set_gid(h.get_gid())
+                    text.set_gid(h.get_gid() + "-nom")
             x += leg.get_window_extent(renderer).width * 72 / fig.dpi + 26
     day = _parse_date(date if date is not None else m.date)
     if source:
@@ -749,21 +838,49 @@ def _draw_cards(ax, m: ActorMap, lay: MapLayout, colours, highlight: set) -> Non
         t.set_url(None)
 
 
-def _draw_dots(ax, m: ActorMap, lay: MapLayout, colours) -> None:
+def _draw_card_shapes(ax, lay: MapLayout, colours, shape) -> None:
+    """The type's or stage's shape on the left edge of every card."""
     groups: dict[tuple, list] = {}
     for card in lay.cards.values():
         fill, edge = colours(card.actor, card.stage)
-        groups.setdefault((fill, edge), []).append((card.x, card.y))
-    for (_fill, edge), pts in sorted(groups.items()):
+        key, name = shape(card.actor, card.stage)
+        left = card.x - card.w / 2 - CARD_PAD * lay.fontsize  # the box edge, clear of the text
+        groups.setdefault((key, name, fill, edge), []).append((left, card.y))
+    size = max(5.0, lay.fontsize * 1.05)
+    for (key, name, _fill, edge), pts in sorted(groups.items()):
+        arr = np.array(pts)
+        ax.plot(
+            arr[:, 0],
+            arr[:, 1],
+            ls="none",
+            marker=SHAPE_MARKERS[name],
+            markersize=size,
+            markerfacecolor=edge,
+            markeredgecolor="white",
+            markeredgewidth=0.8,
+            zorder=3.5,
+            gid="forme-" + key,
+        )
+
+
+def _draw_dots(ax, m: ActorMap, lay: MapLayout, colours, shape) -> None:
+    groups: dict[tuple, list] = {}
+    for card in lay.cards.values():
+        fill, edge = colours(card.actor, card.stage)
+        key, name = shape(card.actor, card.stage)
+        groups.setdefault((key, name, fill, edge), []).append((card.x, card.y))
+    for (key, name, _fill, edge), pts in sorted(groups.items()):
         arr = np.array(pts)
         ax.scatter(
             arr[:, 0],
             arr[:, 1],
-            s=(lay.dot_size * 1.6) ** 2,
+            s=(lay.dot_size * 1.9) ** 2,
             c=edge,
-            alpha=0.8,
+            marker=SHAPE_MARKERS[name],
+            alpha=0.85,
             linewidths=0,
             zorder=2.5,
+            gid="forme-" + key,
         )
     for _key, (lines, x, y) in lay.labels.items():
         ax.text(

@@ -683,3 +683,135 @@ def test_phone_announces_only_the_latest_of_a_burst_of_activities(browser, live_
     assert 1 <= len(spoken) <= 2, spoken
     assert spoken[-1].endswith("Étape 49"), spoken
     ctx.close()
+
+
+def _distinct_shapes(page, selector, prop="backgroundImage", pseudo=None):
+    """{data key: computed shape} of the elements; every one must have a shape."""
+    return page.evaluate(
+        """([sel, prop, pseudo]) => Object.fromEntries([...document.querySelectorAll(sel)].map((n) => [
+            n.dataset.colour || n.closest('[class*="codev-c-"]').className.match(/codev-c-(\\w+)/)[1],
+            getComputedStyle(n, pseudo)[prop]]))""",
+        [selector, prop, pseudo],
+    )
+
+
+def test_colour_is_never_the_only_cue_post_it_and_codev_groups(browser, live_server_sqlite):
+    """Each post-it colour has its own shape on the console, the projector
+    and the phone's colour picker; each codev group colour has its own shape
+    on the console and the projector, beside the group's name."""
+    from workshop.domain.board import PALETTE
+    from workshop.domain.codev import COLOURS
+
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Formes")
+    fac = server.facilitator(atelier)
+    prompt = _ok(
+        fac.call(
+            "board:prompt:create",
+            {"text": "Vos idées ?", "colours": list(PALETTE), "visibility": "live"},
+        )
+    )
+    _ok(fac.call("board:prompt:update", {"prompt_id": prompt["id"], "on_screen": True}))
+    phone = server.participant(atelier, "Awa")
+    for colour in PALETTE:
+        _ok(
+            phone.call(
+                "board:note:create",
+                {
+                    "client_id": str(uuid.uuid4()),
+                    "prompt_id": prompt["id"],
+                    "text": f"Idée {colour}",
+                    "colour": colour,
+                },
+            )
+        )
+    for colour in COLOURS:
+        _ok(fac.call("codev:group:create", {"name": f"Groupe {colour}", "colour": colour}))
+    _ok(fac.call("atelier:scene", {"scene": "board"}))
+    ctx = browser.new_context(**LAPTOP)
+    console = ctx.new_page()
+    console.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+    _connected(console)
+    expect(console.locator(".board-note-card")).to_have_count(len(PALETTE))
+    cards = _distinct_shapes(console, ".board-note-card")
+    assert set(cards) == set(PALETTE), cards
+    assert "none" not in cards.values() and len(set(cards.values())) == len(PALETTE), cards
+    # the console's colour choice for a new question shows the same shapes
+    choice = _distinct_shapes(console, ".colour-choice .swatch")
+    assert choice == cards, (choice, cards)
+    groups = _distinct_shapes(console, ".codev-group-card .codev-swatch", "clipPath")
+    assert set(groups) == set(COLOURS), groups
+    assert len(set(groups.values())) == len(COLOURS), groups
+
+    proj = ctx.new_page()
+    proj.set_viewport_size({"width": 1280, "height": 720})
+    proj.goto(f"{server.url}/a/{atelier['code']}/projection")
+    expect(proj.locator(".wall-note")).to_have_count(len(PALETTE))
+    assert _distinct_shapes(proj, ".wall-note") == cards
+    _ok(fac.call("atelier:scene", {"scene": "codev"}))
+    expect(proj.locator(".codev-tile")).to_have_count(len(COLOURS))
+    tiles = _distinct_shapes(proj, ".codev-tile h2", "clipPath", "::before")
+    assert tiles == groups, (tiles, groups)
+    ctx.close()
+
+    ctx, page, _ = _phone(browser, server, {"code": atelier["code"]}, "Binta")
+    _ok(fac.call("atelier:scene", {"scene": "board"}))
+    expect(page.locator(".colour-radio .swatch")).to_have_count(len(PALETTE))
+    assert _distinct_shapes(page, ".colour-radio .swatch") == cards
+    ctx.close()
+
+
+@pytest.mark.parametrize("view", ["stage", "network"])
+def test_projected_map_legend_shows_the_shapes_of_the_drawing(browser, live_server_sqlite, view):
+    """Beside the projected map, each type (stage view) or stage (network
+    view) of the legend has the shape the drawing gives it, and its name."""
+    from maps.draw import STAGE_SHAPES, kind_shape
+
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Légende")
+    fac = server.facilitator(atelier)
+    _ok(fac.call("livemap:settings", {"open": True, "view": view}))
+    for name, kind, stage in (
+        ("Centre social Papin", "association", "declencher"),
+        ("Ville de Mulhouse", "collectivite", "organiser"),
+        ("Réseau des CSC", "reseau", "animer"),
+    ):
+        actor = _ok(
+            fac.call(
+                "livemap:actor:add", {"client_id": str(uuid.uuid4()), "name": name, "kind": kind}
+            )
+        )
+        _ok(
+            fac.call(
+                "livemap:contribution:add",
+                {
+                    "client_id": str(uuid.uuid4()),
+                    "actor_id": actor["id"],
+                    "stage": stage,
+                    "text": "Un apport",
+                },
+            )
+        )
+    _ok(fac.call("atelier:scene", {"scene": "livemap"}))
+    ctx = browser.new_context(**PROJECTOR)
+    page = ctx.new_page()
+    page.goto(f"{server.url}/a/{atelier['code']}/projection")
+    legend = page.locator("#lm-proj-legend")
+    expect(legend).to_be_visible(timeout=15000)
+    entries = page.evaluate(
+        """() => [...document.querySelectorAll('#lm-proj-legend li')]
+            .filter((li) => li.querySelector('svg.lm-swatch'))
+            .map((li) => [li.textContent.trim(), li.querySelector('svg.lm-swatch').dataset.shape])"""
+    )
+    shapes = dict(entries)
+    if view == "stage":
+        expected = {
+            "Association": kind_shape("association"),
+            "Collectivité": kind_shape("collectivite"),
+        }
+    else:
+        expected = {"Déclencher": STAGE_SHAPES["declencher"], "Animer": STAGE_SHAPES["animer"]}
+    for label, shape in expected.items():
+        assert shapes.get(label) == shape, (label, entries)
+    assert len(set(shapes.values())) == len(shapes), entries
+    ctx.close()

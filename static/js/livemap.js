@@ -429,11 +429,28 @@
       img.src = src;
     }
 
-    function swatch(fill, edge) {
-      const sw = el("span", { class: "lm-swatch" });
-      sw.style.background = fill;
-      sw.style.borderColor = edge;
-      return sw;
+    // the shape each stage or type has on the drawing (maps.draw.SHAPE_MARKERS), in a 10×10 box
+    const SHAPES = {
+      circle: "M5 1A4 4 0 1 1 5 9A4 4 0 1 1 5 1Z", square: "M1.5 1.5H8.5V8.5H1.5Z", triangle: "M5 .8L9.2 8.8H.8Z",
+      diamond: "M5 .5L9.5 5L5 9.5L.5 5Z", triangle_down: "M.8 1.2H9.2L5 9.2Z", pentagon: "M5 .6L9.4 3.8L7.7 9H2.3L.6 3.8Z",
+      hexagon: "M5 .5L9 2.75V7.25L5 9.5L1 7.25V2.75Z", star: "M5 .3L6.3 3.6L9.8 3.8L7.1 6.1L8 9.6L5 7.6L2 9.6L2.9 6.1L.2 3.8L3.7 3.6Z",
+      cross: "M2 .6L5 3.6L8 .6L9.4 2L6.4 5L9.4 8L8 9.4L5 6.4L2 9.4L.6 8L3.6 5L.6 2Z",
+      plus: "M3.5 .5H6.5V3.5H9.5V6.5H6.5V9.5H3.5V6.5H.5V3.5H3.5Z", left: "M.8 5L8.8 .8V9.2Z", right: "M9.2 5L1.2 .8V9.2Z",
+    };
+    function swatch(fill, edge, shape) {
+      const NS = "http://www.w3.org/2000/svg";
+      const svg = document.createElementNS(NS, "svg");
+      svg.setAttribute("viewBox", "0 0 10 10");
+      svg.setAttribute("class", "lm-swatch");
+      svg.setAttribute("aria-hidden", "true");
+      const path = document.createElementNS(NS, "path");
+      path.setAttribute("d", SHAPES[shape] || SHAPES.square);
+      path.setAttribute("fill", edge);
+      path.setAttribute("stroke", fill);
+      path.setAttribute("stroke-width", "0.6");
+      svg.dataset.shape = shape || "square";
+      svg.append(path);
+      return svg;
     }
 
     function lineSample(st) {
@@ -457,7 +474,7 @@
       const entries = kind === "stage" ? lg.kinds : lg.stages;
       const blocks = [
         el("h2", { text: kind === "stage" ? T.legend_kinds : T.legend_stages }),
-        el("ul", {}, entries.map((e) => el("li", {}, [swatch(e.fill, e.edge), el("span", { text: kind === "stage" ? kindLabel(e.key) : e.label })]))),
+        el("ul", {}, entries.map((e) => el("li", {}, [swatch(e.fill, e.edge, e.shape), el("span", { text: kind === "stage" ? kindLabel(e.key) : e.label })]))),
       ];
       if (lg.links.length) {
         blocks.push(el("h2", { text: T.legend_links }),

@@ -219,9 +219,9 @@ def analysis(atelier_id: int, version: int, m: maps.ActorMap, lang: str = "fr") 
 
 
 def legend(m: maps.ActorMap, lang: str = "fr") -> dict:
-    """What the projector shows beside a drawing for the screen: the colours of
-    the actor types (stage view), of the stages (network view) and the styles
-    of the link kinds, as on the drawing (``maps.draw``)."""
+    """What the projector shows beside a drawing for the screen: the colours
+    and shapes of the actor types (stage view), of the stages (network view)
+    and the styles of the link kinds, as on the drawing (``maps.draw``)."""
     from maps import draw
 
     palette, shown = draw._kind_palette(m)
@@ -231,6 +231,7 @@ def legend(m: maps.ActorMap, lang: str = "fr") -> dict:
             "label": draw._kind_label(k, lang),
             "fill": palette[k][0],
             "edge": palette[k][1],
+            "shape": draw.kind_shape(k),
         }
         for k in shown
         if k != "…"
@@ -246,6 +247,7 @@ def legend(m: maps.ActorMap, lang: str = "fr") -> dict:
             "label": labels[c],
             "fill": draw._STAGE_FILLS[c][0],
             "edge": draw._STAGE_FILLS[c][1],
+            "shape": draw.STAGE_SHAPES[c],
         }
         for c in cats
     ]
