@@ -177,7 +177,9 @@
         cb.addEventListener("change", () => { d.anonymous = cb.checked; });
         form.append(el("label", { class: "check" }, [cb, T.post_anonymously]));
       }
-      const err = el("p", { class: "error board-error", role: "alert", text: errors[p.id] || "" });
+      // no role="alert": this paragraph is rebuilt on every render, the error
+      // was announced once through the polite live region (W.announce)
+      const err = el("p", { class: "error board-error", text: errors[p.id] || "" });
       err.hidden = !errors[p.id];
       form.append(send, err);
       form.addEventListener("submit", (ev) => {
@@ -276,7 +278,7 @@
           const cast = async (value) => {
             const ack = await W.call("board:vote:cast", { note_id: n.id, dots: value });
             if (ack.ok) { store.myVotes[String(p.id)] = ack.data.votes; errors[p.id] = ""; }
-            else errors[p.id] = ack.message;
+            else { errors[p.id] = ack.message; W.announce(ack.message); }
             schedule();
           };
           minus.addEventListener("click", () => cast(mineDots - 1));
@@ -286,7 +288,7 @@
         ul.append(li);
       });
       box.append(ul);
-      if (voting && errors[p.id]) box.append(el("p", { class: "error", role: "alert", text: errors[p.id] }));
+      if (voting && errors[p.id]) box.append(el("p", { class: "error", text: errors[p.id] }));
       return box;
     }
 

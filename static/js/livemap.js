@@ -237,9 +237,9 @@
 
     function actorEditor(li, a) {
       const form = el("form", { class: "lm-edit" });
-      const name = el("input", { name: "name", value: a.name, maxlength: "120", "aria-label": "nom" });
-      const kind = el("input", { name: "kind", value: a.kind, maxlength: "40", "aria-label": "type" });
-      const terr = el("input", { name: "territory", value: a.territory, maxlength: "120", "aria-label": "territoire" });
+      const name = el("input", { name: "name", value: a.name, maxlength: "120", "aria-label": T.field_name });
+      const kind = el("input", { name: "kind", value: a.kind, maxlength: "40", "aria-label": T.field_kind });
+      const terr = el("input", { name: "territory", value: a.territory, maxlength: "120", "aria-label": T.field_territory });
       form.append(name, kind, terr, el("button", { type: "submit", class: "btn small", text: T.save }),
         btn(T.cancel, "", () => render()));
       form.addEventListener("submit", async (e) => {
