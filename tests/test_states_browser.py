@@ -80,6 +80,10 @@ def test_phone_states(browser, live_server_sqlite, size):
     visible_headings_have_text(phone)
     visible_buttons_have_text(phone)
     nothing_overflows(phone)
+    # no empty room between the sentence and « Mes données » (panels of closed activities)
+    welcome = phone.locator("#welcome").bounding_box()
+    mine = phone.locator("details.my-data").bounding_box()
+    assert mine["y"] - (welcome["y"] + welcome["height"]) <= 20, (welcome, mine)
     shot(phone, f"phone-waiting-{size}")
 
     # offline: the reassuring sentence stays, above the title
