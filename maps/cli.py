@@ -40,12 +40,17 @@ def _load(path: str, lenient: bool):
     try:
         m = read_map(path, lenient=lenient)
     except MapInputError as exc:
-        click.echo(tr("Erreur\u00a0: {error}", lang, error=exc), err=True)
+        click.echo(tr("Erreur\u00a0: {error}", lang, error=exc.text(lang)), err=True)
         sys.exit(2)
     if m.warnings:
         for w in m.warnings:
             click.echo(
-                tr("Avertissement\u00a0: ligne ignorée\u00a0: {warning}", lang, warning=w), err=True
+                tr(
+                    "Avertissement\u00a0: ligne ignorée\u00a0: {warning}",
+                    lang,
+                    warning=w.text(lang),
+                ),
+                err=True,
             )
         click.echo(
             ntr(

@@ -279,6 +279,57 @@ ENGLISH: dict[str, str] = {
     ),
     "Graine de la disposition réseau.": "Seed of the network layout.",
     "fr, ou en si LANG=en…": "fr, or en if LANG=en…",
+    # input errors (maps/errors.py, maps/io.py, maps/model.py)
+    "{file}, ligne {row}": "{file}, row {row}",
+    "ligne {row}": "row {row}",
+    "{where}\u00a0: {message}": "{where}: {message}",
+    " (valeur\u00a0: {value})": " (value: {value})",
+    "étape inconnue": "unknown stage",
+    "encodage illisible (octets nuls\u00a0: UTF-16 ou fichier binaire\u00a0?)\u00a0; "
+    "enregistrez le fichier en CSV UTF-8": (
+        "unreadable encoding (null bytes: UTF-16 or a binary file?); save the file as UTF-8 CSV"
+    ),
+    "encodage illisible (caractères de contrôle)\u00a0; enregistrez le fichier en CSV UTF-8": (
+        "unreadable encoding (control characters); save the file as UTF-8 CSV"
+    ),
+    "encodage illisible (ni UTF-8 ni Windows-1252)\u00a0; enregistrez le fichier en CSV UTF-8": (
+        "unreadable encoding (neither UTF-8 nor Windows-1252); save the file as UTF-8 CSV"
+    ),
+    "fichier vide (il faut au moins une ligne d’en-tête)": (
+        "empty file (a header row at least is needed)"
+    ),
+    "feuille vide (il faut au moins une ligne d’en-tête)": (
+        "empty sheet (a header row at least is needed)"
+    ),
+    "en-tête vide": "empty header",
+    "fichier vide": "empty file",
+    "fichier ou dossier introuvable": "file or folder not found",
+    "format non reconnu (attendu\u00a0: dossier de fichiers CSV ou classeur .xlsx)": (
+        "format not recognised (expected: a folder of CSV files or an .xlsx workbook)"
+    ),
+    "fichier des acteurs introuvable (actors.csv ou acteurs.csv)": (
+        "actors file not found (actors.csv or acteurs.csv)"
+    ),
+    "fichier illisible ({reason})": "unreadable file ({reason})",
+    "CSV invalide ({reason})": "invalid CSV ({reason})",
+    "classeur XLSX illisible ({reason})": "unreadable XLSX workbook ({reason})",
+    "plus de valeurs que de colonnes (séparateur dans une valeur non entourée de "
+    "guillemets\u00a0?)": ("more values than columns (a separator inside a value without quotes?)"),
+    "table des acteurs absente (actors ou acteurs)": "actors table missing (actors or acteurs)",
+    "aucun acteur": "no actor",
+    "colonne obligatoire absente\u00a0: {names}\u00a0; colonnes trouvées": (
+        "required column missing: {names}; columns found"
+    ),
+    "colonne obligatoire absente\u00a0: {names}": "required column missing: {names}",
+    "identifiant d’acteur vide dans la colonne {column}": "empty actor id in the column {column}",
+    "acteur inconnu dans la colonne {column}": "unknown actor in the column {column}",
+    "identifiant d’acteur vide": "empty actor id",
+    "identifiant d’acteur en double": "duplicate actor id",
+    "nom d’acteur vide (colonne «\u00a0name\u00a0»)": "empty actor name (column “name”)",
+    "étape inconnue (attendu\u00a0: déclencher, organiser ou animer)": (
+        "unknown stage (expected: déclencher, organiser or animer)"
+    ),
+    "poids invalide (nombre positif attendu)": "invalid weight (a positive number expected)",
 }
 
 

@@ -128,7 +128,9 @@ def read_csv_table(path: str | os.PathLike, name: str | None = None) -> Table:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise MapInputError(f"fichier illisible ({exc.strerror})", file=name) from None
+        raise MapInputError(
+            "fichier illisible ({reason})", file=name, fields={"reason": exc.strerror}
+        ) from None
     text = _decode(data, name)
     if not text.strip():
         raise MapInputError("fichier vide (il faut au moins une ligne d’en-tête)", file=name, row=1)
@@ -140,7 +142,9 @@ def read_csv_table(path: str | os.PathLike, name: str | None = None) -> Table:
     except StopIteration:
         raise MapInputError("fichier vide", file=name, row=1) from None
     except csv.Error as exc:
-        raise MapInputError(f"CSV invalide ({exc})", file=name, row=1) from None
+        raise MapInputError(
+            "CSV invalide ({reason})", file=name, row=1, fields={"reason": str(exc)}
+        ) from None
     if not any(header):
         raise MapInputError("en-tête vide", file=name, row=1)
     rows: list[tuple[int, dict[str, str]]] = []
@@ -152,7 +156,9 @@ def read_csv_table(path: str | os.PathLike, name: str | None = None) -> Table:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise MapInputError(f"CSV invalide ({exc})", file=name, row=start) from None
+            raise MapInputError(
+                "CSV invalide ({reason})", file=name, row=start, fields={"reason": str(exc)}
+            ) from None
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
@@ -256,7 +262,9 @@ def read_workbook_tables(path: str | os.PathLike) -> dict[str, Table | None]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise MapInputError(
-            f"classeur XLSX illisible ({type(exc).__name__})", file=path.name
+            "classeur XLSX illisible ({reason})",
+            file=path.name,
+            fields={"reason": type(exc).__name__},
         ) from None
     tables: dict[str, Table | None] = dict.fromkeys(TABLES)
     try:

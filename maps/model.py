@@ -426,9 +426,9 @@ def build_map(
         if kind == "links" and "kind" not in ordered:
             missing.append("kind")
         if missing:
-            names = ", ".join(f"«\u00a0{c}\u00a0»" for c in missing)
             raise MapInputError(
-                f"colonne obligatoire absente\u00a0: {names}\u00a0; colonnes trouvées",
+                "colonne obligatoire absente\u00a0: {names}\u00a0; colonnes trouvées",
+                fields={"names": list(missing)},
                 file=table.name,
                 row=1,
                 value=", ".join(table.columns) or "(aucune)",
@@ -483,10 +483,12 @@ def build_map(
     def check_actor(table: str, num: int, value: str, column: str) -> bool:
         if value in graph:
             return True
-        what = "identifiant d’acteur vide" if not value else "acteur inconnu"
         problem(
             MapInputError(
-                f"{what} dans la colonne «\u00a0{column}\u00a0»",
+                "identifiant d’acteur vide dans la colonne {column}"
+                if not value
+                else "acteur inconnu dans la colonne {column}",
+                fields={"column": [column]},
                 file=tables[table].name,
                 row=num,
                 value=value,

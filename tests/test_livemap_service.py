@@ -192,6 +192,24 @@ def test_bad_import_shows_the_maps_message_and_changes_nothing(atelier_ctx):
     assert r.status_code == 400 and "aucun acteur" in r.get_data(as_text=True)
 
 
+def test_import_error_in_an_english_atelier_is_english(atelier_ctx):
+    app, db, code, secret = atelier_ctx
+    with db.session() as s:
+        _atelier(s, code).locale = "en"
+    actors = "id,name\na,Alpha\nb,Bêta\n".encode()
+    contributions = "actor_id,stage,text\na,planifier,idées\n".encode()
+    res = _upload(
+        app.test_client(),
+        code,
+        secret,
+        [("actors.csv", actors), ("contributions.csv", contributions)],
+    )
+    assert res.status_code == 400
+    detail = res.json["detail"]
+    assert detail.startswith("contributions.csv, row 2: unknown stage"), detail
+    assert "(value: “planifier”)" in detail and "ligne" not in res.json["message"]
+
+
 def test_demo_is_idempotent(app):
     from workshop.demo import ensure_demo
 

@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -170,7 +171,7 @@ def test_cli_bad_input(tmp_path, case):
     files, needles = BAD_CASES[case]
     folder = _bad_dir(tmp_path, files)
     out = tmp_path / "out.svg"
-    res = CliRunner().invoke(map_cli, ["export", str(folder), "--out", str(out)])
+    res = CliRunner().invoke(map_cli, ["export", str(folder), "--out", str(out)], env=FRENCH)
     assert res.exit_code == 2
     for needle in needles:
         assert needle in res.output, (needle, res.output)
@@ -180,13 +181,35 @@ def test_cli_bad_input(tmp_path, case):
     assert res.exit_code == 2
 
 
+FRENCH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}
+ENGLISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_GB.UTF-8"}
+FRENCH_WORDS = re.compile(r"[«»\u00a0]|\b(ligne|valeur|fichier|vide|inconnue?|colonne|acteur)\b")
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_cli_bad_input_in_english(tmp_path, case):
+    """Under an English locale the same errors are English (the demo's file
+    names and values stay as they are)."""
+    files, needles = BAD_CASES[case]
+    folder = _bad_dir(tmp_path, files)
+    res = CliRunner().invoke(map_cli, ["analyse", str(folder)], env=ENGLISH)
+    assert res.exit_code == 2
+    assert res.output.startswith("Error: "), res.output
+    assert not FRENCH_WORDS.search(res.output), res.output
+    assert not re.search(r"\s[:;!?]", res.output), res.output
+    if any(n.startswith("ligne") for n in needles):
+        assert ", row " in res.output, res.output
+
+
 def test_cli_lenient(tmp_path):
     folder = _bad_dir(
         tmp_path,
         {"links.csv": b"source_id,target_id,kind\na,b,partenaire\na,zorro,membre\nq,b,membre\n"},
     )
     out = tmp_path / "out.json"
-    res = CliRunner().invoke(map_cli, ["export", str(folder), "--out", str(out), "--lenient"])
+    res = CliRunner().invoke(
+        map_cli, ["export", str(folder), "--out", str(out), "--lenient"], env=FRENCH
+    )
     assert res.exit_code == 0, res.output
     assert res.output.count("Avertissement") == 2
     assert "2 lignes ignorées" in res.output

@@ -177,13 +177,13 @@ def import_map(code, secret):
             counts = service.import_map(s, atelier, m)
             atelier_id = atelier.id
     except maps.MapInputError as err:
-        body = error_payload("livemap_import_error", locale, detail=str(err))
-        body["detail"] = str(err)
+        body = error_payload("livemap_import_error", locale, detail=err.text(locale))
+        body["detail"] = err.text(locale)
         return jsonify(body), 400
     from .events import broadcast_all
 
     broadcast_all(db(), atelier_id)
-    return jsonify({"ok": True, "counts": counts, "warnings": [str(w) for w in m.warnings]})
+    return jsonify({"ok": True, "counts": counts, "warnings": [w.text(locale) for w in m.warnings]})
 
 
 def _read_uploaded(files) -> maps.ActorMap:
