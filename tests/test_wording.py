@@ -271,3 +271,24 @@ def test_command_and_map_error_messages_are_typographic():
                         bad += [(path.name, text, p) for p in _french_problems(text)]
     assert seen > 40, seen  # the scan reads them
     assert not bad, bad[:8]
+
+
+def test_shipped_modeles_are_typographic():
+    """The modèles’ activities are French content that
+    lands on screens as it is written."""
+    from workshop.deroule.modeles import MODELES
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                yield from strings(v)
+
+    texts = [t for _name, doc in MODELES.values() for t in strings(doc) if " " in t]
+    assert len(texts) > 10, texts
+    bad = [(t, p) for t in texts for p in _french_problems(t)]
+    assert not bad, bad[:8]

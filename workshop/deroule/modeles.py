@@ -120,7 +120,7 @@ MODELES = {
                 },
                 {
                     "type": "map",
-                    "title": "Qui fait quoi : la carte des acteurs",
+                    "title": "Qui fait quoi\u00a0: la carte des acteurs",
                     "duration_min": 40,
                     "settings": {"view": "stage"},
                 },
