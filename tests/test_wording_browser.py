@@ -184,3 +184,74 @@ def test_french_stage_labels_and_my_notes_order(browser, live_server_sqlite):
     expect(card.locator(".board-mine .is-pending")).to_have_count(0, timeout=15000)
     assert mine.all_inner_texts() == before
     ctx.close()
+
+
+FRENCH_WORDS = re.compile(
+    r"[éèàùâêîôûçœ«»]|\b(le|la|les|des|du|une?|et|ou|pas|vous|votre|vos|atelier|reconnexion)\b",
+    re.I,
+)
+
+
+def _english_text(page, allowed=()):
+    text = _visible_text(page)
+    for word in allowed:
+        text = text.replace(word, " ")
+    assert not FRENCH_WORDS.search(text), (FRENCH_WORDS.search(text), text)
+    assert not ENGLISH_SPACING.search(text), (ENGLISH_SPACING.search(text), text)
+    return text
+
+
+def test_english_in_between_states(browser, live_server_sqlite):
+    """Waiting, offline, reconnecting, finished, refused, unknown code and the
+    creation form's old-date warning, in English: no French left."""
+    import datetime as dt
+
+    server = live_server_sqlite
+    english = {"locale": "en-GB", "device_scale_factor": 1}
+    atelier = server.create_atelier(title="Cooperation day")
+    fac = server.facilitator(atelier)
+    assert fac.call("atelier:update", {"locale": "en"})["ok"]
+    ctx, phone = _phone(browser, server, atelier, **english)
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    _english_text(phone)
+    ctx.set_offline(True)
+    banner = phone.locator("#banner")
+    expect(banner).to_be_visible()
+    phone.wait_for_timeout(1500)
+    _english_text(phone)
+    ctx.set_offline(False)
+    expect(banner).to_be_hidden(timeout=15000)
+    server.stop(kill=True)
+    expect(banner).to_be_visible(timeout=15000)
+    _english_text(phone)
+    server.start()
+    expect(banner).to_be_hidden(timeout=20000)
+    fac = server.facilitator(atelier)
+    assert fac.call("atelier:status", {"status": "closed"})["ok"]
+    expect(phone.locator("#atelier-state")).to_be_visible(timeout=10000)
+    _english_text(phone)
+    ctx.close()
+
+    locked = server.create_atelier(title="Full workshop")
+    fac = server.facilitator(locked)
+    assert fac.call("atelier:update", {"locale": "en"})["ok"]
+    assert fac.call("atelier:status", {"status": "locked"})["ok"]
+    ctx = browser.new_context(**{**PHONE, **english})
+    page = ctx.new_page()
+    page.goto(f"{server.url}/j/{locked['code']}")
+    expect(page.locator(".error[role=alert]").first).to_be_visible()
+    _english_text(page)
+    page.goto(f"{server.url}/j/ZZZZZZ")
+    expect(page.locator("main.card")).to_be_visible()
+    _english_text(page)
+    ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, **english)
+    page = ctx.new_page()
+    page.goto(f"{server.url}/?lang=en")
+    page.fill("#title", "Last year’s workshop")
+    page.fill("#date", (dt.date.today() - dt.timedelta(days=400)).isoformat())
+    page.click("#create-form button[type=submit]")
+    expect(page.locator("#date-warning")).to_be_visible()
+    _english_text(page, allowed=("Français",))
+    ctx.close()
