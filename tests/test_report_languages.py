@@ -187,11 +187,33 @@ def test_english_map_analysis_and_images_come_from_maps_in_english(demo_data):
     paras = gathered["map"]["paragraphs"]
     assert paras and paras[0].startswith("The map has ")
     assert not _english_problems(paras, user)
-    captions = [b[3] for b in blocks if b[0] == "image" and b[1].startswith("carte")]
+    images = [b for b in blocks if b[0] == "image"]
+    assert [b[1] for b in images if b[1].startswith("map-")] == [
+        "map-stages.png",
+        "map-network.png",
+    ]
+    assert any(b[1].startswith("cloud-") for b in images), [b[1] for b in images]
+    captions = [b[3] for b in images if b[1].startswith("map-")]
     assert captions == [
         "The actors by stage of the collective-impact strategy",
         "The network of cooperation between actors",
     ]
+
+
+def test_english_report_file_names(app, demo_data):
+    import zipfile
+
+    database = app.extensions["workshop_db"]
+    with database.session() as s:
+        ateliers.find_atelier(s, demo_data.code).locale = "en"
+    res = app.test_client().get(
+        f"/a/{demo_data.code}/console/{demo_data.secret}/report/compte-rendu"
+    )
+    assert res.status_code == 200
+    assert 'filename="report-' in res.headers["Content-Disposition"]
+    names = zipfile.ZipFile(io.BytesIO(res.data)).namelist()
+    assert any(n.endswith("/map-stages.png") for n in names), names
+    assert not [n for n in names if "compte-rendu" in n or "carte" in n or "nuage" in n], names
 
 
 def test_group_is_not_named_twice(demo_data):

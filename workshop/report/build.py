@@ -157,8 +157,8 @@ def _map(s, atelier, t: Texts) -> dict | None:
     def draw(title, date):
         images = []
         for layout, name, caption in (
-            ("stages", "carte-etapes.png", t.gettext(MAP_CAPTIONS["stages"])),
-            ("network", "carte-reseau.png", t.gettext(MAP_CAPTIONS["network"])),
+            ("stages", image_name("stages", t.lang), t.gettext(MAP_CAPTIONS["stages"])),
+            ("network", image_name("network", t.lang), t.gettext(MAP_CAPTIONS["network"])),
         ):
             fig = maps.render_figure(m, layout=layout, title=title, date=date, dpi=150, lang=lang)
             images.append((name, figure_bytes(fig, "png"), caption))
@@ -199,6 +199,22 @@ def _polls(s, atelier) -> list[dict]:
     except ImportError:  # the poll capability is not installed
         return []
     return [p for p in exports.collect(s, atelier) if p["results"]["voters"]]
+
+
+IMAGE_NAMES = {
+    "fr": {"stages": "carte-etapes.png", "network": "carte-reseau.png", "cloud": "nuage-{n}.png"},
+    "en": {"stages": "map-stages.png", "network": "map-network.png", "cloud": "cloud-{n}.png"},
+}
+
+
+def image_name(kind: str, lang: str, **values) -> str:
+    """The file name of an image of the compte rendu (beside it in the zip).
+
+    >>> image_name("stages", "fr"), image_name("cloud", "en", n=3)
+    ('carte-etapes.png', 'cloud-3.png')
+    """
+    names = IMAGE_NAMES.get(lang, IMAGE_NAMES["fr"])
+    return names[kind].format(**values)
 
 
 MAP_CAPTIONS = {
@@ -269,7 +285,7 @@ def _cloud_blocks(clouds: list[dict], t: Texts) -> list[tuple]:
         blocks.append(
             (
                 "image",
-                f"nuage-{c['id']}.png",
+                image_name("cloud", t.lang, n=c["id"]),
                 c["png"],
                 _("Nuage de mots\u00a0: «\u00a0%(question)s\u00a0»", question=c["question"]),
                 _("Nuage de mots\u00a0; les plus cités\u00a0: %(top)s.", top=top),
@@ -511,7 +527,7 @@ def _map_alt(name: str, caption: str, m: dict, t: Texts) -> str:
     from maps.i18n import stage_label
 
     actors = _actors(m["actors"], t)
-    if "etapes" in name:
+    if name == image_name("stages", t.lang):
         per_stage = [
             stage_label(st, t.lang) + t.colon() + _actors(sum(1 for r in m["table"] if r[st]), t)
             for st in maps.STAGES

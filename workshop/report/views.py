@@ -34,7 +34,9 @@ def report_bytes(s, atelier, fmt: str, *, names: bool = False) -> bytes:
 
 
 def basename(atelier) -> str:
-    return documents.export_basename("compte-rendu", documents.slug(atelier.title) or atelier.code)
+    """``compte-rendu-<titre>`` (``report-<title>`` for an English atelier)."""
+    kind = "report" if atelier.locale == "en" else "compte-rendu"
+    return documents.export_basename(kind, documents.slug(atelier.title) or atelier.code)
 
 
 @bp.get("/a/<code>/console/<secret>/report/compte-rendu")
