@@ -257,3 +257,33 @@ def test_demo_deroule(app):
         assert notes == 50
         for x in acts:
             service.go(s, a, target_id=x.id)
+
+
+def test_a_single_group_codev_activity_projects_its_group(app, atelier_id):
+    """One group: the main projector shows that group (step, timer, items);
+    several groups: the overview."""
+    with db(app).session() as s:
+        a = s.get(Atelier, atelier_id)
+        service.import_document(s, a, modele("journee_cooperations"))
+        one = service.create_activity(
+            s,
+            a,
+            "codev",
+            title="Un seul groupe",
+            settings={"groups": [{"name": "Bleu", "room": "Salle Chardon", "colour": "bleu"}]},
+        )
+        four = next(x for x in rows(s, atelier_id) if x.type == "codev" and x.id != one.id)
+        service.go(s, a, target_id=one.id)
+        [gid] = one.ref["group_ids"]
+        projected = [
+            g.id
+            for g in s.scalars(select(CodevGroup).where(CodevGroup.atelier_id == a.id))
+            if g.projected
+        ]
+        assert projected == [gid]
+        service.go(s, a, target_id=four.id)
+        assert [
+            g.id
+            for g in s.scalars(select(CodevGroup).where(CodevGroup.atelier_id == a.id))
+            if g.projected
+        ] == []

@@ -69,16 +69,20 @@ def prepare_codev(ctx):
 
 
 def enter_codev(ctx):
-    """The main projector shows the overview of the groups (each room's
-    screen shows its own group from its short address)."""
+    """The main projector shows the overview of the activity's groups (each
+    room's screen shows its own group from its short address); an activity
+    of a single group shows that group itself (step, timer, items) rather
+    than an overview of one tile."""
     from . import service
 
     if not _groups(ctx) and (ctx.activity.settings or {}).get("groups"):
         ctx.activity.ref = prepare_codev(ctx)
+    mine = _groups(ctx)
+    target = mine[0].id if len(mine) == 1 else None
     was = [g.id for g in service.groups(ctx.session, ctx.atelier) if g.projected]
-    service.set_projection(ctx.session, ctx.atelier, None)
-    if was and ctx.events is not None:
-        data = {"group_id": None}
+    service.set_projection(ctx.session, ctx.atelier, target)
+    if was != ([target] if target else []) and ctx.events is not None:
+        data = {"group_id": target}
         ctx.events.emit("codev:projection", data, "projector")
         ctx.events.emit("codev:projection", data, "facilitator")
 
