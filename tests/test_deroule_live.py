@@ -153,3 +153,63 @@ def test_room_screens_from_a_short_address(live_server):
         raise AssertionError("no room 9")
     except urllib.error.HTTPError as err:
         assert err.code == 404
+
+
+def test_saved_modeles_over_the_wire(live_server):
+    """Save, list on another atelier's console, apply, refuse bad input, delete."""
+    one = live_server.create_atelier(title="Atelier de mars")
+    fac = live_server.facilitator(one)
+    build(fac)
+    other_console = live_server.facilitator(one)
+    ack = fac.call("deroule:modele:save", {"name": "Matinée type"})
+    assert ack["ok"], ack
+    mid = ack["data"]["id"]
+    assert ack["data"]["created"] is True
+    assert any(m["id"] == mid and m["activities"] == 4 for m in ack["data"]["modeles"])
+    # the atelier's other console gets the new list
+    other_console.wait_event("deroule:modeles", lambda d: any(m["id"] == mid for m in d["modeles"]))
+    # a participant may not save, import, apply nor delete
+    phone = live_server.participant(one, "Awa")
+    for event, payload in (
+        ("deroule:modele:save", {"name": "x"}),
+        ("deroule:modele:import", {"name": "x", "document": {"format": "workshop-deroule"}}),
+        ("deroule:modele:apply", {"modele_id": mid}),
+        ("deroule:modele:delete", {"modele_id": mid}),
+    ):
+        refused = phone.call(event, payload)
+        assert not refused["ok"] and refused["error"] == "forbidden", (event, refused)
+    assert "modeles" not in phone.snapshot["deroule"]
+    # another atelier of the instance lists it beside the shipped ones, and uses it
+    two = live_server.create_atelier(title="Atelier d’avril")
+    fac2 = live_server.facilitator(two)
+    assert any(m["id"] == mid for m in fac2.snapshot["deroule"]["modeles"])
+    applied = fac2.call("deroule:modele:apply", {"modele_id": mid})
+    assert applied["ok"] and applied["data"]["created"] == 4, applied
+    state = fac2.wait_event("deroule:state", lambda d: len(d["activities"]) == 4)
+    assert [a["type"] for a in state["activities"]] == ["welcome", "question", "vote", "close"]
+    # bad input: a clear message that names the field, nothing created
+    before = len(fac2.call("sync")["data"]["deroule"]["modeles"])
+    bad = fac2.call(
+        "deroule:modele:import",
+        {
+            "name": "Cassé",
+            "document": {
+                "format": "workshop-deroule",
+                "version": 1,
+                "activities": [{"type": "vote", "title": "Vote", "settings": {"dots": 99}}],
+            },
+        },
+    )
+    assert not bad["ok"] and bad["error"] == "deroule_bad_field", bad
+    assert "activities[1].settings.dots" in bad["message"]
+    empty_name = fac2.call("deroule:modele:save", {"name": "   "})
+    assert not empty_name["ok"] and empty_name["error"] == "text_empty"
+    unknown = fac2.call("deroule:modele:apply", {"modele_id": 10**9})
+    assert not unknown["ok"] and unknown["error"] == "deroule_unknown_modele"
+    assert len(fac2.call("sync")["data"]["deroule"]["modeles"]) == before
+    # deleted: gone from every list; the atelier built with it keeps its activities
+    gone = fac.call("deroule:modele:delete", {"modele_id": mid})
+    assert gone["ok"] and all(m["id"] != mid for m in gone["data"]["modeles"])
+    again = fac.call("deroule:modele:delete", {"modele_id": mid})
+    assert not again["ok"] and again["error"] == "deroule_unknown_modele"
+    assert len(fac2.call("sync")["data"]["deroule"]["activities"]) == 4

@@ -65,12 +65,15 @@ RECIPES = {
     "livemap:link:update": {"kind"},
     "deroule:activity:create": {"title"},
     "deroule:activity:update": {"title"},
+    "deroule:modele:save": {"name"},
+    "deroule:modele:import": {"name"},
     "cloud:answer": {"text"},
     "cloud:answer:update": {"text"},
 }
 # entered once with the same code path as their "create" twin
 SAME_PATH_AS = {
     "cloud:answer:update",
+    "deroule:modele:import",
     "deroule:activity:update",
     "board:prompt:update",
     "board:category:update",
@@ -246,6 +249,9 @@ def _enter(server, events):
                 p,
                 fac.call("deroule:activity:create", {"type": "message", "title": p}),
             )
+    if "deroule:modele:save" in events:
+        for p in PAYLOADS[:6]:
+            keep("deroule.modele", p[:80], fac.call("deroule:modele:save", {"name": p[:80]}))
     if "cloud:answer" in events:
         ack = fac.call("cloud:create", {"question": "Un mot ?", "on_screen": True})
         if _ok(ack):

@@ -400,20 +400,62 @@
 
   /* ---------------------------------------------------------------- modèles and files */
   const planStatus = document.getElementById("dr-plan-status");
-  const MODELES_KEY = "workshop:modeles";
-  function localModeles() {
-    try { return JSON.parse(localStorage.getItem(MODELES_KEY) || "[]"); } catch (e) { return []; }
-  }
+  const savedList = document.getElementById("dr-saved");
+  let saved = [];  // the modèles saved on the server: {id, name, title, activities}
   function renderModeles() {
     const sel = document.getElementById("dr-modele");
+    const chosen = sel.value;
     sel.querySelectorAll("optgroup").forEach((g) => g.remove());
-    const mine = localModeles();
-    if (!mine.length) return;
+    savedList.replaceChildren();
+    document.getElementById("dr-saved-empty").hidden = saved.length > 0;
+    if (!saved.length) return;
     const group = el("optgroup", { label: T.my_modeles });
-    mine.forEach((m, i) => group.append(el("option", { value: "local:" + i, text: m.name })));
+    saved.forEach((m) => {
+      group.append(el("option", { value: "saved:" + m.id, text: m.name }));
+      const del = el("button", { type: "button", class: "btn small danger", text: T.delete_modele,
+        "aria-label": fmt(T.delete_modele_named, { name: m.name }), "data-modele": m.id });
+      del.addEventListener("click", async () => {
+        if (!window.confirm(fmt(T.confirm_delete_modele, { name: m.name }))) return;
+        const ack = await send("deroule:modele:delete", { modele_id: m.id });
+        if (ack.ok) { setSaved(ack.data.modeles); planStatus.textContent = fmt(T.modele_deleted, { name: m.name }); }
+        else planStatus.textContent = ack.message;
+      });
+      savedList.append(el("li", { "data-modele-item": m.id }, [
+        el("span", { class: "dr-saved-name", text: m.name }),
+        el("span", { class: "hint", text: plural(T.activities_count, m.activities) }),
+        del,
+      ]));
+    });
     sel.append(group);
+    if ([...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
   }
-  renderModeles();
+  function setSaved(list) { saved = list || []; renderModeles(); }
+  W.on("deroule:modeles", (d) => setSaved(d.modeles));
+
+  /* Modèles an older console kept in this browser (localStorage) go to the
+   * server once; one the server refuses stays here with its message. */
+  const MODELES_KEY = "workshop:modeles";
+  let broughtOver = false;
+  async function bringLocalModeles() {
+    if (broughtOver) return;
+    broughtOver = true;
+    let mine;
+    try { mine = JSON.parse(localStorage.getItem(MODELES_KEY) || "[]"); } catch (e) { mine = []; }
+    if (!Array.isArray(mine) || !mine.length) return;
+    const kept = [];
+    for (const m of mine) {
+      const ack = await W.call("deroule:modele:import", { name: m && m.name, document: m && m.document });
+      if (ack.ok) { setSaved(ack.data.modeles); continue; }
+      kept.push(m);
+      if (ack.error === "not_connected" || ack.error === "timeout") { broughtOver = false; continue; }
+      planStatus.textContent = fmt(T.modele_not_imported, { name: (m && m.name) || "?", message: ack.message });
+    }
+    try {
+      if (kept.length) localStorage.setItem(MODELES_KEY, JSON.stringify(kept));
+      else localStorage.removeItem(MODELES_KEY);
+    } catch (e) { /* storage unavailable: tried again next time */ }
+  }
+
   async function importDoc(doc) {
     const ack = await send("deroule:import", { document: doc });
     planStatus.textContent = ack.ok ? plural(T.imported, ack.data.created) : ack.message;
@@ -422,26 +464,21 @@
   document.getElementById("dr-modele-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const v = document.getElementById("dr-modele").value;
-    if (v.startsWith("ship:")) {
-      const ack = await send("deroule:template:apply", { template: v.slice(5) });
-      planStatus.textContent = ack.ok ? plural(T.imported, ack.data.created) : ack.message;
-    } else {
-      const m = localModeles()[Number(v.slice(6))];
-      if (m) importDoc(m.document);
-    }
+    const ack = v.startsWith("ship:")
+      ? await send("deroule:template:apply", { template: v.slice(5) })
+      : await send("deroule:modele:apply", { modele_id: Number(v.slice(6)) });
+    planStatus.textContent = ack.ok ? plural(T.imported, ack.data.created) : ack.message;
   });
   document.getElementById("dr-save-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const name = document.getElementById("dr-save-name").value.trim();
+    const input = document.getElementById("dr-save-name");
+    const name = input.value.trim();
     if (!name) return;
-    const res = await fetch(document.getElementById("dr-export").href, { credentials: "same-origin" });
-    if (!res.ok) { planStatus.textContent = T.bad_json; return; }
-    const doc = await res.json();
-    const mine = localModeles().filter((m) => m.name !== name);
-    mine.push({ name: name, document: doc });
-    try { localStorage.setItem(MODELES_KEY, JSON.stringify(mine)); } catch (e) { /* full */ }
-    planStatus.textContent = T.modele_saved;
-    renderModeles();
+    const ack = await send("deroule:modele:save", { name: name });
+    if (!ack.ok) { planStatus.textContent = ack.message; return; }
+    setSaved(ack.data.modeles);
+    input.value = "";
+    planStatus.textContent = fmt(ack.data.created ? T.modele_saved : T.modele_replaced, { name: name });
   });
   document.getElementById("dr-import-file").addEventListener("change", (ev) => {
     const file = ev.target.files && ev.target.files[0];
@@ -479,7 +516,12 @@
     if (selected === null && acts().length) selected = state.current_id !== null ? state.current_id : acts()[0].id;
     render();
   }
-  W.onSnapshot((snap) => { if (snap.deroule) load(snap.deroule, true); });
+  W.onSnapshot((snap) => {
+    if (!snap.deroule) return;
+    load(snap.deroule, true);
+    setSaved(snap.deroule.modeles);
+    bringLocalModeles();
+  });
   W.on("deroule:state", (d) => load(d, false));
   setInterval(() => { if (state && state.current_id !== null) { renderRun(); renderTimes(); } }, 5000);
   function renderTimes() {

@@ -50,7 +50,13 @@ register_messages(
             "Type d’activité inconnu « %(type)s » au champ « %(field)s » du fichier. Rien "
             "n’a été importé."
         ),
-        "deroule_unknown_modele": N_("Ce modèle de déroulé n’existe pas."),
+        "deroule_unknown_modele": N_("Ce modèle de déroulé n’existe pas (ou plus)."),
+        "deroule_modele_empty": N_(
+            "Ce déroulé n’a aucune activité : il n’y a rien à enregistrer comme modèle."
+        ),
+        "deroule_modele_too_many": N_(
+            "On garde au plus %(max)s modèles : supprimez-en un avant d’en enregistrer un autre."
+        ),
         "deroule_no_such_room": N_(
             "Il n’y a pas de groupe n° %(n)s dans le co-développement de cet atelier."
         ),

@@ -15,6 +15,7 @@ def _snapshot_part(s, atelier, identity):
     view = service.view(s, atelier)
     if identity.role == "facilitator":
         view["types"] = service.types_view()
+        view["modeles"] = service.modeles_view(s)
     return view
 
 
@@ -137,6 +138,51 @@ def apply_template(ctx, args):
     """Facilitator. Add a shipped modèle's activities; broadcasts ``deroule:state``."""
     created = service.import_document(
         ctx.session, ctx.atelier, modele(args.template), replace=args.replace, events=ctx
+    )
+    emit_state(ctx)
+    return {"created": len(created)}
+
+
+# ---------------------------------------------------------------- saved modèles
+
+
+def _emit_modeles(ctx) -> list[dict]:
+    ctx.session.flush()
+    data = service.modeles_view(ctx.session)
+    ctx.emit("deroule:modeles", {"modeles": data}, "facilitator")
+    return data
+
+
+@event("deroule:modele:save")
+def save_modele(ctx, args):
+    """Facilitator. Save this déroulé as a modèle of the instance; broadcasts
+    ``deroule:modeles`` to the atelier's facilitators."""
+    row, created = service.save_modele(ctx.session, ctx.atelier, args.name)
+    return {"id": row.id, "created": created, "modeles": _emit_modeles(ctx)}
+
+
+@event("deroule:modele:import")
+def import_modele(ctx, args):
+    """Facilitator. Bring a modèle kept in the browser to the server (once);
+    broadcasts ``deroule:modeles`` to the atelier's facilitators."""
+    row, created = service.import_modele(ctx.session, args.name, args.document)
+    return {"id": row.id, "created": created, "modeles": _emit_modeles(ctx)}
+
+
+@event("deroule:modele:delete")
+def delete_modele(ctx, args):
+    """Facilitator. Delete a saved modèle; broadcasts ``deroule:modeles`` to
+    the atelier's facilitators."""
+    gone = service.delete_modele(ctx.session, args.modele_id)
+    return {"id": gone, "modeles": _emit_modeles(ctx)}
+
+
+@event("deroule:modele:apply")
+def apply_modele(ctx, args):
+    """Facilitator. Add a saved modèle's activities; broadcasts ``deroule:state``."""
+    row = service.get_modele(ctx.session, args.modele_id)
+    created = service.import_document(
+        ctx.session, ctx.atelier, row.document, replace=args.replace, events=ctx
     )
     emit_state(ctx)
     return {"created": len(created)}

@@ -7,11 +7,14 @@ settings as JSON, ``ref``: what its capability created for it, e.g.
 (epoch ms, UTC), the projector overlay (``none``, ``blank``, ``join``) and
 ``seq``, bumped by every change (it is also the row lock that serialises
 them; clients keep the highest ``seq``).
+``deroule_modele`` holds the modèles saved by the facilitators of the
+instance: a name (unique) and a déroulé file (``document``, checked like an
+import), never a contribution or a participant.
 """
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
@@ -48,3 +51,14 @@ class DerouleState(Base):
     since_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     overlay: Mapped[str] = mapped_column(String(10), default="none")
     seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DerouleModele(Base):
+    __tablename__ = "deroule_modele"
+    __table_args__ = (UniqueConstraint("name", name="uq_deroule_modele_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    document: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain import deroule as rules
 from ..domain.deroule import ActivityContext
 from ..domain.errors import DomainError
-from ..models import Atelier
-from .models import DerouleActivity, DerouleState
+from ..models import Atelier, utcnow
+from .models import DerouleActivity, DerouleModele, DerouleState
 
 
 def now_ms() -> int:
@@ -392,3 +392,80 @@ def room_group(s: Session, atelier: Atelier, n: int) -> int | None:
         if 1 <= n <= len(ids):
             return ids[n - 1]
     return None
+
+
+# ---------------------------------------------------------------- saved modèles
+# Kept on the server for the whole instance: every console of the instance
+# lists them (a modèle holds a déroulé, never a contribution or a participant).
+
+
+def modeles_view(s: Session) -> list[dict]:
+    """The saved modèles, by name: ``{"id", "name", "title", "activities"}``."""
+    out = []
+    for m in s.scalars(select(DerouleModele).order_by(DerouleModele.name, DerouleModele.id)):
+        doc = m.document or {}
+        out.append(
+            {
+                "id": m.id,
+                "name": m.name,
+                "title": doc.get("title", ""),
+                "activities": len(doc.get("activities") or []),
+            }
+        )
+    return out
+
+
+def _store_modele(s: Session, name: str, doc: dict, *, replace: bool) -> tuple[DerouleModele, bool]:
+    """Create the modèle ``name``, or (``replace``) give the existing one this
+    déroulé; return ``(modele, created)``. Nothing is written on a refusal."""
+    existing = s.scalar(select(DerouleModele).where(DerouleModele.name == name))
+    if existing is not None:
+        if replace:
+            existing.document = doc
+            existing.updated_at = utcnow()
+        return existing, False
+    if (s.scalar(select(func.count(DerouleModele.id))) or 0) >= rules.MAX_MODELES:
+        raise DomainError("deroule_modele_too_many", max=rules.MAX_MODELES)
+    row = DerouleModele(name=name, document=doc)
+    try:
+        with s.begin_nested():
+            s.add(row)
+    except IntegrityError:  # saved under the same name meanwhile by another console
+        row = s.scalar(select(DerouleModele).where(DerouleModele.name == name))
+        if replace:
+            row.document = doc
+            row.updated_at = utcnow()
+        return row, False
+    return row, True
+
+
+def save_modele(s: Session, atelier: Atelier, name) -> tuple[DerouleModele, bool]:
+    """This atelier's déroulé as the modèle ``name`` (an existing modèle of
+    that name gets the new déroulé)."""
+    name = rules.check_modele_name(name)
+    doc = rules.check_modele_document(export_document(s, atelier))
+    return _store_modele(s, name, doc, replace=True)
+
+
+def import_modele(s: Session, name, document) -> tuple[DerouleModele, bool]:
+    """A modèle kept by an older console in its browser, brought to the
+    server once: checked like an imported file (the error names the field,
+    nothing is created). A modèle of the same name already on the server is
+    kept as it is."""
+    name = rules.check_modele_name(name)
+    doc = rules.check_modele_document(document)
+    return _store_modele(s, name, doc, replace=False)
+
+
+def get_modele(s: Session, modele_id) -> DerouleModele:
+    row = s.get(DerouleModele, modele_id) if isinstance(modele_id, int) else None
+    if row is None:
+        raise DomainError("deroule_unknown_modele")
+    return row
+
+
+def delete_modele(s: Session, modele_id) -> int:
+    row = get_modele(s, modele_id)
+    s.delete(row)
+    s.flush()
+    return modele_id

@@ -61,6 +61,9 @@ __all__ = [
     "export_document",
     "parse_document",
     "MAX_ACTIVITIES",
+    "MAX_MODELES",
+    "check_modele_name",
+    "check_modele_document",
     "Bool",
     "Choice",
     "Int",
@@ -353,6 +356,42 @@ def check_duration(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DURATION_MIN:
         raise DomainError("deroule_bad_duration", max=MAX_DURATION_MIN)
     return value
+
+
+# ---------------------------------------------------------------- saved modèles
+
+MODELE_NAME_MAX = 80
+MAX_MODELES = 100
+
+
+def check_modele_name(value) -> str:
+    """A saved modèle's name: trimmed, 1 to 80 characters.
+
+    >>> check_modele_name("  P’tit Déj de mars ")
+    'P’tit Déj de mars'
+    >>> check_modele_name("")
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: text_empty
+    """
+    from .text import clean_text
+
+    return clean_text(value, max_length=MODELE_NAME_MAX, field="name")
+
+
+def check_modele_document(data) -> dict:
+    """A modèle's déroulé: a valid file (:func:`parse_document`) with at
+    least one activity; return it in today's format.
+
+    >>> check_modele_document({"format": "workshop-deroule", "version": 1, "activities": []})
+    Traceback (most recent call last):
+    ...
+    workshop.domain.errors.DomainError: deroule_modele_empty
+    """
+    doc = parse_document(data)
+    if not doc["activities"]:
+        raise DomainError("deroule_modele_empty")
+    return export_document(doc["title"], doc["activities"])
 
 
 # ---------------------------------------------------------------- time

@@ -6,7 +6,14 @@ the activity type's own fields (``workshop.domain.deroule``).
 """
 
 from ..contracts import Bool, Choice, Id, Int, List, Str, declare
-from ..deroule import MAX_ACTIVITIES, MAX_DURATION_MIN, OVERLAYS, TITLE_MAX, SettingsField
+from ..deroule import (
+    MAX_ACTIVITIES,
+    MAX_DURATION_MIN,
+    MODELE_NAME_MAX,
+    OVERLAYS,
+    TITLE_MAX,
+    SettingsField,
+)
 
 FACILITATOR = ("facilitator",)
 
@@ -86,4 +93,31 @@ declare(
     roles=FACILITATOR,
     doc="Ajouter les activités d’un modèle livré avec l’application.",
     fields={"template": Str(40, required=True), "replace": Bool(default=False)},
+)
+declare(
+    "deroule:modele:save",
+    roles=FACILITATOR,
+    doc="Enregistrer le déroulé de l’atelier comme modèle de l’instance (même nom : remplacé).",
+    fields={"name": Str(MODELE_NAME_MAX, required=True)},
+)
+declare(
+    "deroule:modele:import",
+    roles=FACILITATOR,
+    doc="Ranger sur le serveur un modèle gardé par le navigateur (une fois ; même nom : gardé).",
+    fields={
+        "name": Str(MODELE_NAME_MAX, required=True),
+        "document": SettingsField(max_keys=4, required=True),
+    },
+)
+declare(
+    "deroule:modele:delete",
+    roles=FACILITATOR,
+    doc="Supprimer un modèle enregistré.",
+    fields={"modele_id": Id(required=True)},
+)
+declare(
+    "deroule:modele:apply",
+    roles=FACILITATOR,
+    doc="Ajouter les activités d’un modèle enregistré.",
+    fields={"modele_id": Id(required=True), "replace": Bool(default=False)},
 )
