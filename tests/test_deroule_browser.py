@@ -381,3 +381,183 @@ def test_board_panel_holds_one_question_on_a_1366x768_console(browser, live_serv
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_console_saves_modeles_on_the_server_and_brings_browser_ones_over(
+    browser, live_server_sqlite
+):
+    from workshop.deroule.modeles import modele
+
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Modèles")
+    fac = server.facilitator(atelier)
+    assert fac.call("deroule:template:apply", {"template": "ptit_dej"})["ok"]
+    kept = [
+        {"name": "Portrait (navigateur)", "document": modele("portrait_croise")},
+        {
+            "name": "Abîmé",
+            "document": {
+                "format": "workshop-deroule",
+                "version": 1,
+                "activities": [{"type": "vote", "title": "Vote", "settings": {"dots": 99}}],
+            },
+        },
+    ]
+    ctx = browser.new_context(**CONSOLE)
+    ctx.add_init_script(
+        "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); "
+        f"localStorage.setItem('workshop:modeles', {json.dumps(json.dumps(kept))}); }}"
+    )
+    try:
+        console = ctx.new_page()
+        console.on("dialog", lambda d: d.accept())
+        console.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        console.click("#tab-plan")
+        # the browser's good modèle is now on the server; the broken one stays, with why
+        saved = console.locator("#dr-saved li")
+        expect(saved).to_have_count(1)
+        expect(saved.first).to_contain_text("Portrait (navigateur)")
+        expect(saved.first).to_contain_text("4 activités")
+        expect(console.locator("#dr-plan-status")).to_contain_text("activities[1].settings.dots")
+        left = json.loads(console.evaluate("() => localStorage.getItem('workshop:modeles')"))
+        assert [m["name"] for m in left] == ["Abîmé"]
+        server_list = fac.call("sync")["data"]["deroule"]["modeles"]
+        assert [m["name"] for m in server_list] == ["Portrait (navigateur)"]
+        # a reload does not bring it over twice
+        console.reload()
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        console.click("#tab-plan")
+        expect(console.locator("#dr-saved li")).to_have_count(1)
+        assert len(fac.call("sync")["data"]["deroule"]["modeles"]) == 1
+        # save this déroulé as a modèle: listed beside the shipped ones
+        console.fill("#dr-save-name", "P’tit Déj maison")
+        console.click("#dr-save-form button[type=submit]")
+        expect(console.locator("#dr-plan-status")).to_contain_text(
+            "« P’tit Déj maison » enregistré"
+        )
+        expect(console.locator("#dr-saved li")).to_have_count(2)
+        options = console.locator("#dr-modele option").all_text_contents()
+        assert "P’tit Déj maison" in options and any("Journée coopérations" in o for o in options)
+        # bad input: a blank name changes nothing
+        console.fill("#dr-save-name", "   ")
+        console.click("#dr-save-form button[type=submit]")
+        expect(console.locator("#dr-saved li")).to_have_count(2)
+        # apply a saved one
+        mine = next(
+            m
+            for m in fac.call("sync")["data"]["deroule"]["modeles"]
+            if m["name"] == "P’tit Déj maison"
+        )
+        console.select_option("#dr-modele", f"saved:{mine['id']}")
+        console.click("#dr-modele-form button[type=submit]")
+        expect(console.locator("#dr-plan-status")).to_contain_text("4 activités ajoutées")
+        expect(console.locator("#dr-list .dr-item")).to_have_count(8)
+        assert page_does_not_scroll(console)
+        shot(console, "modeles-console")
+        # delete one
+        console.click(f'#dr-saved [data-modele="{mine["id"]}"]')
+        expect(console.locator("#dr-saved li")).to_have_count(1)
+        expect(console.locator("#dr-plan-status")).to_contain_text("supprimé")
+        assert [m["name"] for m in fac.call("sync")["data"]["deroule"]["modeles"]] == [
+            "Portrait (navigateur)"
+        ]
+    finally:
+        ctx.close()
+
+
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 640}}
+SMALL_PROJECTORS = ((1280, 720), (1024, 768))
+
+
+def _phone_fits(page, selector, width, height, tag):
+    loc = page.locator(selector).first
+    expect(loc).to_be_visible()
+    box = loc.bounding_box()
+    assert box["y"] >= 0 and box["y"] + min(box["height"], 44) <= height, (tag, selector, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (tag, selector, box)
+    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll <= width, (tag, "the phone scrolls sideways", scroll)
+
+
+def test_every_activity_on_a_360x640_phone_and_small_projectors(browser, live_server_sqlite):
+    """The demo déroulé on a small phone (its main control on the first
+    screen) and on 1280×720 and 1024×768 projectors (each scene readable:
+    nothing cut or overlapping, texts large enough, contrast), with the big
+    join screen (J) and the blank screen (B)."""
+    from scene_checks import assert_readable
+
+    from workshop.domain.deroule import ACTIVITY_TYPES
+
+    server = live_server_sqlite
+    code, secret = demo_on(server)
+    fac = server.facilitator({"code": code, "secret": secret})
+    acts = fac.snapshot["deroule"]["activities"]
+    contexts = []
+    try:
+        projectors = []
+        for w, h in SMALL_PROJECTORS:
+            ctx = browser.new_context(viewport={"width": w, "height": h}, locale="fr-FR")
+            contexts.append(ctx)
+            page = ctx.new_page()
+            page.goto(f"{server.url}/a/{code}/projection")
+            expect(page.locator("#join-code")).to_have_text(code)
+            projectors.append((page, w, h))
+        joined = server.join(code, "Petit écran")
+        pctx = browser.new_context(**SMALL_PHONE)
+        contexts.append(pctx)
+        pctx.add_init_script(
+            f"localStorage.setItem({json.dumps('workshop:token:' + code)}, "
+            f"{json.dumps(json.dumps(joined['token']))});"
+        )
+        phone_page = pctx.new_page()
+        phone_page.goto(f"{server.url}/a/{code}/p")
+        expect(phone_page.locator("#me-name")).to_have_text("Petit écran")
+        pw, ph = SMALL_PHONE["viewport"]["width"], SMALL_PHONE["viewport"]["height"]
+        for i, act in enumerate(acts):
+            assert fac.call("deroule:next")["ok"]
+            kind = ACTIVITY_TYPES[act["type"]]
+            tag = f"{i + 1:02d}-{act['type']}"
+            scene = f'.scene[data-scene="{kind.scene}"]'
+            if act["type"] == "codev":  # the session runs: its step and timer show
+                gid = act["groups"][0]["id"]
+                assert fac.call("codev:timer", {"action": "start", "group_id": gid})["ok"]
+            for page, w, h in projectors:
+                expect(page.locator("body")).to_have_attribute("data-scene", kind.scene)
+                assert visible_scenes(page) == [kind.scene], (tag, w, visible_scenes(page))
+                page.wait_for_timeout(800)  # the scene fits itself to the screen
+                assert_readable(page, scene, label=f"{tag} {w}x{h}")
+                if act["type"] == "codev":
+                    # one group: the projector shows that group, not an overview of one tile
+                    expect(page.locator("#codev-focus")).to_be_visible()
+                    expect(page.locator("#codev-overview")).to_be_hidden()
+                    group = act["groups"][0]["name"]
+                    expect(page.locator("#codev-focus-name")).to_have_text(group)
+                    expect(page.locator("#codev-focus-step")).not_to_be_empty()
+                    expect(page.locator("#codev-focus-timer")).to_contain_text(":")
+                    focus = page.locator("#codev-focus").bounding_box()
+                    assert focus["height"] >= 0.6 * h and focus["width"] >= 0.8 * w, (w, focus)
+                shot(page, f"size-{w}x{h}-{tag}")
+            expect(phone_page.locator("body")).to_have_attribute("data-activity", act["type"])
+            _phone_fits(phone_page, kind.main_control, pw, ph, tag)
+            shot(phone_page, f"size-360x640-{tag}")
+        # J: the big join screen; B: the blank screen, on both projectors
+        assert fac.call("deroule:overlay", {"overlay": "join"})["ok"]
+        for page, w, h in projectors:
+            expect(page.locator("body")).to_have_attribute("data-overlay", "join")
+            page.wait_for_timeout(300)
+            assert_readable(page, '.scene[data-scene="home"]', label=f"join {w}x{h}")
+            qr = page.locator(".qr").bounding_box()
+            assert qr["height"] >= 0.5 * h, (w, qr)  # scannable from the back of the room
+            assert qr["y"] >= 0 and qr["y"] + qr["height"] <= h, (w, qr)
+            shot(page, f"size-{w}x{h}-join")
+        assert fac.call("deroule:overlay", {"overlay": "blank"})["ok"]
+        for page, w, h in projectors:
+            blank = page.locator("#dr-blank-screen")
+            expect(blank).to_be_visible()
+            box = blank.bounding_box()
+            assert box["width"] >= w and box["height"] >= h, box
+        assert fac.call("deroule:overlay", {"overlay": "none"})["ok"]
+    finally:
+        for ctx in contexts:
+            ctx.close()
