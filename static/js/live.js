@@ -397,7 +397,9 @@
     uuid: uuid,
     get state() { return state; },
     on(event, fn) { (handlers[event] = handlers[event] || []).push(fn); },
-    onSnapshot(fn) { snapshotHandlers.push(fn); if (state) fn(state); },
+    // A snapshot already here is handed over once the calling script has run
+    // to its end: its handler may use variables declared further down.
+    onSnapshot(fn) { snapshotHandlers.push(fn); if (state) queueMicrotask(() => fn(state)); },
     onConnection(fn) { connectionHandlers.push(fn); },
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,
