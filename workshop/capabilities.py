@@ -35,6 +35,9 @@ class Capability:
     scripts: list[str] = field(default_factory=list)
     # Stylesheets (paths under static/) added to every page.
     styles: list[str] = field(default_factory=list)
+    # Those of the scripts and styles that only the console uses: left out of
+    # the phone and projection pages (every kilobyte is paid by each phone).
+    console_only: list[str] = field(default_factory=list)
     # fn(app) called once at start-up (register events, snapshot parts…).
     setup: object = None
     # fn(session, atelier) filling the demo atelier, idempotently.

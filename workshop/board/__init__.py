@@ -72,6 +72,7 @@ CAPABILITY = Capability(
     participant_template="board/participant.html",
     scripts=["js/board.js", "js/board-suggest.js"],
     styles=["css/board.css", "css/board-suggest.css"],
+    console_only=["js/board-suggest.js", "css/board-suggest.css"],
     setup=_setup,
     demo=_demo,
 )
