@@ -124,6 +124,27 @@ def test_join_page_loads_no_capability_code(client):
     assert not [u for u in plain if "codev" in u or "livemap" in u or "board" in u]
 
 
+def test_console_only_code_stays_on_the_console(client):
+    """The grouping suggestions are the console's: phones and the projection
+    do not download them."""
+    atelier = client.post("/api/ateliers", json={"title": "Poids"}).get_json()
+    code, secret = atelier["code"], atelier["secret"]
+    joined = client.post(f"/api/ateliers/{code}/participants", json={"name": "Awa"})
+    assert joined.status_code == 201
+
+    def loaded(url):
+        html = client.get(url).get_data(as_text=True)
+        return {
+            assets.unhashed_name(u) for u in re.findall(r'(?:href|src)="/static/([^"]+)"', html)
+        }
+
+    suggest = {"js/board-suggest.js", "css/board-suggest.css"}
+    assert suggest <= loaded(f"/a/{code}/console/{secret}")
+    for url in (f"/a/{code}/p", f"/a/{code}/projection"):
+        plain = loaded(url)
+        assert "js/board.js" in plain and not plain & suggest, (url, plain)
+
+
 def test_live_server_under_gevent_serves_precompressed_files(live_server_sqlite):
     server = live_server_sqlite
     status, body, headers = http.get(server.url + "/")
