@@ -138,6 +138,15 @@ def test_whole_demo_deroule_with_the_keyboard(browser, live_server_sqlite):
             assert visible_scenes(projection) == [kind.scene], (tag, visible_scenes(projection))
             if act["type"] == "message":
                 expect(projection.locator("#dr-msg-title")).to_have_text(act["title"])
+            if act["type"] == "codev" and len(act["groups"]) == 1:
+                # one group: its own projection fills the screen, not an overview of one tile
+                from scene_checks import assert_readable
+
+                expect(projection.locator("#codev-focus")).to_be_visible()
+                expect(projection.locator("#codev-overview")).to_be_hidden()
+                focus = projection.locator("#codev-focus").bounding_box()
+                assert focus["height"] >= 0.6 * 1080 and focus["width"] >= 0.8 * 1920, focus
+                assert_readable(projection, '.scene[data-scene="codev"]', label="codev 1920x1080")
             if act["type"] in ("question", "vote"):
                 others = [
                     a
@@ -179,6 +188,14 @@ def test_whole_demo_deroule_with_the_keyboard(browser, live_server_sqlite):
                 other.click("#dr-menu-btn")
                 other.locator("#dr-menu-list button", has_text=act["title"]).click()
                 expect(other.locator(".board-prompt-text")).to_have_text(act["settings"]["prompt"])
+            if act["type"] in ("question", "vote", "map"):
+                # the open activity's panel fits the console (its lists scroll on their own)
+                console.wait_for_timeout(300)
+                panel = console.evaluate(
+                    "() => Math.round([...document.querySelectorAll('.dr-cap-panel')]"
+                    ".find((p) => !p.hidden).getBoundingClientRect().height)"
+                )
+                assert panel <= 720, (tag, panel)
             shot(console, f"{tag}-console")
             shot(projection, f"{tag}-projection")
             shot(phones[0], f"{tag}-phone")
