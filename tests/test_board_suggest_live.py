@@ -224,7 +224,10 @@ def test_other_events_are_answered_while_it_computes(live_server):
         acked.append(time.monotonic())
     t.join()
     assert done["ack"]["ok"], done["ack"]
-    assert len(acked) == 5 and acked[-1] < done["at"], "the server stalled during the suggestion"
+    # Computed on the event loop, no note would be acknowledged before the
+    # suggestion's own answer; two are enough to tell, even on a busy machine.
+    during = [at for at in acked if at < done["at"]]
+    assert len(during) >= 2, "the server stalled during the suggestion"
 
 
 def test_server_warms_the_suggestions_up_at_start(tmp_path):
