@@ -86,6 +86,8 @@ class MapInputError(ValueError):
         )
         if self.value is not None:
             value = str(self.value)
+            if value in NONE_VALUES:  # "(aucune)": a word of the message, not data
+                value = tr(value, lang)
             if len(value) > 80:
                 value = value[:77] + "…"
             text += tr(" (valeur\u00a0: {value})", lang, value=_quoted(value, lang))
@@ -99,6 +101,9 @@ class MapInputError(ValueError):
             _rebuild,
             (self.message, self.file, self.row, self.value, self.column, self.fields),
         )
+
+
+NONE_VALUES = ("(aucun)", "(aucune)")
 
 
 def _quoted(text, lang: str) -> str:

@@ -109,3 +109,20 @@ def test_unknown_language_is_refused(rich):
         maps.analyse(rich, lang="de")
     with pytest.raises(ValueError):
         maps.render_figure(rich, lang="xx")
+
+
+def test_a_table_without_columns_is_described_in_english():
+    """A file with no header at all: the error says so in English, with no
+    French word left (the "none" placeholder included)."""
+    from maps.errors import MapInputError
+
+    err = MapInputError(
+        "colonne obligatoire absente\u00a0: {names}\u00a0; colonnes trouvées",
+        fields={"names": ["id"]},
+        file="actors.csv",
+        row=1,
+        value="(aucune)",
+    )
+    english = err.text("en")
+    assert "(none)" in english and "aucune" not in english, english
+    assert "(aucune)" in err.text("fr")
