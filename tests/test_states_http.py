@@ -41,3 +41,19 @@ def test_a_recent_date_creates_at_once_and_the_form_says_how_long_data_stay(clie
     recent = (dt.date.today() - dt.timedelta(days=30)).isoformat()
     res = client.post("/ateliers", data={"csrf_token": token, "title": "Récent", "date": recent})
     assert res.status_code == 302
+
+
+def test_an_empty_projection_counts_zero_people_in_each_language(client):
+    """The projection's first paint, before its script runs: French takes the
+    singular for 0 (« 0 personne connectée »), English the plural."""
+    token = _token(client)
+    res = client.post("/ateliers", data={"csrf_token": token, "title": "Vide"})
+    code = re.search(r"/a/([^/]+)/console/", res.headers["Location"]).group(1)
+    page = client.get(f"/a/{code}/projection").get_data(as_text=True)
+    label = re.search(r'id="participant-count-label">([^<]*)<', page).group(1)
+    assert label == "personne connectée"
+    from workshop.i18n import texts
+
+    assert texts("en").ngettext("personne connectée", "personnes connectées", 0) == (
+        "people connected"
+    )

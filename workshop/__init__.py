@@ -24,7 +24,7 @@ from .broadcast import Broadcaster
 from .config import default_instance_path, from_environment
 from .db import Database
 from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
-from .i18n import select_locale
+from .i18n import install_plurals, select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from .realtime import install_gate, rooms_may_share_a_socket
 from .wsdeflate import install as install_shared_deflate
@@ -103,6 +103,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
 
     Babel(app, locale_selector=select_locale)
+    install_plurals(app)
 
     database = Database(app.config["DATABASE_URL"])
     app.extensions["workshop_db"] = database

@@ -34,6 +34,39 @@ def _french_plural(n: int) -> int:
     return 0 if abs(n) < 2 else 1
 
 
+def _page_ngettext(singular: str, plural: str, num: int) -> str:
+    """The plural form for the page's language, unformatted: French (the
+    source language, which has no catalogue) with its own rule, other
+    languages through their catalogue."""
+    from flask_babel import get_locale, get_translations
+
+    locale = get_locale()
+    if locale is None or locale.language == DEFAULT_LOCALE:
+        return (singular, plural)[_french_plural(num)]
+    return get_translations().ungettext(singular, plural, num)
+
+
+def ngettext(singular: str, plural: str, num: int, **values) -> str:
+    """Flask-Babel's ``ngettext``, with French's rule for 0: without a French
+    catalogue, Babel would take the plural for every count but 1."""
+    values.setdefault("num", num)
+    return _page_ngettext(singular, plural, num) % values
+
+
+def install_plurals(app) -> None:
+    """Give the templates :func:`ngettext` (French singular for 0 and 1),
+    in place of the one Flask-Babel installed."""
+    from flask_babel import get_translations
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: get_translations().ugettext(s),
+        ngettext=_page_ngettext,
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
+    )
+
+
 class Texts:
     """The catalogue's messages in one language, where there is no request to
     choose it (documents written for an atelier, command-line messages).

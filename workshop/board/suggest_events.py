@@ -8,11 +8,11 @@ console that asked, and to no one else: nothing changes on the board.
 broadcast it like the other sorting events.
 """
 
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, gettext
 
 from ..concurrency import run_blocking
 from ..domain import board_suggest as srules
-from ..i18n import N_
+from ..i18n import N_, ngettext
 from ..messages import message_for, register_messages
 from ..realtime import event
 from . import suggestions
