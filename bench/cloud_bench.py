@@ -1,8 +1,11 @@
-"""Word cloud under load: N phones each send one word within a few seconds,
-compared in the same run with the same phones each sending an acknowledged read.
+"""Word cloud and quick poll under load: N phones each send one word (then
+one ballot) within a few seconds, compared in the same run with the same
+phones each sending an acknowledged read.
 
     python bench/cloud_bench.py [--phones 1000] [--window 2] [--per-proc 250]
-                                [--markdown]
+                                [--phases clock cloud poll]
+                                [--baseline DIR] [--servers baseline workshop]
+                                [--repeat R] [--markdown]
 
 The real server (``python -m workshop serve``, temporary SQLite database)
 gets an atelier with an open prompt and an open word cloud (one answer per
@@ -16,20 +19,31 @@ of ``--window`` seconds:
   connection, the gate and the ack path under this load;
 * ``cloud``: one word each (``cloud:answer``), French words with the
   spellings people type (capitals, accents forgotten, plurals, « ! »);
+* ``poll``: one ballot each (``poll:vote``) on a 1–5 scale poll put on
+  screen before the phase, results hidden (the projector gets the number of
+  voters);
 * ``board`` (on demand): one post-it each, broadcast to every phone (N²
   messages: much heavier, measured by ``bench/board_bench.py``).
+
+``--baseline DIR``: a checkout of another version (``git worktree add
+--detach DIR <commit>``), run as the server ``baseline`` with the same load
+and the same words, alternately with this one (``--servers``, in that
+order, ``--repeat`` times): before/after figures from one run of a shared
+machine.
 
 Measured per phase: ack latency (p50, p95, p99, max), lost (acknowledged but
 not in the database, or never acknowledged), duplicated rows, server CPU
 seconds. For the cloud: how long after the last ack the projector had the
 final cloud (the first ``cloud:view`` counting every acknowledged answer),
-how many views it received, and the words it shows. The generators reuse
+how many views it received, and the words it shows; for the poll, how long
+after the last ack it had the view counting every ballot. The generators reuse
 ``bench/board_bench.py``'s helpers (histogram, event loop, garbage collector,
 server start).
 """
 
 import argparse
 import json
+import os
 import platform
 import random
 import sqlite3
@@ -43,6 +57,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import board_bench  # noqa: E402
 from board_bench import (  # noqa: E402
     Histogram,
     cpu_s,
@@ -139,6 +154,13 @@ def worker(cfg):
                 elif phase == "board":
                     event = "board:note:create"
                     payload = {"client_id": cid, "prompt_id": cfg["prompt_id"], "text": f"note {k}"}
+                elif phase == "poll":
+                    event = "poll:vote"
+                    payload = {
+                        "client_id": cid,
+                        "poll_id": cfg["poll_id"],
+                        "value": cfg["values"][k],
+                    }
                 else:
                     event = "cloud:answer"
                     payload = {
@@ -184,8 +206,6 @@ def worker(cfg):
             )
 
     run_loop(main())
-    import os
-
     os._exit(0)
 
 
@@ -199,15 +219,36 @@ class Projector:
         import socketio
 
         self.views = []
+        self.polls = []
         self.lock = threading.Lock()
         self.sio = socketio.Client()
         self.sio.on("cloud:view", self._view)
-        self.sio.on("batch", lambda items: [self._view(d) for e, d in items if e == "cloud:view"])
+        self.sio.on("poll:view", self._poll)
+        self.sio.on("batch", self._batch)
         self.sio.connect(url, auth={"role": "projector", "code": code}, transports=["websocket"])
+
+    def _batch(self, items):
+        for event, data in items:
+            if event == "cloud:view":
+                self._view(data)
+            elif event == "poll:view":
+                self._poll(data)
 
     def _view(self, data):
         with self.lock:
             self.views.append((time.time(), data))
+
+    def _poll(self, data):
+        with self.lock:
+            self.polls.append((time.time(), data))
+
+    def final_poll(self, voters):
+        """The first poll view that counts ``voters`` voters: (time, view)."""
+        with self.lock:
+            for t, v in self.polls:
+                if v.get("voters") == voters:
+                    return t, v
+        return None, None
 
     def final(self, answers):
         """The first view that counts ``answers`` answers: (time, view)."""
@@ -240,13 +281,13 @@ def summarise(outs, rows, extra=None):
     }
 
 
-def run(args):
+def run(args, kind="workshop"):
     import socketio
 
     raise_nofile()
     tmp = Path(tempfile.mkdtemp(prefix="cloud-bench-"))
     db = tmp / "bench.sqlite3"
-    proc, url = start_server("workshop", free_port(), tmp, f"sqlite:///{db}")
+    proc, url = start_server(kind, free_port(), tmp, f"sqlite:///{db}")
     workers = []
     try:
         atelier = http_json(url + "/api/ateliers", {"title": "Bench", "allow_anonymous": True})
@@ -262,6 +303,10 @@ def run(args):
             "cloud:create",
             {"question": "Un mot pour dire la coopération ?", "max_answers": 1, "on_screen": True},
         )["data"]
+        poll = fac.call(
+            "poll:create",
+            {"question": "Votre énergie ce matin ?", "kind": "scale", "scale_max": 5},
+        )["data"]
         assert fac.call("atelier:scene", {"scene": "cloud"})["ok"]
         fac.disconnect()
         phones = [
@@ -275,14 +320,17 @@ def run(args):
             for i in range(args.phones)
         ]
         words = pick_words(args.phones)
+        values = [random.Random(k).choice([2, 3, 3, 4, 4, 4, 5]) for k in range(args.phones)]
         projector = Projector(url, code)
         for k in range(0, args.phones, args.per_proc):
             cfg = {
                 "url": url,
                 "phones": phones[k : k + args.per_proc],
                 "words": words[k : k + args.per_proc],
+                "values": values[k : k + args.per_proc],
                 "prompt_id": prompt_id,
                 "cloud_id": cloud["id"],
+                "poll_id": poll["id"],
                 "window": args.window,
             }
             w = subprocess.Popen(
@@ -301,9 +349,19 @@ def run(args):
         report = {}
         for phase in args.phases:
             time.sleep(2)
+            if phase == "poll":  # the poll goes on screen (the cloud comes off)
+                fac = socketio.Client()
+                fac.connect(
+                    url,
+                    auth={"role": "facilitator", "code": code, "secret": atelier["secret"]},
+                    transports=["websocket"],
+                )
+                assert fac.call("poll:update", {"poll_id": poll["id"], "on_screen": True})["ok"]
+                fac.disconnect()
+                time.sleep(1)
             go = time.time() + 1.0
             cpu0 = cpu_s(proc.pid)
-            views0 = len(projector.views)
+            views0, polls0 = len(projector.views), len(projector.polls)
             for w in workers:
                 w.stdin.write(f"GO {go} {phase}\n")
                 w.stdin.flush()
@@ -318,7 +376,7 @@ def run(args):
                 rows = [c for o in outs for c in o["acked"]]
             else:
                 con = sqlite3.connect(db)
-                table = "board_note" if phase == "board" else "cloud_answer"
+                table = {"board": "board_note", "poll": "poll_ballot"}.get(phase, "cloud_answer")
                 rows = [r[0] for r in con.execute(f"SELECT client_id FROM {table}")]  # noqa: S608
                 con.close()
             extra = {"server_cpu_s": round(cpu_s(proc.pid) - cpu0, 2)}
@@ -335,6 +393,12 @@ def run(args):
                     result["top"] = [(w["label"], w["count"]) for w in ranked]
                 else:
                     result["final_after_last_ack_ms"] = None
+            if phase == "poll":
+                t_final, _view = projector.final_poll(result["acked"])
+                result["views"] = len(projector.polls) - polls0
+                result["final_after_last_ack_ms"] = (
+                    round((t_final - result["last_ack"]) * 1000) if t_final is not None else None
+                )
             result.pop("last_ack")
             report[phase] = result
         for w in workers:
@@ -359,40 +423,61 @@ def main():
     ap.add_argument(
         "--phases",
         nargs="+",
-        default=["clock", "cloud"],
-        choices=["clock", "cloud", "board"],
+        default=["clock", "cloud", "poll"],
+        choices=["clock", "cloud", "poll", "board"],
         help="clock: the baseline (an acknowledged read, nothing stored, nothing broadcast); "
         "board: one post-it each (broadcast to every phone: N² messages)",
     )
+    ap.add_argument("--baseline", type=Path, help="checkout of the version to compare with")
+    ap.add_argument(
+        "--servers",
+        nargs="+",
+        default=None,
+        choices=["workshop", "baseline"],
+        help="in this order (default: baseline then workshop with --baseline, else workshop)",
+    )
+    ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
-    report = run(args)
+    board_bench.BASELINE = args.baseline.resolve() if args.baseline else None
+    servers = args.servers or (["baseline", "workshop"] if args.baseline else ["workshop"])
+    runs = []
+    for _ in range(args.repeat):
+        for kind in servers:
+            load0 = os.getloadavg()[0]
+            runs.append((kind, run(args, kind), load0, os.getloadavg()[0]))
     meta = {
         "machine": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
         "python": platform.python_version(),
     }
-    if args.markdown:
-        print(f"N = {args.phones} téléphones, fenêtre {args.window} s ({meta})\n")
-        print(
-            "| phase | envoyés | accusés | perdus | doublons | accusé p50 / p95 / p99 / max (ms) | CPU serveur (s) |"
-        )
-        print("|---|---|---|---|---|---|---|")
+    if not args.markdown:
+        out = [{"server": k, "load": [a, b], **r} for k, r, a, b in runs]
+        print(json.dumps({"meta": meta, "runs": out}, ensure_ascii=False, indent=2))
+        return
+    print(f"N = {args.phones} téléphones, fenêtre {args.window} s ({meta})\n")
+    print(
+        "| serveur | phase | envoyés | accusés | perdus | doublons "
+        "| accusé p50 / p95 / p99 / max (ms) | CPU serveur (s) "
+        "| projection après le dernier accusé (ms) | vues | charge avant → après |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for kind, report, load0, load1 in runs:
         for phase, r in report.items():
+            final = r.get("final_after_last_ack_ms", "—")
             print(
-                f"| {phase} | {r['sent']} | {r['acked']} | {r['lost']} | {r['duplicated']} | "
-                f"{r['ack_p50_ms']} / {r['ack_p95_ms']} / {r['ack_p99_ms']} / {r['ack_max_ms']} | "
-                f"{r['server_cpu_s']} |"
+                f"| {kind} | {phase} | {r['sent']} | {r['acked']} | {r['lost']} | "
+                f"{r['duplicated']} | {r['ack_p50_ms']} / {r['ack_p95_ms']} / "
+                f"{r['ack_p99_ms']} / {r['ack_max_ms']} | {r['server_cpu_s']} | "
+                f"{final} | {r.get('views', '—')} | {load0:.1f} → {load1:.1f} |"
             )
+    for kind, report, _a, _b in runs:
         c = report.get("cloud")
-        if c is None:
-            return
-        print(
-            f"\nNuage final sur la projection {c['final_after_last_ack_ms']} ms après le dernier "
-            f"accusé ; {c['views']} vues reçues ; {c.get('words_shown')} mots affichés, "
-            f"{c.get('others')} autres ; les plus cités : {c.get('top')}"
-        )
-    else:
-        print(json.dumps({"meta": meta, **report}, ensure_ascii=False, indent=2))
+        if c is not None:
+            print(
+                f"\n{kind} : {c.get('words_shown')} mots affichés, {c.get('others')} autres ; "
+                f"les plus cités : {c.get('top')}"
+            )
 
 
 if __name__ == "__main__":

@@ -337,3 +337,41 @@ def test_cloud_and_poll_as_activities_of_the_deroule(live_server):
     pview = last_poll_view(phone, created["poll"]["id"], lambda v: v["poll"]["status"] == "open")
     assert pview["poll"]["on_screen"] and pview["poll"]["max_choices"] == 2
     assert vote(phone, pview["poll"]["id"], choices=[1, 3])["ok"]
+
+
+def test_the_answer_limit_holds_when_one_person_sends_from_several_devices_at_once(live_server):
+    """Three devices of one person send four answers each at the same moment
+    (different client ids), to a cloud of two answers a person: two are
+    stored, the others refused with ``cloud_answer_limit``; a poll gets one
+    ballot per person whatever arrives together."""
+    import threading
+
+    a = live_server.create_atelier()
+    fac = live_server.facilitator(a)
+    cloud = new_cloud(fac, max_answers=2)
+    poll = new_poll(fac, kind="scale", scale_max=5)
+    awa = live_server.participant(a, "Awa")
+    devices = [awa] + [live_server.connect(awa.auth) for _ in range(2)]
+    acks, start = [], threading.Barrier(len(devices))
+
+    def send(device, k):
+        start.wait()
+        for i in range(4):
+            acks.append(answer(device, cloud["id"], f"mot {k} {i}"))
+            acks.append(vote(device, poll["id"], value=1 + (k + i) % 5))
+
+    threads = [threading.Thread(target=send, args=(d, k)) for k, d in enumerate(devices)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    answers = [x for x in acks if "activity_id" in (x.get("data") or {}) or x.get("error")]
+    stored = [x for x in acks if x["ok"] and "key" in x["data"]]
+    assert len(stored) == 2, acks
+    refused = [x for x in answers if not x["ok"]]
+    assert refused and {x["error"] for x in refused} == {"cloud_answer_limit"}
+    view = fac.call("sync")["data"]["cloud"]["views"][str(cloud["id"])]
+    assert view["answers"] == 2 and view["people"] == 1
+    polls = {v["poll"]["id"]: v for v in fac.call("sync")["data"]["poll"]["views"]}
+    assert polls[poll["id"]]["voters"] == 1
+    assert all(x["ok"] for x in acks if "poll_id" in (x.get("data") or {}))

@@ -15,11 +15,13 @@ to send and ``send(items)`` hands them to the broadcaster.
 
 from __future__ import annotations
 
+import _thread
 import logging
 import threading
 import time
 
 from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger("workshop.liveview")
 
@@ -35,23 +37,17 @@ class ViewPublisher:
         self._build = build
         self._send = send
         self.interval = interval
-        self._spawn = spawn or (
-            lambda fn, *a: threading.Thread(target=fn, args=a, daemon=True).start()
-        )
+        # A low-level thread (a greenlet under gevent): starting it does not
+        # wait for it to run, so the committing writer, who may still hold
+        # the SQLite write lock, does not yield to every other greenlet here.
+        self._spawn = spawn or _thread.start_new_thread
         self._lock = threading.Lock()
         self._pending: set = set()
         self._last: dict = {}
         self.published = 0  # counter, for the benchmarks and the tests
 
     def changed(self, session, key) -> None:
-        keys = session.info.setdefault("liveview_keys", set())
-        if not keys:
-            sa_event.listen(session, "after_commit", self._after_commit, once=True)
-        keys.add((self, key))
-
-    def _after_commit(self, session) -> None:
-        for publisher, key in session.info.pop("liveview_keys", ()):
-            publisher.mark(key)
+        session.info.setdefault("liveview_keys", set()).add((self, key))
 
     def mark(self, key) -> None:
         if self.interval == 0:
@@ -62,7 +58,7 @@ class ViewPublisher:
                 return  # the next view will include this change
             self._pending.add(key)
             delay = max(0.0, self._last.get(key, 0.0) + self.interval - time.monotonic())
-        self._spawn(self._run, key, delay)
+        self._spawn(self._run, (key, delay))
 
     def _run(self, key, delay: float) -> None:
         if delay:
@@ -81,3 +77,18 @@ class ViewPublisher:
                 self.published += 1
         except Exception:
             log.exception("view %r not published", key)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session) -> None:
+    """Every session's commit (one listener for all: listening on each
+    session that changed a view cost more than the rest of the answer)."""
+    keys = session.info.pop("liveview_keys", None)
+    if keys:
+        for publisher, key in keys:
+            publisher.mark(key)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session) -> None:
+    session.info.pop("liveview_keys", None)

@@ -143,11 +143,14 @@ def answer_create(ctx, args):
     """Participant: send an answer (exactly once per ``client_id``).
     Broadcasts ``cloud:mine`` to the author and the views (a resend: nothing)."""
     participant = _participant(ctx)
-    row, created = service.add_answer(
+    row, created, mine = service.add_answer(
         ctx.session, ctx.atelier, args.activity_id, args.client_id, args.text, participant
     )
     if created:
-        _emit_mine(ctx, row.participant_id, row.activity_id)
+        if mine is not None:  # the author's answers, known without reading them again
+            ctx.emit_to_participant(
+                row.participant_id, "cloud:mine", {"activity_id": row.activity_id, "answers": mine}
+            )
         _changed(ctx, row.activity_id)
     return {**answer_own(row), "created": created}
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from ..db import insert_once
+from ..db import dialect_insert, find_once
 from ..domain import cloud as rules
 from ..domain.errors import DomainError
 from ..domain.text import clean_text
@@ -139,12 +140,74 @@ _ANSWER_COLUMNS = (
 )
 
 
-def _by_client_id(s: Session, atelier: Atelier, client_id: str):
-    return s.execute(
-        select(*_ANSWER_COLUMNS).where(
-            CloudAnswer.atelier_id == atelier.id, CloudAnswer.client_id == client_id
+_ANSWER_STATEMENTS: dict = {}
+_INSERT_COLUMNS = (
+    "atelier_id",
+    "activity_id",
+    "participant_id",
+    "client_id",
+    "text",
+    "key",
+    "author_name",
+    "created_at",
+    "updated_at",
+)
+
+
+def _answer_statements(conn) -> dict:
+    """The statements of a new answer, built once per dialect (see :func:`add_answer`)."""
+    found = _ANSWER_STATEMENTS.get(conn.dialect.name)
+    if found is None:
+        act, ans = CloudActivity.__table__, CloudAnswer.__table__
+        lock = (
+            update(act)
+            .where(act.c.id == bindparam("b_activity"), act.c.atelier_id == bindparam("b_atelier"))
+            .values(rev=act.c.rev + 1)
+            .returning(
+                act.c.rev,
+                act.c.status,
+                act.c.max_answers,
+                act.c.max_words,
+                act.c.max_chars,
+                act.c.anonymous,
+            )
         )
-    ).first()
+        mine_count = (
+            select(func.count())
+            .select_from(ans)
+            .where(ans.c.activity_id == bindparam("activity_id", type_=Integer))
+            .where(ans.c.participant_id == bindparam("participant_id", type_=Integer))
+            .scalar_subquery()
+        )
+        values = select(*(bindparam(c, type_=ans.c[c].type) for c in _INSERT_COLUMNS)).where(
+            mine_count < bindparam("b_max", type_=Integer)
+        )
+        insert = (
+            dialect_insert(conn)(ans)
+            .from_select(list(_INSERT_COLUMNS), values)
+            .on_conflict_do_nothing(index_elements=[ans.c.atelier_id, ans.c.client_id])
+            .returning(*ans.columns)
+        )
+        mine_rows = (
+            select(*(ans.c[c.key] for c in _ANSWER_COLUMNS))
+            .where(ans.c.activity_id == bindparam("b_activity"))
+            .where(ans.c.participant_id == bindparam("b_pid"))
+            .order_by(ans.c.id)
+        )
+        found = _ANSWER_STATEMENTS[conn.dialect.name] = {
+            "lock": lock,
+            "insert": insert,
+            "mine": mine_rows,
+        }
+    return found
+
+
+class StoredAnswer(NamedTuple):
+    row: object  # the answer's columns (read like a ``CloudAnswer``)
+    created: bool
+    # The author's answers to that cloud once this one is stored (for
+    # ``cloud:mine``), when it was created by a participant; else None.
+    mine: list | None
 
 
 def add_answer(
@@ -154,42 +217,53 @@ def add_answer(
     client_id: str,
     text: str,
     participant: Participant | None,
-):
-    """Store one answer exactly once per ``client_id``: ``(row, created)``.
+) -> StoredAnswer:
+    """Store one answer exactly once per ``client_id``.
 
     A resend of a stored answer gives it back (even once the cloud is closed);
     a client id used by another participant is refused.
+
+    Every phone of the room sends one at about the same time, one after the
+    other under SQLite's write lock, so a new answer costs two statements
+    (built once): the ``UPDATE`` of the cloud's revision, which locks its row
+    until commit (on PostgreSQL the writers of one cloud pass one at a time)
+    and returns its settings; then ``INSERT … SELECT … WHERE`` (the number
+    of this person's answers is under the limit) ``ON CONFLICT DO NOTHING
+    RETURNING``. The count is in the second statement, not in the first:
+    a statement that waited for the lock reads what was committed before it
+    began (PostgreSQL's READ COMMITTED), and would miss the answer of the
+    writer it waited for. The client id is looked up only when no row comes
+    back (a resend, the same answer sent twice at once, or the limit); the
+    author's answers are read again for ``cloud:mine`` only when a person
+    may give more than one.
     """
     pid = participant.id if participant is not None else None
-    existing = _by_client_id(s, atelier, client_id)
-    if existing is not None:
-        if existing.participant_id != pid:
-            raise DomainError("invalid_client_id", field="client_id")
-        return existing, False
-    activity = get_activity(s, atelier, activity_id)
-    if activity.status != "open":
-        raise DomainError("cloud_closed")
-    visible, key = rules.check_answer(
-        text, max_words=activity.max_words, max_chars=activity.max_chars
-    )
-    bump(s, activity)
-    if pid is not None:
-        mine = s.scalar(
-            select(func.count()).where(
-                CloudAnswer.activity_id == activity.id, CloudAnswer.participant_id == pid
-            )
-        )
-        if mine >= activity.max_answers:
-            raise DomainError("cloud_answer_limit", max=activity.max_answers)
+    author = {"participant_id": pid}
+    if not isinstance(activity_id, int) or isinstance(activity_id, bool):
+        raise DomainError("cloud_not_found", field="activity_id")
+    conn = s.connection()
+    stmts = _answer_statements(conn)
+    params = {"b_activity": activity_id, "b_atelier": atelier.id, "b_pid": pid}
+    act = conn.execute(stmts["lock"], params).first()
+    if act is None:
+        raise DomainError("cloud_not_found", field="activity_id")
+    try:
+        if act.status != "open":
+            raise DomainError("cloud_closed")
+        visible, key = rules.check_answer(text, max_words=act.max_words, max_chars=act.max_chars)
+    except DomainError:
+        # A resend of a stored answer is answered whatever changed since.
+        existing = find_once(s, CloudAnswer.__table__, atelier.id, client_id, author)
+        if existing is not None:
+            return StoredAnswer(existing, False, None)
+        raise
     now = utcnow()
-    named = participant is not None and not activity.anonymous
-    row = insert_once(
-        s,
-        CloudAnswer.__table__,
-        ("atelier_id", "client_id"),
+    named = participant is not None and not act.anonymous
+    row = conn.execute(
+        stmts["insert"],
         {
             "atelier_id": atelier.id,
-            "activity_id": activity.id,
+            "activity_id": activity_id,
             "participant_id": pid,
             "client_id": client_id,
             "text": visible,
@@ -197,14 +271,21 @@ def add_answer(
             "author_name": participant.display_name if named else None,
             "created_at": now,
             "updated_at": now,
+            # the facilitator's answers have no limit (``participant_id = NULL``
+            # matches no row: their count is 0)
+            "b_max": act.max_answers if pid is not None else 1,
         },
-    )
-    if row is None:  # a concurrent copy of the same client id won
-        existing = _by_client_id(s, atelier, client_id)
-        if existing is None or existing.participant_id != pid:
-            raise DomainError("invalid_client_id", field="client_id")
-        return existing, False
-    return row, True
+    ).first()
+    if row is None:
+        existing = find_once(s, CloudAnswer.__table__, atelier.id, client_id, author)
+        if existing is not None:
+            return StoredAnswer(existing, False, None)
+        raise DomainError("cloud_answer_limit", max=act.max_answers)
+    if pid is None:
+        return StoredAnswer(row, True, None)
+    if act.max_answers == 1:
+        return StoredAnswer(row, True, [answer_own(row)])
+    return StoredAnswer(row, True, [answer_own(r) for r in conn.execute(stmts["mine"], params)])
 
 
 def _own_answer(s: Session, atelier: Atelier, answer_id, participant) -> CloudAnswer:

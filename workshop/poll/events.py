@@ -87,7 +87,7 @@ def poll_delete(ctx, args):
 def poll_vote(ctx, args):
     """Participant: cast or change one's ballot until the poll closes.
     Broadcasts ``poll:mine`` to the voter and ``poll:view`` (a resend: nothing)."""
-    ballot, changed = service.vote(
+    data, changed = service.vote(
         ctx.session,
         ctx.atelier,
         args.poll_id,
@@ -96,10 +96,9 @@ def poll_vote(ctx, args):
         choices=args.get("choices"),
         value=args.get("value"),
     )
-    data = ballot.own_dict()
     if changed:
         ctx.emit_to_participant(ctx.participant.id, "poll:mine", data)
-        _changed(ctx, ballot.poll_id)
+        _changed(ctx, data["poll_id"])
     return {**data, "changed": changed}
 
 

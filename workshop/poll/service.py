@@ -12,10 +12,10 @@ import json
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ..db import insert_once
+from ..db import dialect_insert
 from ..domain import poll as rules
 from ..domain.errors import DomainError
 from ..models import Atelier, Participant, utcnow
@@ -112,67 +112,135 @@ def delete_poll(s: Session, atelier: Atelier, poll_id) -> int:
     return poll.id
 
 
-def _ballot(s: Session, poll_id: int, participant_id: int) -> PollBallot | None:
-    return s.scalar(
-        select(PollBallot).where(
-            PollBallot.poll_id == poll_id, PollBallot.participant_id == participant_id
-        )
-    )
+_VOTE_STATEMENTS: dict = {}
+
+
+def _vote_statements(conn) -> dict:
+    """The statements of a ballot, built once per dialect (see :func:`vote`)."""
+    found = _VOTE_STATEMENTS.get(conn.dialect.name)
+    if found is None:
+        poll, ballot = Poll.__table__, PollBallot.__table__
+        other = ballot.alias("other")
+        found = _VOTE_STATEMENTS[conn.dialect.name] = {
+            "lock": (
+                update(poll)
+                .where(
+                    poll.c.id == bindparam("b_poll"), poll.c.atelier_id == bindparam("b_atelier")
+                )
+                .values(rev=poll.c.rev + 1)
+                .returning(
+                    poll.c.kind,
+                    poll.c.status,
+                    poll.c.options,
+                    poll.c.max_choices,
+                    poll.c.scale_max,
+                )
+            ),
+            "insert": (
+                dialect_insert(conn)(ballot).on_conflict_do_nothing().returning(ballot.c.id)
+            ),
+            "mine": (
+                select(ballot.c.client_id, ballot.c.choices, ballot.c.value)
+                .where(ballot.c.poll_id == bindparam("b_poll"))
+                .where(ballot.c.participant_id == bindparam("b_pid"))
+            ),
+            "change": (
+                update(ballot)
+                .where(ballot.c.poll_id == bindparam("b_poll"))
+                .where(ballot.c.participant_id == bindparam("b_pid"))
+                .where(
+                    ~select(other.c.id)
+                    .where(other.c.atelier_id == bindparam("b_atelier"))
+                    .where(other.c.client_id == bindparam("b_cid"))
+                    .exists()
+                )
+                .values(
+                    client_id=bindparam("b_cid"),
+                    choices=bindparam("b_choices"),
+                    value=bindparam("b_value"),
+                    updated_at=bindparam("b_now"),
+                )
+            ),
+        }
+    return found
+
+
+def _own(poll_id: int, row) -> dict:
+    try:
+        choices = json.loads(row.choices or "[]")
+    except ValueError:
+        choices = []
+    return {"poll_id": poll_id, "client_id": row.client_id, "choices": choices, "value": row.value}
 
 
 def vote(
     s: Session, atelier: Atelier, poll_id: int, client_id: str, participant: Participant, **ballot
-) -> tuple[PollBallot, bool]:
-    """Cast or change one's ballot: ``(ballot, changed)``.
+) -> tuple[dict, bool]:
+    """Cast or change one's ballot: ``(ballot as its voter sees it, changed)``.
 
     A resend (same ``client_id`` as the ballot's last write) changes
     nothing, even once the poll is closed.
+
+    Every phone votes at about the same time, so a first ballot costs two
+    statements (built once): the ``UPDATE`` of the poll's revision, which
+    locks its row until commit (the ballots of one poll pass one at a time
+    on PostgreSQL) and returns the poll; then the ballot's ``INSERT … ON
+    CONFLICT DO NOTHING``. Only when no row comes back (one already has a
+    ballot, or the client id is another ballot's) is one's ballot read, in
+    a statement begun after the lock was taken (so it sees the ballot of a
+    writer it waited for), and changed in place unless another ballot has
+    that client id.
     """
-    poll = get_poll(s, atelier, poll_id)
-    mine = _ballot(s, poll.id, participant.id)
-    if mine is not None and mine.client_id == client_id:
-        return mine, False
-    clean = rules.check_ballot(poll.rules_dict(), **ballot)
-    bump(s, poll)
-    if _client_id_taken(s, atelier, client_id):  # another ballot's client id
-        raise DomainError("invalid_client_id", field="client_id")
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
+        raise DomainError("poll_not_found", field="poll_id")
+    conn = s.connection()
+    stmts = _vote_statements(conn)
+    params = {"b_poll": poll_id, "b_atelier": atelier.id, "b_pid": participant.id}
+    row = conn.execute(stmts["lock"], params).first()
+    if row is None:
+        raise DomainError("poll_not_found", field="poll_id")
+    try:
+        options = json.loads(row.options or "[]")
+    except ValueError:
+        options = []
+    poll = {
+        "kind": row.kind,
+        "status": row.status,
+        "options": options,
+        "max_choices": row.max_choices,
+        "scale_max": row.scale_max,
+    }
+    try:
+        clean = rules.check_ballot(poll, **ballot)
+    except DomainError:
+        mine = conn.execute(stmts["mine"], params).first()
+        if mine is not None and mine.client_id == client_id:
+            return _own(poll_id, mine), False  # a resend, answered whatever changed since
+        raise
     choices = json.dumps(clean["choices"])
-    if mine is None:
-        now = utcnow()
-        row = insert_once(
-            s,
-            PollBallot.__table__,
-            ("poll_id", "participant_id"),
-            {
-                "atelier_id": atelier.id,
-                "poll_id": poll.id,
-                "participant_id": participant.id,
-                "client_id": client_id,
-                "choices": choices,
-                "value": clean["value"],
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        mine = _ballot(s, poll.id, participant.id)
-        if row is None and mine is None:
-            raise DomainError("invalid_client_id", field="client_id")
-        if row is not None:
-            return mine, True
-    mine.client_id, mine.choices, mine.value = client_id, choices, clean["value"]
-    s.flush()
-    return mine, True
-
-
-def _client_id_taken(s: Session, atelier: Atelier, client_id: str) -> bool:
-    return (
-        s.scalar(
-            select(PollBallot.id).where(
-                PollBallot.atelier_id == atelier.id, PollBallot.client_id == client_id
-            )
-        )
-        is not None
-    )
+    now = utcnow()
+    done = conn.execute(
+        stmts["insert"],
+        {
+            "atelier_id": atelier.id,
+            "poll_id": poll_id,
+            "participant_id": participant.id,
+            "client_id": client_id,
+            "choices": choices,
+            "value": clean["value"],
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).first()
+    if done is None:
+        mine = conn.execute(stmts["mine"], params).first()
+        if mine is not None and mine.client_id == client_id:
+            return _own(poll_id, mine), False
+        params.update(b_cid=client_id, b_choices=choices, b_value=clean["value"], b_now=now)
+        if mine is None or conn.execute(stmts["change"], params).rowcount != 1:
+            raise DomainError("invalid_client_id", field="client_id")  # another ballot's
+    own = {"poll_id": poll_id, "client_id": client_id, "choices": clean["choices"]}
+    return {**own, "value": clean["value"]}, True
 
 
 def withdraw(s: Session, atelier: Atelier, poll_id: int, participant: Participant) -> bool:
