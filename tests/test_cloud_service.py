@@ -143,5 +143,64 @@ def test_demo_is_idempotent_and_groups_its_spellings(app):
         act = service.activities(s, atelier)[0]
         words = {w.label: w.count for w in service.words(s, act)}
     assert 35 <= len(ANSWERS) <= 45
-    assert words["Entraide"] == 5  # « entr’aide » is a word of its own: merged by hand
+    assert words["Entraide"] == 6  # « entr'aide » included (an elision inside the word)
     assert words["Solidarité"] == 4 and words["Réseau"] == 3
+
+
+def test_word_keys_lose_their_spaces_in_the_migration(fresh_db_url):
+    """Answers and moderation stored with the old keys (words joined by
+    spaces) follow the new rule: two moderated words that become one keep
+    one row (hidden if either was); a merge into itself is dropped."""
+    import sqlalchemy as sa
+
+    from workshop.domain.cloud import group_key
+    from workshop.migrate import upgrade
+
+    sys_path_tests = __import__("pathlib").Path(__file__).parent
+    __import__("sys").path.insert(0, str(sys_path_tests))
+    from test_client_id_migration import _fill
+
+    upgrade(fresh_db_url, "0010_cloud")
+    engine = sa.create_engine(fresh_db_url)
+    meta = sa.MetaData()
+    meta.reflect(bind=engine)
+    with engine.begin() as conn:
+        aid = _fill(conn, meta.tables["atelier"], code="MIGR18")
+        act = _fill(conn, meta.tables["cloud_activity"], atelier_id=aid)
+        for i, (text, key) in enumerate(
+            [
+                ("entr’aide", "entr aide"),
+                ("entraide", "entraide"),
+                ("Vivre-ensemble", "vivre ensemble"),
+            ]
+        ):
+            _fill(
+                conn,
+                meta.tables["cloud_answer"],
+                atelier_id=aid,
+                activity_id=act,
+                client_id=f"c-{i}",
+                text=text,
+                key=key,
+            )
+        words = meta.tables["cloud_word"]
+        for key, hidden, into, label in [
+            ("entr aide", False, None, "Entraide"),
+            ("entraide", True, "entr aide", None),
+            ("vivre ensemble", False, None, None),
+        ]:
+            _fill(conn, words, atelier_id=aid, activity_id=act, key=key, hidden=hidden,
+                  merged_into=into, label=label)  # fmt: skip
+    upgrade(fresh_db_url)
+    with engine.connect() as conn:
+        keys = [r[0] for r in conn.execute(sa.text("SELECT key FROM cloud_answer ORDER BY id"))]
+        rows = conn.execute(
+            sa.text("SELECT key, hidden, merged_into, label FROM cloud_word ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert keys == [group_key("entr’aide"), group_key("entraide"), group_key("Vivre-ensemble")]
+    assert keys == ["entraide", "entraide", "vivreensemble"]
+    assert [tuple(r) for r in rows] == [
+        ("entraide", True, None, "Entraide"),
+        ("vivreensemble", False, None, None),
+    ]

@@ -6,13 +6,19 @@ tests share one statement of the rules.
 
 **Grouping (French).** Two answers are the same word when they differ only
 in case, accents, surrounding spaces and punctuation, a French plural
-(-s, -x, on each word of the answer) or an article in front:
+(-s, -x, on each word of the answer), an article in front, or how the
+words of a compound are joined (a space, a hyphen, an apostrophe or
+nothing: « vivre-ensemble », « entr’aide », « coconstruction »):
 
 >>> group_key("  Vélos !") == group_key("velo") == group_key("VÉLO")
 True
 >>> group_key("circuits courts") == group_key("Circuit-court")
 True
 >>> group_key("jeux") == group_key("jeu")
+True
+>>> group_key("Entr’aide") == group_key("entraide") == group_key("entr'aides")
+True
+>>> group_key("co-construction") == group_key("coconstruction") == group_key("co construction")
 True
 
 An answer made only of common function words counts for nothing:
@@ -119,10 +125,15 @@ def group_key(text: str) -> str | None:
     """The key that groups spellings of one word, or None for an answer of
     function words only (or without any letter or digit).
 
+    The answer's words, folded, without a leading article (« l’ », « la »,
+    « des »…) and each without its plural, are joined with nothing between
+    them: only the letters and their order tell words apart, not whether
+    the words were written apart, hyphenated or elided.
+
     >>> group_key("L’entraide"), group_key("entraide"), group_key("de la Solidarité")
     ('entraide', 'entraide', 'solidarite')
-    >>> group_key("Coopérations."), group_key("  ?! ")
-    ('cooperation', None)
+    >>> group_key("Coopérations."), group_key("  ?! "), group_key("Vivre-ensemble")
+    ('cooperation', None, 'vivreensemble')
     """
     words = [w for w in _SEPARATORS.split(fold(tidy(text))) if w]
     words = [_PUNCT_EDGE.sub("", w) for w in words]
@@ -131,7 +142,7 @@ def group_key(text: str) -> str | None:
         return None
     while words[0] in ARTICLES:
         words = words[1:]
-    return " ".join(singular(w) for w in words)[:KEY_MAX_LENGTH]
+    return "".join(singular(w) for w in words)[:KEY_MAX_LENGTH]
 
 
 def count_words(text: str) -> int:
