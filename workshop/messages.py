@@ -27,6 +27,10 @@ MESSAGES = {
         "Le champ « %(field)s » doit contenir entre %(min)s et %(max)s éléments."
     ),
     "payload_too_large": _l("La demande est trop volumineuse."),
+    # Any contribution sent with a client id (post-it, answer, ballot, proposal…).
+    "invalid_client_id": _l(
+        "Identifiant d’envoi invalide. Rechargez la page puis envoyez de nouveau votre contribution."
+    ),
     "unknown_event": _l("Action inconnue. Mettez l’application à jour en rechargeant la page."),
     "not_connected": _l("La connexion à l’atelier est coupée. Reconnexion en cours…"),
     "forbidden": _l("Cette action est réservée à l’animateur ou l’animatrice de l’atelier."),

@@ -23,9 +23,6 @@ register_messages(
         "too_many_categories": N_("Une question compte au plus %(max)s catégories."),
         "invalid_order": N_("L’ordre des catégories doit citer chaque catégorie une fois."),
         "note_not_found": N_("Ce post-it n’existe pas (ou plus)."),
-        "invalid_client_id": N_(
-            "Identifiant de post-it invalide. Rechargez la page puis renvoyez votre post-it."
-        ),
         "not_your_note": N_("Vous ne pouvez modifier ou supprimer que vos propres post-it."),
         "anonymous_not_allowed": N_(
             "Cet atelier n’accepte pas les post-it anonymes : décochez « anonyme »."
