@@ -510,3 +510,55 @@ def test_word_cloud_and_poll(server, screens):
             assert big > 0.03 * page.viewport_size["height"], (scene, res(page), big)
             assert_readable(page, f'.scene[data-scene="{scene}"]', label=f"{scene} {res(page)}")
             shot(page, f"{scene}-projection-{res(page)}.png")
+
+
+def test_scale_poll_results(server, screens):
+    """A 1–5 and a 1–10 scale: one bar per value with its count and
+    percentage, the mean, the labels at the ends, readable at every size."""
+    atelier = server.create_atelier(title="Sondage à échelle")
+    fac = server.facilitator(atelier)
+    phones = [server.participant(atelier, f"Voix {i}") for i in range(23)]
+    project(screens, server, atelier)
+    assert fac.call("atelier:scene", {"scene": "poll"})["ok"]
+    for high, low_label, high_label in (
+        (5, "Pas du tout", "Tout à fait"),
+        (10, "Pas du tout engagée", "Pleinement engagée"),
+    ):
+        ack = fac.call(
+            "poll:create",
+            {
+                "question": f"Sur une échelle de 1 à {high}, votre structure coopère-t-elle déjà ?",
+                "kind": "scale",
+                "scale_max": high,
+                "label_low": low_label,
+                "label_high": high_label,
+                "on_screen": True,
+            },
+        )
+        assert ack["ok"], ack
+        poll_id = ack["data"]["id"]
+        for i, phone in enumerate(phones):
+            value = min(high, 1 + (i * 7) % high) if i % 5 else high // 2
+            ballot = {"client_id": str(uuid.uuid4()), "poll_id": poll_id, "value": value}
+            assert phone.call("poll:vote", ballot)["ok"]
+        assert fac.call("poll:update", {"poll_id": poll_id, "results_shown": True})["ok"]
+        for page in screens:
+            cols = page.locator(".poll-col")
+            expect(cols).to_have_count(high)
+            expect(page.locator(".poll-mean")).to_contain_text("/ " + str(high))
+            page.wait_for_timeout(700)
+            counts = page.locator(".poll-col-count").all_inner_texts()
+            assert len(counts) == high and all("%" in c for c in counts), counts
+            assert sum(int(c.split()[0]) for c in counts) == len(phones)
+            measures = assert_readable(
+                page, '.scene[data-scene="poll"]', label=f"scale 1-{high} {res(page)}"
+            )
+            # the bars' counts and the values under them: body text, not labels
+            height = page.viewport_size["height"]
+            for sel in (".poll-col-value", ".poll-mean"):
+                size = page.evaluate(
+                    "([s]) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)",
+                    [sel],
+                )
+                assert size >= 0.022 * height - 0.05, (sel, size, res(page), measures)
+            shot(page, f"poll-scale-{high}-projection-{res(page)}.png")

@@ -56,7 +56,12 @@
     if (p.kind === "scale") {
       const max = Math.max(1, ...r.distribution.map((d) => d.count));
       const cols = r.distribution.map((d) => el("div", { class: "poll-col" }, [
-        el("span", { class: "poll-col-count", text: d.count + " (" + d.percent + " %)" }),
+        // the count, and under it its percentage: each on its own line, so
+        // that ten columns keep them whole at 1024 pixels wide
+        el("span", { class: "poll-col-count" }, [
+          el("b", { text: String(d.count) }),
+          el("span", { class: "poll-col-percent", text: d.percent + "\u00a0%" }),
+        ]),
         el("span", { class: "poll-col-bar", "data-h": Math.round((100 * d.count) / max) }),
         el("span", { class: "poll-col-value", text: String(d.value) }),
       ]));
@@ -97,7 +102,8 @@
     if (!q) return;
     const view = ordered().find((v) => v.poll.on_screen);
     if (!view) { q.textContent = T.no_poll; stage.replaceChildren(); foot.textContent = ""; return; }
-    q.textContent = view.poll.question;
+    // a question typed with a plain space before « ? » or « ! » keeps it on the same line
+    q.textContent = view.poll.question.replace(/ ([?!:;»])/g, "\u00a0$1").replace(/« /g, "«\u00a0");
     foot.textContent = votes(view.voters) + (view.poll.status === "closed" ? " · " + T.status_closed : "");
     if (!view.results) {
       stage.replaceChildren(el("p", { class: "cloud-wait poll-wait", text: T.results_hidden }));

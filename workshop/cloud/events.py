@@ -84,8 +84,12 @@ def _emit_mine(ctx, participant_id, activity_id):
 
 @event("cloud:create")
 def cloud_create(ctx, args):
-    """Facilitator: add a cloud. Broadcasts ``cloud:activity`` and its views."""
+    """Facilitator: add a cloud. Broadcasts ``cloud:activity`` and its views
+    (also for each cloud it takes off screen)."""
+    shown = [a for a in service.activities(ctx.session, ctx.atelier) if a.on_screen]
     activity = service.create_activity(ctx.session, ctx.atelier, args)
+    for other in shown if activity.on_screen else ():
+        _emit_activity(ctx, other)
     _emit_activity(ctx, activity)
     return activity.to_dict()
 

@@ -58,8 +58,12 @@ def _changed(ctx, poll_id: int) -> None:
 
 @event("poll:create")
 def poll_create(ctx, args):
-    """Facilitator: add a poll. Broadcasts ``poll:view``."""
+    """Facilitator: add a poll. Broadcasts ``poll:view`` (also for each poll
+    it takes off screen)."""
+    shown = [p.id for p in service.polls(ctx.session, ctx.atelier) if p.on_screen]
     poll = service.create_poll(ctx.session, ctx.atelier, args)
+    for other in shown if poll.on_screen else ():
+        _changed(ctx, other)
     _changed(ctx, poll.id)
     return poll.to_dict()
 
