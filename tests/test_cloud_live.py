@@ -143,6 +143,7 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(live_server):
     # another participant's client id is not theirs to reuse
     stolen = answer(bruno, cloud["id"], "autre", mine[0]["client_id"])
     assert stolen["error"] == "invalid_client_id"
+    assert "post-it" not in stolen["message"] and "contribution" in stolen["message"]
     # change and withdraw one's own
     ack = awa.call("cloud:answer:update", {"answer_id": mine[0]["id"], "text": "Entraides"})
     assert ack["ok"] and ack["data"]["key"] == "entraide"
@@ -242,7 +243,8 @@ def test_poll_results_hidden_until_shown_one_ballot_each(live_server):
     assert vote(awa, poll["id"], same, choices=[1])["data"]["changed"]
     assert not vote(awa, poll["id"], same, choices=[1])["data"]["changed"]  # resend
     assert vote(awa, poll["id"], choices=[3])["ok"]  # changed her mind
-    assert vote(bruno, poll["id"], choices=[3])["ok"]
+    brunos = vote(bruno, poll["id"], choices=[3])
+    assert brunos["ok"]
     view = last_poll_view(proj, poll["id"], lambda v: v["voters"] == 2)
     assert "results" not in view  # no groupthink
     assert "results" not in last_poll_view(bruno, poll["id"], lambda v: v["voters"] == 2)
@@ -260,8 +262,18 @@ def test_poll_results_hidden_until_shown_one_ballot_each(live_server):
     assert fac.call("poll:update", {"poll_id": poll["id"], "status": "closed"})["ok"]
     late = vote(awa, poll["id"], choices=[1])
     assert late["error"] == "poll_closed" and late["message"]
+    # one who voted can no longer change or withdraw the ballot either
+    changed = vote(bruno, poll["id"], choices=[1])
+    assert changed["error"] == "poll_closed" and "clos" in changed["message"]
+    gone = bruno.call("poll:withdraw", {"poll_id": poll["id"]})
+    assert gone["error"] == "poll_closed" and gone["message"]
     view = last_poll_view(proj, poll["id"], lambda v: v["poll"]["status"] == "closed")
     assert view["voters"] == 1
+    assert [o["count"] for o in view["results"]["options"]] == [0, 0, 1]
+    # another participant's client id is not theirs to reuse for a ballot
+    other = new_poll(fac, kind="single")
+    taken = vote(awa, other["id"], brunos["data"]["client_id"], choices=[1])
+    assert taken["error"] == "invalid_client_id" and "contribution" in taken["message"]
 
 
 BAD_BALLOTS = [

@@ -93,11 +93,14 @@
       foot.textContent = "";
       return;
     }
-    q.textContent = act.question;
+    // a question typed with a plain space before « ? » or « ! » keeps it on the same line
+    q.textContent = act.question.replace(/ ([?!:;»])/g, "\u00a0$1").replace(/« /g, "«\u00a0");
     const view = store.views.get(act.id);
     const answers = view ? view.answers : 0;
     const people = view ? view.people : 0;
-    const bits = [plural(answers, T.answers_one, T.answers_many), plural(people, T.people_one, T.people_many)];
+    const bits = [plural(answers, T.answers_one, T.answers_many)];
+    // answers written by the facilitator (the demo's) have nobody behind them
+    if (people) bits.push(plural(people, T.people_one, T.people_many));
     if (!view || !view.layout) {
       clearCanvas(canvas);
       wait.textContent = view && !view.public ? T.reveal_wait : T.waiting;
