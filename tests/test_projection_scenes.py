@@ -562,3 +562,32 @@ def test_scale_poll_results(server, screens):
                 )
                 assert size >= 0.022 * height - 0.05, (sel, size, res(page), measures)
             shot(page, f"poll-scale-{high}-projection-{res(page)}.png")
+
+
+def test_demo_cloud_at_every_size(server, screens):
+    """The demo's question and its 42 answers with their spelling variants,
+    sent from phones: readable at every size (the README shows it)."""
+    from workshop.cloud.demo import ANSWERS, QUESTION
+
+    atelier = server.create_atelier(title="Nuage de la démo")
+    fac = server.facilitator(atelier)
+    ack = fac.call("cloud:create", {"question": QUESTION, "on_screen": True})
+    assert ack["ok"], ack
+    cloud_id = ack["data"]["id"]
+    phones = [server.participant(atelier, f"Voix {i}") for i in range(15)]
+    for i, text in enumerate(ANSWERS):
+        payload = {"client_id": str(uuid.uuid4()), "activity_id": cloud_id, "text": text}
+        ack = phones[i % len(phones)].call("cloud:answer", payload)
+        assert ack["ok"], (text, ack)
+    project(screens, server, atelier)
+    assert fac.call("atelier:scene", {"scene": "cloud"})["ok"]
+    for page in screens:
+        expect(page.locator("#cloud-canvas .cloud-label").first).to_be_visible()
+        page.wait_for_timeout(500)
+        labels = page.locator("#cloud-canvas .cloud-label").all_inner_texts()
+        # « entr'aide » and « l’entraide » count for « Entraide »; « co-construction »
+        # and « coconstruction » are one word
+        assert not any("entr'aide" in t.lower() for t in labels), labels
+        assert sum("construction" in t.lower() for t in labels) == 1, labels
+        assert_readable(page, '.scene[data-scene="cloud"]', label=f"demo cloud {res(page)}")
+        shot(page, f"cloud-projection-demo-{res(page)}.png")
