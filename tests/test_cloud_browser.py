@@ -220,3 +220,62 @@ def test_a_poll_from_the_phone_results_hidden_then_shown(browser, live_server_sq
     assert not proj_errors and not console_errors
     for ctx in (proj_ctx, phone_ctx, console_ctx):
         ctx.close()
+
+
+def test_a_scale_poll_on_small_phones(browser, live_server_sqlite):
+    """A 1–10 scale voted on a 390x844 and a 360x640 phone: every value
+    reachable without sideways scroll, the vote button on the first screen,
+    the results (one column a value, the mean) inside the screen once shown."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="P’tit Déj de la coopération")
+    fac = server.facilitator(atelier)
+    ack = fac.call(
+        "poll:create",
+        {
+            "question": "Votre énergie ce matin ?",
+            "kind": "scale",
+            "scale_max": 10,
+            "label_low": "Au plus bas",
+            "label_high": "Au plus haut",
+            "on_screen": True,
+        },
+    )
+    assert ack["ok"], ack
+    poll_id = ack["data"]["id"]
+    for w, h in ((390, 844), (360, 640)):
+        ctx, phone, _ = phone_page(
+            browser, server, atelier, f"Awa {w}", viewport={"width": w, "height": h}
+        )
+        card = phone.locator(".poll-card")
+        expect(card).to_be_visible()
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= w
+        button = card.get_by_role("button", name="Voter")
+        box = button.bounding_box()
+        assert box["y"] + box["height"] <= h, ("vote button below the first screen", w, h, box)
+        card.locator(".poll-option", has_text="7").first.click()
+        button.click()
+        expect(card.locator(".poll-state")).to_contain_text("enregistré")
+        phone.screenshot(path=str(SCREENSHOTS / f"poll-scale-phone-{w}x{h}.png"))
+        ctx.close()
+    assert fac.call("poll:update", {"poll_id": poll_id, "results_shown": True})["ok"]
+    ctx, phone, _ = phone_page(
+        browser, server, atelier, "Bruno", viewport={"width": 360, "height": 640}
+    )
+    results = phone.locator(".poll-phone-results")
+    expect(results.locator(".poll-col")).to_have_count(10)
+    expect(results.locator(".poll-mean")).to_contain_text("7")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+    # every column, its count and its value inside the card
+    outside = phone.evaluate(
+        """() => {
+          const card = document.querySelector('.poll-card').getBoundingClientRect();
+          return [...document.querySelectorAll('.poll-phone-results .poll-col *')]
+            .filter((e) => e.offsetParent !== null)
+            .map((e) => e.getBoundingClientRect())
+            .filter((r) => r.left < card.left - 1 || r.right > card.right + 1).length;
+        }"""
+    )
+    assert outside == 0
+    results.scroll_into_view_if_needed()
+    phone.screenshot(path=str(SCREENSHOTS / "poll-scale-phone-results-360x640.png"))
+    ctx.close()
