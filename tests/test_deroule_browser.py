@@ -188,7 +188,7 @@ def test_whole_demo_deroule_with_the_keyboard(browser, live_server_sqlite):
                 other.click("#dr-menu-btn")
                 other.locator("#dr-menu-list button", has_text=act["title"]).click()
                 expect(other.locator(".board-prompt-text")).to_have_text(act["settings"]["prompt"])
-            if act["type"] in ("question", "vote", "map"):
+            if act["type"] in ("question", "vote", "codev", "map"):
                 # the open activity's panel fits the console (its lists scroll on their own)
                 console.wait_for_timeout(300)
                 panel = console.evaluate(
@@ -578,3 +578,81 @@ def test_every_activity_on_a_360x640_phone_and_small_projectors(browser, live_se
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def test_codev_panel_fits_a_1366x768_console(browser, live_server_sqlite):
+    """The codev console panel, on the demo's codev activity (its group of
+    eight): compact group cards (name, room, colour and shape, step, timer,
+    members, main actions) on the first screen, the group form and each
+    group's settings behind disclosures, the member list scrolling on its own."""
+    server = live_server_sqlite
+    code, secret = demo_on(server)
+    ctx = browser.new_context(**CONSOLE)
+    try:
+        console = ctx.new_page()
+        errors = []
+        console.on("pageerror", lambda e: errors.append(str(e)))
+        console.goto(f"{server.url}/a/{code}/console/{secret}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        acts = console.evaluate("() => window.Workshop.state.deroule.activities")
+        codev = next(a for a in acts if a["type"] == "codev")
+        console.click(f'#dr-list [data-activity="{codev["id"]}"]')
+        console.click("#dr-ed-go")
+        expect(console.locator("#dr-now-title")).to_have_text(codev["title"])
+        panel = console.locator("#codev-console")
+        expect(panel).to_be_visible()
+        card = console.locator("[data-group-card]")
+        expect(card).to_have_count(1)
+        expect(card.locator(".codev-member")).to_have_count(8)
+        console.wait_for_timeout(300)
+        height = CONSOLE["viewport"]["height"]
+        box = console.evaluate(
+            "() => Math.round([...document.querySelectorAll('.dr-cap-panel')]"
+            ".find((p) => !p.hidden).getBoundingClientRect().height)"
+        )
+        assert box <= 600, box  # was 1,294 px before
+        _in_view(console, panel, height)
+        assert page_does_not_scroll(console)
+        overflow = console.evaluate(
+            "() => { const m = document.querySelector('.dr-main'); return m.scrollHeight - m.clientHeight; }"
+        )
+        assert overflow <= 1, overflow
+        # the group's name, room, colour and shape, step, timer, members, main action
+        for part in (".codev-swatch", "h3", ".codev-card-step", ".codev-card-count"):
+            _in_view(console, card.locator(part), height)
+        expect(card.locator("h3")).to_have_text(codev["groups"][0]["name"])
+        expect(card.locator(".codev-card-head")).to_contain_text("Salle Chardon")
+        expect(card.locator(".codev-card-count")).to_have_text("8 membres")
+        _in_view(console, card.locator("[data-timer=start]"), height)
+        _in_view(console, console.locator("#codev-projection-choice"), height)
+        # the member list scrolls in its own region
+        members = card.locator(".codev-members")
+        assert members.evaluate(
+            "(b) => b.scrollHeight > b.clientHeight + 1 && getComputedStyle(b).overflowY === 'auto'"
+        )
+        small = console.evaluate(
+            """() => [...document.querySelectorAll('#codev-console *')]
+                .filter((n) => n.offsetParent && [...n.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim()))
+                .filter((n) => parseFloat(getComputedStyle(n).fontSize) < 13).map((n) => n.textContent)"""
+        )
+        assert not small, small
+        shot(console, "codev-console-1366x768")
+        # the group form and the group's settings wait behind their disclosures
+        expect(console.locator("#codev-create")).to_be_hidden()
+        more = card.locator(".codev-card-more")
+        expect(more.locator(".codev-duration-grid")).to_be_hidden()
+        more.locator("summary").click()
+        expect(more.locator(".codev-duration-grid")).to_be_visible()
+        expect(more.get_by_role("button", name="Supprimer le groupe")).to_be_visible()
+        # kept open across the card's re-renders
+        fac = server.facilitator({"code": code, "secret": secret})
+        murielle = card.locator(".codev-member.role-secretaire").get_attribute("data-member")
+        ack = fac.call("codev:role", {"participant_id": int(murielle), "role": "contributeur"})
+        assert ack["ok"], ack
+        expect(card.locator(f'[data-role-select="{murielle}"]')).to_have_value("contributeur")
+        expect(card.locator(".codev-card-more .codev-duration-grid")).to_be_visible()
+        console.click("#codev-create-more > summary")
+        expect(console.locator("#codev-create")).to_be_visible()
+        assert not errors, errors
+    finally:
+        ctx.close()

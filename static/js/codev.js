@@ -564,6 +564,9 @@
     S.groups.forEach((g) => opts.push(el("option", { value: String(g.id), text: g.name })));
     choice.replaceChildren(...opts);
     choice.value = S.projected ? String(S.projected) : "";
+    // the group form is open while there is no group, then waits behind its disclosure
+    const createMore = document.getElementById("codev-create-more");
+    if (!createToggled) createMore.open = S.groups.size === 0;
     const assigned = new Set();
     Object.values(S.details).forEach((d) => d.members.forEach((m) => assigned.add(m.participant_id)));
     const seen = new Set();
@@ -579,13 +582,15 @@
     root.querySelectorAll("[data-group-card]").forEach((c) => { if (!seen.has(c.dataset.groupCard)) c.remove(); });
   }
 
+  let createToggled = false; // the facilitator opened or closed the group form
+  const cardMoreOpen = new Set(); // group ids whose « Réglages et exports » is open (kept across re-renders)
   function fillConsoleCard(card, g, det, assigned, errBox) {
     const t = g.timer;
     const tpl = S.templates[g.template];
     const step = stepOf(g);
     setColour(card, g);
     card.classList.add("codev-group-card");
-    const focused = card.contains(document.activeElement) && document.activeElement.tagName !== "BUTTON";
+    const focused = card.contains(document.activeElement) && ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName);
     if (focused) return; // do not disturb typing (durations)
     const head = el("header", { class: "codev-card-head" }, [
       el("span", { class: "codev-swatch" }),
@@ -600,8 +605,11 @@
     ]);
     const controls = el("div", { class: "btn-row codev-controls" });
     renderTimerControls(controls, g, errBox);
-    const body = [head, stepLine, controls];
-
+    // first screen: what runs (step, timer, controls) beside who is in the
+    // group (its count, its members scrolling on their own); the durations,
+    // summaries, closing and deletion wait behind « Réglages et exports »
+    const run = [stepLine, controls];
+    const more = [];
     if (t.status === "setup" && tpl) {
       const inputs = tpl.steps.map((s, idx) => {
         const input = el("input", { type: "number", min: "1", max: "120", value: String(Math.round(g.durations_ms[idx] / 60000)), "aria-label": s.name });
@@ -612,15 +620,20 @@
         const ack = await W.call("codev:group:update", { group_id: g.id, durations: inputs.map(([, i]) => Number(i.value)) });
         showErr(errBox, ack);
       });
-      body.push(el("details", { class: "codev-durations" }, [
-        el("summary", { text: T.durations }),
+      more.push(el("div", { class: "codev-durations" }, [
+        el("p", { class: "codev-more-title", text: T.durations }),
         el("div", { class: "codev-duration-grid" }, inputs.flatMap(([s, i]) => [el("label", { text: s.name }), i])),
         save,
       ]));
     }
     const warn = warningText(det.warning);
-    if (warn) body.push(el("p", { class: "codev-warning", text: warn }));
-    const ul = el("ul", { class: "codev-members" });
+    if (warn) run.push(el("p", { class: "codev-warning", text: warn }));
+    const qs = det.items.filter((i) => i.kind === "question").length;
+    const ps = det.items.filter((i) => i.kind === "proposal").length;
+    const started = t.status !== "setup";
+    if (started) run.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
+    if (det.texts && det.texts.subject) run.push(el("p", { class: "codev-pre codev-card-subject", tabindex: "0", text: W.labelled(T.subject, det.texts.subject) }));
+    const ul = el("ul", { class: "codev-members", tabindex: "0", "aria-label": W.plural(det.members.length, T.members) });
     memberList(ul, det.members, (li, m) => {
       if (t.status !== "setup") return;
       const sel = el("select", { "aria-label": T.your_role, "data-role-select": m.participant_id });
@@ -631,7 +644,7 @@
       rm.addEventListener("click", async () => showErr(errBox, await W.call("codev:leave", { participant_id: m.participant_id })));
       li.append(sel, rm);
     });
-    body.push(ul);
+    const people = [el("p", { class: "codev-card-count" }, [el("strong", { text: W.plural(det.members.length, T.members) })]), ul];
     if (t.status === "setup") {
       const sel = el("select", { "data-assign": g.id, "aria-label": T.assign }, [el("option", { value: "", text: T.assign })]);
       S.participants.forEach((p) => {
@@ -641,13 +654,8 @@
         if (!sel.value) return;
         showErr(errBox, await W.call("codev:join", { group_id: g.id, participant_id: Number(sel.value) }));
       });
-      body.push(sel);
+      people.push(sel);
     }
-    const qs = det.items.filter((i) => i.kind === "question").length;
-    const ps = det.items.filter((i) => i.kind === "proposal").length;
-    if (det.texts && det.texts.subject) body.push(el("p", { class: "codev-pre codev-card-subject", tabindex: "0", text: W.labelled(T.subject, det.texts.subject) }));
-    const started = t.status !== "setup";
-    if (started) body.push(el("p", { class: "hint", text: W.labelled(T.questions, String(qs)) + " · " + W.labelled(T.proposals, String(ps)) }));
     const base = document.getElementById("codev-console").dataset.consoleBase + "/" + g.id + "/summary.";
     const close = el("button", { type: "button", class: "btn small", text: g.closed ? T.reopen : T.close });
     close.addEventListener("click", async () => showErr(errBox, await W.call("codev:group:update", { group_id: g.id, closed: !g.closed })));
@@ -662,11 +670,19 @@
       el("a", { class: "btn small", href: base + "md", text: T.download_md }),
       el("a", { class: "btn small", href: base + "html", target: "_blank", rel: "noopener", text: T.download_html }),
     ] : [];
-    body.push(el("div", { class: "btn-row codev-card-foot" }, [...downloads, close, del]));
+    more.push(el("div", { class: "btn-row codev-card-foot" }, [...downloads, close, del]));
+    const details = el("details", { class: "codev-card-more" }, [el("summary", { text: T.settings_exports }), ...more]);
+    details.open = cardMoreOpen.has(g.id);
+    details.addEventListener("toggle", () => { if (details.open) cardMoreOpen.add(g.id); else cardMoreOpen.delete(g.id); });
+    const body = [head, el("div", { class: "codev-card-body" }, [
+      el("div", { class: "codev-card-run" }, run),
+      el("div", { class: "codev-card-people" }, people),
+    ]), details];
     card.replaceChildren(...body);
   }
 
   if (role === "facilitator") {
+    document.querySelector("#codev-create-more > summary").addEventListener("click", () => { createToggled = true; });
     const form = document.getElementById("codev-create");
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
