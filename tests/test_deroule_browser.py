@@ -656,3 +656,48 @@ def test_codev_panel_fits_a_1366x768_console(browser, live_server_sqlite):
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_before_the_start_the_open_activity_keeps_the_first_screen(browser, live_server_sqlite):
+    """« Pour commencer » sits beside the déroulé, not above the open
+    activity: on the demo's question, before anything started, the board's
+    main actions are on the first screen of a 1366x768 console and nothing but
+    the lists scrolls; the tip can be hidden, and stays hidden on a reload."""
+    server = live_server_sqlite
+    code, secret = demo_on(server)
+    ctx = browser.new_context(**CONSOLE)
+    try:
+        console = ctx.new_page()
+        console.goto(f"{server.url}/a/{code}/console/{secret}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        start = console.locator("#dr-start")
+        expect(start).to_be_visible()
+        expect(start).to_contain_text("→")
+        expect(start.locator("#dr-start-projection")).to_be_visible()
+        acts = console.evaluate("() => window.Workshop.state.deroule.activities")
+        question = next(a for a in acts if a["type"] == "question")
+        console.click(f'#dr-list [data-activity="{question["id"]}"]')
+        expect(console.locator(".board-prompt-ctl")).to_have_count(1)
+        expect(start).to_be_visible()  # nothing has started yet
+        console.wait_for_timeout(300)
+        height = CONSOLE["viewport"]["height"]
+        _in_view(console, start.locator("h3"), height)
+        assert page_does_not_scroll(console)
+        overflow = console.evaluate(
+            "() => { const m = document.querySelector('.dr-main'); return m.scrollHeight - m.clientHeight; }"
+        )
+        assert overflow <= 1, overflow  # was about 166 px
+        for button in console.locator(".board-main-actions > .btn").all():
+            _in_view(console, button, height)
+        _in_view(console, console.locator("#board-console"), height)
+        shot(console, "start-question-console-1366x768")
+        # hidden on demand, and on the next visit from this browser
+        console.click("#dr-start-hide")
+        expect(start).to_be_hidden()
+        console.reload()
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        expect(console.locator("#dr-list .dr-item").first).to_be_visible()
+        console.wait_for_timeout(300)
+        expect(start).to_be_hidden()
+    finally:
+        ctx.close()

@@ -171,8 +171,21 @@
     const idx = cur ? ids.indexOf(cur.id) : -1;
     document.getElementById("dr-prev").disabled = idx <= 0;
     document.getElementById("dr-next").disabled = !ids.length || idx === ids.length - 1;
-    document.getElementById("dr-start").hidden = !(state && state.current_id === null && ids.length);
+    document.getElementById("dr-start").hidden = !(state && state.current_id === null && ids.length) || startHidden();
   }
+
+  /* « Pour commencer »: hidden once the facilitator said so, on this browser */
+  const START_KEY = "workshop:start-hidden:" + W.code;
+  function startHidden() {
+    try { return localStorage.getItem(START_KEY) === "1"; } catch (e) { return false; }
+  }
+  document.getElementById("dr-start-hide").addEventListener("click", () => {
+    try { localStorage.setItem(START_KEY, "1"); } catch (e) { /* private mode: hidden until the reload */ }
+    document.getElementById("dr-start").hidden = true;
+    const title = document.getElementById("dr-side-title");
+    title.setAttribute("tabindex", "-1");
+    title.focus();
+  });
 
   /* ---------------------------------------------------------------- editor */
   function select(id, byUser) {
