@@ -46,9 +46,17 @@ def md_escape(text, *, hard_breaks: bool = False) -> str:
     ('a\nb', 'a  \nb')
     >>> md_escape("&lt; ~~barré~~ [lien](javascript:x)")
     '\\&lt; \\~\\~barré\\~\\~ \\[lien\\](javascript:x)'
+
+    Leading spaces and tabs become non-breaking spaces: four of them would
+    otherwise start a code block.
+
+    >>> md_escape("\tcode"), md_escape("    x")
+    ('\xa0code', '\xa0\xa0\xa0\xa0x')
     """
     lines = []
     for line in str(text).replace("\r", "").split("\n"):
+        indent = len(line) - len(line.lstrip(" \t"))
+        line = "\u00a0" * indent + line[indent:]
         line = _MD_SPECIAL.sub(r"\\\1", line)
         line = _MD_LINE_START.sub(r"\1\\\2", line)
         line = _MD_NUMBERED.sub(r"\1\\\2", line)
