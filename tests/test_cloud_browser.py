@@ -101,6 +101,7 @@ def test_three_phones_the_projector_and_a_merge(browser, live_server_sqlite):
         ctx, page, _ = phone_page(browser, server, atelier, name)
         card = page.locator(".cloud-card")
         expect(card.locator("h2")).to_have_text("Un mot pour dire la coopération ?")
+        expect(page.locator("#welcome")).to_be_hidden()  # no « activités apparaîtront ici »
         card.locator(".cloud-input").fill(text)
         card.locator("button[type=submit]").click()
         expect(card.locator(".cloud-mine-item .pill.ok")).to_have_count(1)
@@ -197,6 +198,7 @@ def test_a_poll_from_the_phone_results_hidden_then_shown(browser, live_server_sq
     proj_ctx, proj, proj_errors = _open(browser, PROJECTOR, f"{server.url}/a/{code}/projection")
     phone_ctx, phone, _ = phone_page(browser, server, atelier, "Awa")
     card = phone.locator(".poll-card")
+    expect(phone.locator("#welcome")).to_be_hidden()  # the poll is shown, not « en attente »
     card.get_by_label("Un projet en cours").check()
     card.get_by_role("button", name="Voter").click()
     expect(card.locator(".poll-state")).to_contain_text("enregistré")

@@ -36,12 +36,30 @@
     return deroule ? deroule.activities.find((a) => a.id === id) || null : null;
   }
 
+  // Without a déroulé, every capability shows what is open: the welcome
+  // sentence stays only while none of them shows anything (an empty panel
+  // takes no room).
+  const panels = [...main.querySelectorAll(".activity-panel")];
+  function syncWelcome() {
+    if (main.classList.contains("dr-on")) return;
+    document.getElementById("welcome").hidden = panels.some((p) => p.offsetHeight > 0);
+  }
+  if (window.ResizeObserver) {
+    const watch = new ResizeObserver(syncWelcome);
+    panels.forEach((p) => watch.observe(p));
+  }
+
   function render(changed) {
     const acts = deroule ? deroule.activities : [];
     const on = acts.length > 0;
     main.classList.toggle("dr-on", on);
     menuBtn.hidden = true;
-    if (!on) { W.focus = null; document.dispatchEvent(new CustomEvent("workshop:focus")); return; }
+    if (!on) {
+      syncWelcome();
+      W.focus = null;
+      document.dispatchEvent(new CustomEvent("workshop:focus"));
+      return;
+    }
     const current = find(deroule.current_id);
     if (viewing !== null) {
       const v = find(viewing);
