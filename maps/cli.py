@@ -20,6 +20,8 @@ import sys
 import click
 
 from .analysis import analyse, analysis_text
+from .click_i18n import Group
+from .click_i18n import install as _install_click_words
 from .errors import MapInputError
 from .export import EXPORT_FORMATS, export_many, format_for
 from .i18n import environment_lang, ntr, tr
@@ -28,6 +30,7 @@ from .io import read_map
 __all__ = ["map_cli", "main"]
 
 _HELP_LANG = environment_lang()
+_install_click_words(_HELP_LANG)  # « Utilisation », « Options »… in French
 
 
 def _h(text: str) -> str:
@@ -81,6 +84,7 @@ _lenient = click.option(
 
 # short_help given as is: click's own shortening turns non-breaking spaces into spaces
 @click.group(
+    cls=Group,
     name="map",
     help=_h("Cartographie des acteurs\u00a0: analyse et export."),
     short_help=_h("Cartographie des acteurs\u00a0: analyse et export."),

@@ -136,6 +136,31 @@ def test_help_in_typographic_french_by_default():
         assert "’" in out or "Boîte" in out, out
         assert not re.search(r"\w'\w", out), out
         assert not re.search(r" [:;?!](\s|$)", out), out
+        # Click's own words too
+        assert out.startswith("Utilisation\u00a0: workshop"), out
+        assert "Afficher ce message et quitter." in out and "Options\u00a0:" in out, out
+        assert "Usage:" not in out and "Show this message" not in out, out
+
+
+def test_click_errors_in_french_and_in_english():
+    """A bad value: Click's error in the environment's language."""
+
+    def run(env, *args):
+        environ = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+        environ.update({k: v for k, v in env.items() if v is not None}, PYTHONPATH=str(ROOT))
+        res = subprocess.run(
+            [sys.executable, "-m", "workshop", *args], env=environ, capture_output=True,
+            text=True, cwd=ROOT,
+        )  # fmt: skip
+        assert res.returncode == 2, res
+        return res.stderr
+
+    french = run(FRENCH, "serve", "--port", "abc")
+    assert "Erreur\u00a0: Valeur invalide pour" in french, french
+    assert "«\u00a0abc\u00a0» n’est pas un nombre valide." in french, french
+    assert "Commande inconnue\u00a0: «\u00a0nope\u00a0»." in run(FRENCH, "nope")
+    english = run(ENGLISH, "serve", "--port", "abc")
+    assert "Error: Invalid value for '--port': 'abc' is not a valid integer." in english
 
 
 def test_purge_says_how_many_in_both_languages(tmp_path):
@@ -153,3 +178,13 @@ def test_purge_says_how_many_in_both_languages(tmp_path):
         env={**ENGLISH, "WORKSHOP_AUTO_MIGRATE": "1"},
     )
     assert "0 workshops to delete." in out.output
+
+
+def test_click_words_follow_each_run_language_in_process():
+    """In one process, a French run then an English one: Click's own words
+    follow each run's environment."""
+    french = CliRunner().invoke(cli.cli, ["serve", "--port", "abc"], env=FRENCH)
+    assert "Valeur invalide pour" in french.output, french.output
+    english = CliRunner().invoke(cli.cli, ["serve", "--port", "abc"], env=ENGLISH)
+    assert "Invalid value for" in english.output, english.output
+    assert "Commande inconnue" in CliRunner().invoke(cli.cli, ["nope"], env=FRENCH).output

@@ -270,3 +270,21 @@ def test_codev_summary_in_french(app, demo_data):
     assert f"Anonyme #{pid} (" in md
     bad = _french_problems(md.splitlines(), user)
     assert not bad, bad[:8]
+
+
+def test_the_map_images_are_drawn_in_the_atelier_language(demo_data):
+    """The report's map images carry words (legend, stage names, caption):
+    drawn for an English atelier they differ from the French ones, and the
+    same language draws the same image again (so the difference is the
+    language, not chance)."""
+
+    def images(lang):
+        gathered, _blocks, _user = demo_data(lang)
+        return {name: png for name, png, _caption in gathered["map"]["images"]}
+
+    english, french, english_again = images("en"), images("fr"), images("en")
+    assert set(english) == {"map-stages.png", "map-network.png"}
+    assert set(french) == {"carte-etapes.png", "carte-reseau.png"}
+    assert english == english_again
+    assert english["map-stages.png"] != french["carte-etapes.png"]
+    assert english["map-network.png"] != french["carte-reseau.png"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from maps.cli import map_cli
+from maps.click_i18n import Group as ClickGroup
 from maps.i18n import environment_lang
 
 from .i18n import N_, texts
@@ -262,7 +263,7 @@ instance_option = click.option(
 )
 
 
-@click.group(help=_("Boîte à outils d’ateliers participatifs."))
+@click.group(cls=ClickGroup, help=_("Boîte à outils d’ateliers participatifs."))
 def cli():
     pass
 
