@@ -701,3 +701,40 @@ def test_before_the_start_the_open_activity_keeps_the_first_screen(browser, live
         expect(start).to_be_hidden()
     finally:
         ctx.close()
+
+
+def test_opening_the_vote_of_another_activity_makes_it_the_current_one(browser, live_server_sqlite):
+    """« Ouvrir le vote » on a vote activity that is not the current one
+    goes to that activity (the room follows it, with the dots chosen in the
+    panel), rather than opening a vote outside the déroulé."""
+    server = live_server_sqlite
+    code, secret = demo_on(server)
+    ctx = browser.new_context(**CONSOLE)
+    try:
+        console = ctx.new_page()
+        console.goto(f"{server.url}/a/{code}/console/{secret}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        acts = console.evaluate("() => window.Workshop.state.deroule.activities")
+        question = next(a for a in acts if a["type"] == "question")
+        vote = next(a for a in acts if a["type"] == "vote")
+        console.click(f'#dr-list [data-activity="{question["id"]}"]')
+        console.click("#dr-ed-go")
+        expect(console.locator("#dr-now-title")).to_have_text(question["title"])
+        console.click(f'#dr-list [data-activity="{vote["id"]}"]')
+        expect(console.locator(".board-prompt-ctl")).to_have_count(1)
+        console.locator(".board-main-actions .board-dots-input").fill("4")
+        console.click(".board-main-actions [data-action=vote-open]")
+        expect(console.locator("#dr-now-title")).to_have_text(vote["title"])
+        expect(console.locator(f'#dr-list [data-activity="{vote["id"]}"]')).to_have_attribute(
+            "aria-current", "step"
+        )
+        expect(console.locator(".board-main-actions [data-action=vote-close]")).to_be_visible()
+        state = server.facilitator({"code": code, "secret": secret}).snapshot
+        prompt = next(p for p in state["board"]["prompts"] if p["id"] == vote["prompt_id"])
+        assert prompt["vote_status"] == "open" and prompt["vote_dots"] == 4, prompt
+        assert prompt["status"] == "closed", prompt  # the question stopped taking post-it
+        voted = next(a for a in state["deroule"]["activities"] if a["id"] == vote["id"])
+        assert voted["settings"]["dots"] == 4, voted
+        assert state["deroule"]["current_id"] == vote["id"]
+    finally:
+        ctx.close()

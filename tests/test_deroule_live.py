@@ -213,3 +213,35 @@ def test_saved_modeles_over_the_wire(live_server):
     again = fac.call("deroule:modele:delete", {"modele_id": mid})
     assert not again["ok"] and again["error"] == "deroule_unknown_modele"
     assert len(fac2.call("sync")["data"]["deroule"]["activities"]) == 4
+
+
+def test_editing_a_question_on_the_board_edits_its_activity(live_server):
+    """✎ on the board's question changes the déroulé activity's question
+    too: every console sees it, and a later edit of the activity's settings
+    does not put the old text back on the board."""
+    atelier = live_server.create_atelier(title="P’tit Déj")
+    fac = live_server.facilitator(atelier)
+    other = live_server.facilitator(atelier)
+    ids = build(fac)
+    question = next(
+        a for a in fac.call("sync")["data"]["deroule"]["activities"] if a["type"] == "question"
+    )
+    assert question["id"] in ids
+    prompt_id = question["prompt_id"]
+    ack = fac.call("board:prompt:update", {"prompt_id": prompt_id, "text": "Un café, et ensuite ?"})
+    assert ack["ok"], ack
+    state = other.wait_event(
+        "deroule:state",
+        lambda d: any(
+            a["id"] == question["id"] and a["settings"]["prompt"] == "Un café, et ensuite ?"
+            for a in d["activities"]
+        ),
+    )
+    assert state
+    ack = fac.call(
+        "deroule:activity:update",
+        {"activity_id": question["id"], "settings": {"visibility": "reveal"}},
+    )
+    assert ack["ok"], ack
+    prompts = fac.call("sync")["data"]["board"]["prompts"]
+    assert next(p for p in prompts if p["id"] == prompt_id)["text"] == "Un café, et ensuite ?"

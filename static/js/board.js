@@ -518,7 +518,7 @@
     W.board = { store: store, current: () => currentId };
 
     function setFocus(d) {
-      const next = d && d.prompt_id ? { type: d.type, prompt_id: d.prompt_id } : null;
+      const next = d && d.prompt_id ? { id: d.id, type: d.type, prompt_id: d.prompt_id, current: !!d.current } : null;
       if ((next && next.prompt_id) !== (focus && focus.prompt_id)) { merging = null; colScroll.clear(); }
       focus = next;
       if (focus) currentId = focus.prompt_id;
@@ -575,6 +575,18 @@
       }), { once: true });
     }
 
+    /* A vote activity of the déroulé that is not the current one: its
+     * « Ouvrir le vote » makes it the current activity (the room follows,
+     * the question stops taking post-it), with the dots chosen here. */
+    async function openVote(p, dots) {
+      if (!(focus && focus.type === "vote" && !focus.current && focus.id && focus.prompt_id === p.id)) {
+        return send("board:vote:open", { prompt_id: p.id, dots: dots });
+      }
+      const id = focus.id;
+      const ack = await send("deroule:activity:update", { activity_id: id, settings: { dots: dots } });
+      return ack.ok ? send("deroule:goto", { activity_id: id }) : ack;
+    }
+
     function button(text, cls, onClick, attrs) {
       const b = el("button", Object.assign({ type: "button", class: "btn small " + (cls || ""), text: text }, attrs || {}));
       b.addEventListener("click", onClick);
@@ -611,7 +623,7 @@
       } else {
         const dots = el("input", { type: "number", min: "1", max: "20", value: String(p.vote_dots), class: "board-dots-input", "aria-label": T.dots_each });
         voteRow.push(dots, el("span", { text: T.dots_each }),
-          button(T.vote_start, "", () => send("board:vote:open", { prompt_id: p.id, dots: Number(dots.value) }), { "data-action": "vote-open" }));
+          button(T.vote_start, "", () => openVote(p, Number(dots.value)), { "data-action": "vote-open" }));
         if (p.vote_status === "closed") voteRow.push(el("span", { class: "pill", text: T.results }));
       }
       const voteFirst = focused && focus.type === "vote";

@@ -315,10 +315,11 @@
 
   /* The capability panels follow the selected activity (the board shows
    * that activity's question alone): Workshop.consoleFocus and the
-   * "workshop:console-focus" event on document. */
+   * "workshop:console-focus" event on document ({id, type, prompt_id,
+   * current}: whether it is the current activity). */
   let lastFocus = "";
   function publishFocus(a) {
-    const detail = a ? { id: a.id, type: a.type, prompt_id: a.prompt_id || null } : null;
+    const detail = a ? { id: a.id, type: a.type, prompt_id: a.prompt_id || null, current: !!state && state.current_id === a.id } : null;
     const key = JSON.stringify(detail);
     if (key === lastFocus) return;
     lastFocus = key;

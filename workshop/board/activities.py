@@ -80,6 +80,22 @@ def prepare_question(ctx):
     return {"prompt_id": prompt.id}
 
 
+def sync_question_text(s, atelier, prompt: BoardPrompt) -> bool:
+    """A prompt's text edited on the board (✎) becomes its déroulé
+    activity's question too (else the next edit of the activity would put the
+    old text back); True when an activity changed."""
+    from ..deroule.service import activities
+
+    changed = False
+    for act in activities(s, atelier):
+        if act.type != "question" or (act.ref or {}).get("prompt_id") != prompt.id:
+            continue
+        if (act.settings or {}).get("prompt") != prompt.text:
+            act.settings = {**(act.settings or {}), "prompt": prompt.text}
+            changed = True
+    return changed
+
+
 def enter_question(ctx):
     """The question opens (phones can write) and is alone on the wall."""
     prompt = _prompt(ctx)

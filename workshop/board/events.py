@@ -11,6 +11,7 @@ once send ``board:state`` (the whole board as each audience may see it).
 from ..domain import board as rules
 from ..realtime import event, register_snapshot_part
 from . import service
+from .activities import sync_question_text
 from .models import BoardPrompt, note_full, note_own, note_public, note_rules
 
 PUBLIC = ("projector", "participant")
@@ -101,12 +102,17 @@ def prompt_create(ctx, args):
 def prompt_update(ctx, args):
     """Edit a prompt: text, colours, status, visibility, reveal, approval, on
     screen. Sender: a console; broadcasts ``board:state`` when who sees which
-    note changes, else ``board:prompt``."""
+    note changes, else ``board:prompt``; a new text also goes to the
+    prompt's déroulé activity (``deroule:state``)."""
     prompt, changed, others = service.update_prompt(ctx.session, ctx.atelier, **args)
     if changed & service.VISIBILITY_FIELDS:
         _emit_state(ctx)
     elif changed:
         _emit_prompt(ctx, prompt)
+    if "text" in changed and sync_question_text(ctx.session, ctx.atelier, prompt):
+        from ..deroule.events import emit_state as emit_deroule
+
+        emit_deroule(ctx)
     return {"prompt": prompt.to_dict(), "closed": [p.id for p in others]}
 
 
