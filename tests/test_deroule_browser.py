@@ -653,6 +653,21 @@ def test_codev_panel_fits_a_1366x768_console(browser, live_server_sqlite):
         expect(card.locator(".codev-card-more .codev-duration-grid")).to_be_visible()
         console.click("#codev-create-more > summary")
         expect(console.locator("#codev-create")).to_be_visible()
+        console.click("#codev-create-more > summary")
+        more.locator("summary").click()
+        # the session runs: its step, timer and controls still on the first screen
+        card.locator("[data-timer=start]").click()
+        expect(card.locator(".codev-card-step")).to_contain_text("Étape 1 sur 5")
+        expect(card.locator(".codev-timer")).to_contain_text(":")
+        for size in ({"width": 1366, "height": 768}, {"width": 1024, "height": 768}):
+            console.set_viewport_size(size)
+            console.wait_for_timeout(300)
+            for control in card.locator(".codev-controls > .btn").all():
+                b = _in_view(console, control, size["height"])
+                assert b["x"] + b["width"] <= size["width"], b
+            _in_view(console, card.locator(".codev-card-count"), size["height"])
+            assert page_does_not_scroll(console)
+            shot(console, f"codev-console-running-{size['width']}x{size['height']}")
         assert not errors, errors
     finally:
         ctx.close()
