@@ -6,6 +6,7 @@ docs/deployment.md.
 """
 
 import gzip
+import json
 import re
 import shutil
 from pathlib import Path
@@ -133,16 +134,23 @@ def test_console_only_code_stays_on_the_console(client):
     assert joined.status_code == 201
 
     def loaded(url):
+        """Files the page loads, and those its on-demand map lists."""
         html = client.get(url).get_data(as_text=True)
-        return {
-            assets.unhashed_name(u) for u in re.findall(r'(?:href|src)="/static/([^"]+)"', html)
-        }
+        found = re.findall(r'(?:href|src)="/static/([^"]+)"', html)
+        lazy = re.search(r'<script type="application/json" id="lazy-assets">(.*?)</script>', html)
+        later = [
+            u.removeprefix("/static/")
+            for cap in (json.loads(lazy[1]).values() if lazy else [])
+            for u in cap["scripts"] + cap["styles"]
+        ]
+        return {assets.unhashed_name(u) for u in found}, {assets.unhashed_name(u) for u in later}
 
     suggest = {"js/board-suggest.js", "css/board-suggest.css"}
-    assert suggest <= loaded(f"/a/{code}/console/{secret}")
+    assert suggest <= loaded(f"/a/{code}/console/{secret}")[0]
     for url in (f"/a/{code}/p", f"/a/{code}/projection"):
-        plain = loaded(url)
-        assert "js/board.js" in plain and not plain & suggest, (url, plain)
+        now, later = loaded(url)
+        # an empty atelier: the board's code comes with its first question
+        assert "js/board.js" in later and not (now | later) & suggest, (url, now, later)
 
 
 def test_live_server_under_gevent_serves_precompressed_files(live_server_sqlite):

@@ -187,6 +187,13 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    @app.template_filter("static_url")
+    def static_url(name):
+        """The (hashed) URL of a static file, for the pages' JSON maps."""
+        from flask import url_for
+
+        return url_for("static", filename=name)
+
     @app.context_processor
     def inject():
         from flask_babel import get_locale

@@ -136,9 +136,106 @@
     showConnectionBanner();
   });
 
+  /* ---------------- capabilities loaded on demand. The phone and projection
+   * pages load up front only the capabilities the atelier uses; the others
+   * are listed in the "lazy-assets" map (name -> hashed script and style
+   * URLs). One is fetched when the déroulé gains an activity of it
+   * (Workshop.need), when one of its events arrives, or when a snapshot
+   * holds something of it. Its events received before its script ran are
+   * kept and replayed to that script's handlers, after the snapshot that
+   * Workshop.onSnapshot hands over: it starts where the others are. */
+  let lazyMap = null; // read at first use: the map comes after this script
+  function lazyAssets() {
+    if (lazyMap === null) {
+      const node = document.getElementById("lazy-assets");
+      if (!node && document.readyState === "loading") return {};
+      lazyMap = node ? JSON.parse(node.textContent) : {};
+    }
+    return lazyMap;
+  }
+  const LAZY_BACKLOG = 2000;
+  const lazyState = {};    // name -> "loading" | "ran"
+  const lazyBacklog = {};  // name -> [[event, data]] since the last snapshot
+  const lazyOverflow = {}; // name -> true: too many events kept, resync instead
+  const lazyHandlers = {}; // name -> [[event, fn]] registered by its script
+  function lazyName(event) {
+    const name = String(event).split(":")[0];
+    return Object.prototype.hasOwnProperty.call(lazyAssets(), name) && lazyState[name] !== "ran" ? name : null;
+  }
+  function keepForLazy(event, data) {
+    const name = lazyName(event);
+    if (!name) return;
+    const log = (lazyBacklog[name] = lazyBacklog[name] || []);
+    if (log.length < LAZY_BACKLOG) log.push([event, data]);
+    else lazyOverflow[name] = true;
+    need(name);
+  }
+  function need(name) {
+    if (!Object.prototype.hasOwnProperty.call(lazyAssets(), name) || lazyState[name]) return;
+    lazyState[name] = "loading";
+    const assets = lazyAssets()[name];
+    (assets.styles || []).forEach((href) => {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.append(link);
+    });
+    (assets.scripts || []).forEach((src) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = false; // in order
+      script.dataset.capability = name;
+      script.addEventListener("error", () => {
+        // offline or an old page after an upgrade: tried again at the next need
+        if (lazyState[name] === "loading") delete lazyState[name];
+        script.remove();
+      });
+      document.body.append(script);
+    });
+  }
+  /* The script of a lazy capability is running: its handlers get the
+   * backlog once it has run to its end and had the snapshot. */
+  function lazyRegistering() {
+    const script = document.currentScript;
+    const name = script && script.dataset ? script.dataset.capability : null;
+    if (!name || !Object.prototype.hasOwnProperty.call(lazyAssets(), name)) return null;
+    if (lazyState[name] !== "ran") {
+      lazyState[name] = "ran";
+      const backlog = lazyBacklog[name] || [];
+      const resync = lazyOverflow[name];
+      delete lazyBacklog[name];
+      delete lazyOverflow[name];
+      // two hops: after the snapshot handed by onSnapshot, whatever the order of calls
+      queueMicrotask(() => queueMicrotask(() => {
+        if (resync) { socket.disconnect(); socket.connect(); return; }
+        backlog.forEach(([event, data]) => {
+          (lazyHandlers[name] || []).forEach(([e, fn]) => {
+            if (e === event) { try { fn(data); } catch (err) { console.error(err); } }
+          });
+        });
+      }));
+    }
+    return name;
+  }
+  /* A snapshot whose part of a left-out capability holds something (its
+   * "used_if" keys: a list that is not empty, an open activity) brings it in. */
+  function needFromSnapshot(snap) {
+    Object.entries(lazyAssets()).forEach(([name, assets]) => {
+      const part = snap[name];
+      if (lazyState[name] || !part || typeof part !== "object") return;
+      const used = (assets.used_if || []).some((path) => {
+        const v = path.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), part);
+        return Array.isArray(v) ? v.length > 0 : !!v;
+      });
+      if (used) need(name);
+    });
+  }
+
   socket.on("snapshot", (snap) => {
     state = snap;
     clockOffset = snap.server_time - Date.now();
+    Object.keys(lazyBacklog).forEach((name) => { delete lazyBacklog[name]; delete lazyOverflow[name]; });
+    needFromSnapshot(snap);
     snapshotHandlers.forEach((fn) => {
       try { fn(snap); } catch (e) { console.error(e); }
     });
@@ -149,6 +246,7 @@
    * in the order the server committed them. */
   const handlers = {};
   function dispatch(event, data) {
+    keepForLazy(event, data);
     (handlers[event] || []).forEach((fn) => {
       try { fn(data); } catch (e) { console.error(e); }
     });
@@ -396,10 +494,16 @@
     outbox: outbox,
     uuid: uuid,
     get state() { return state; },
-    on(event, fn) { (handlers[event] = handlers[event] || []).push(fn); },
+    on(event, fn) {
+      const name = lazyRegistering();
+      if (name) (lazyHandlers[name] = lazyHandlers[name] || []).push([event, fn]);
+      (handlers[event] = handlers[event] || []).push(fn);
+    },
+    /* Load capability `name` now if the page left it out (no-op otherwise). */
+    need: need,
     // A snapshot already here is handed over once the calling script has run
     // to its end: its handler may use variables declared further down.
-    onSnapshot(fn) { snapshotHandlers.push(fn); if (state) queueMicrotask(() => fn(state)); },
+    onSnapshot(fn) { lazyRegistering(); snapshotHandlers.push(fn); if (state) queueMicrotask(() => fn(state)); },
     onConnection(fn) { connectionHandlers.push(fn); },
     serverNow() { return Date.now() + clockOffset; },
     showBanner: showBanner,

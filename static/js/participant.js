@@ -127,6 +127,8 @@
     if (deroule && d.seq < deroule.seq) return;
     const before = deroule ? deroule.current_id : undefined;
     deroule = d;
+    // a capability this page left out comes in with its first activity
+    if (W.need) d.activities.forEach((a) => W.need(a.panel));
     const changed = before !== d.current_id;
     if (changed) viewing = null; // the room moved on: follow it
     render(changed);

@@ -68,12 +68,14 @@
     else if (a.status === "locked") { st.textContent = W.i18n.locked; st.hidden = false; }
     else st.hidden = true;
     scene = a.scene;
+    if (W.need) W.need(scene); // a scene of a capability this page left out: fetched now
     showScene();
   }
 
   function loadDeroule(d) {
     if (deroule && d.seq < deroule.seq) return;
     deroule = d;
+    if (W.need) d.activities.forEach((a) => W.need(a.panel));
     renderActivity();
     showScene();
   }

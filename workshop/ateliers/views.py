@@ -31,6 +31,17 @@ from ..web import (
 )
 from . import service
 
+
+def used_capabilities(s, atelier) -> set[str]:
+    """The capabilities the atelier's phone page loads up front; the page
+    fetches the others when they come into use (static/js/live.js)."""
+    from flask import current_app
+
+    from ..capabilities import used_by
+
+    return used_by(s, atelier, current_app.extensions["workshop_capabilities"])
+
+
 bp = Blueprint("ateliers", __name__)
 
 
@@ -179,7 +190,9 @@ def participant(code):
         if atelier is None:
             return friendly_error("atelier_not_found", 404)
         g.atelier_locale = atelier.locale
-        return render_template("participant.html", atelier=atelier)
+        return render_template(
+            "participant.html", atelier=atelier, loaded_caps=used_capabilities(s, atelier)
+        )
 
 
 @bp.get("/a/<code>/projection")
@@ -195,6 +208,7 @@ def projection(code):
             atelier=atelier,
             short_join_url=f"{base.split('://', 1)[1]}/j",
             join_url=f"{base}/j/{atelier.code}",
+            loaded_caps=used_capabilities(s, atelier),
         )
 
 

@@ -1,7 +1,7 @@
 """Post-it board: prompts, notes sent exactly once, live wall, grouping,
 dot voting, moderation and exports."""
 
-from ..capabilities import Capability
+from ..capabilities import Capability, exists
 from ..i18n import N_
 from ..messages import register_messages
 from .views import bp
@@ -62,6 +62,9 @@ def _demo(session, atelier):
 
 CAPABILITY = Capability(
     name="board",
+    lazy=True,
+    in_use_keys=["prompts"],
+    in_use=exists("workshop.board.models:BoardPrompt"),
     blueprint=bp,
     scene_label=N_("Mur de post-it"),
     console_template="board/console.html",

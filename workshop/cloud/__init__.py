@@ -2,7 +2,7 @@
 grouped by the French rules of ``workshop.domain.cloud``, a projected cloud
 with honest sizes and a stable layout, moderation of words, exports."""
 
-from ..capabilities import Capability
+from ..capabilities import Capability, exists
 from ..i18n import N_
 from ..messages import register_messages
 from .views import bp
@@ -52,6 +52,9 @@ def _demo(session, atelier):
 
 CAPABILITY = Capability(
     name="cloud",
+    lazy=True,
+    in_use_keys=["activities"],
+    in_use=exists("workshop.cloud.models:CloudActivity"),
     blueprint=bp,
     scene_label=N_("Nuage de mots"),
     console_template="cloud/console.html",

@@ -1,6 +1,6 @@
 """Co-développement: groups, roles, method templates, enforced steps, timers."""
 
-from ..capabilities import Capability
+from ..capabilities import Capability, exists
 from ..i18n import N_
 from ..messages import register_messages
 from .views import bp
@@ -112,6 +112,9 @@ def _demo(session, atelier):
 
 CAPABILITY = Capability(
     name="codev",
+    lazy=True,
+    in_use_keys=["groups"],
+    in_use=exists("workshop.codev.models:CodevGroup"),
     blueprint=bp,
     scene_label=N_("Co-développement"),
     console_template="codev/console.html",

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 
 from .. import documents
 from ..ateliers import service as ateliers
-from ..ateliers.views import facilitator_atelier
+from ..ateliers.views import facilitator_atelier, used_capabilities
 from ..web import check_csrf, friendly_error, public_base_url
 from . import service
 
@@ -65,6 +65,7 @@ def room_screen(code, n):
             short_join_url=f"{base.split('://', 1)[1]}/j",
             join_url=f"{base}/j/{atelier.code}",
             room_group=group_id,
+            loaded_caps=used_capabilities(s, atelier),
         )
 
 

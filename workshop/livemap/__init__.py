@@ -80,6 +80,21 @@ def _setup(app):
     SCENES.add("livemap")
 
 
+def _in_use(session, atelier) -> bool:
+    """The map is open, or holds an actor (validated or not)."""
+    from sqlalchemy import select
+
+    from .models import LivemapActor, LivemapSettings
+
+    opened = session.scalar(
+        select(LivemapSettings.open).where(LivemapSettings.atelier_id == atelier.id)
+    )
+    actor = session.scalar(
+        select(LivemapActor.id).where(LivemapActor.atelier_id == atelier.id).limit(1)
+    )
+    return bool(opened) or actor is not None
+
+
 def _demo(session, atelier):
     from .demo import load_demo
 
@@ -88,6 +103,9 @@ def _demo(session, atelier):
 
 CAPABILITY = Capability(
     name="livemap",
+    lazy=True,
+    in_use_keys=["settings.open", "actors"],
+    in_use=_in_use,
     blueprint=bp,
     scene_label=N_("Carte des acteurs"),
     console_template="livemap/console.html",

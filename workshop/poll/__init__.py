@@ -2,7 +2,7 @@
 or a scale; one ballot per participant, changeable until the poll closes;
 results hidden until the facilitator shows them; exports."""
 
-from ..capabilities import Capability
+from ..capabilities import Capability, exists
 from ..i18n import N_
 from ..messages import register_messages
 from .views import bp
@@ -48,6 +48,9 @@ def _demo(session, atelier):
 
 CAPABILITY = Capability(
     name="poll",
+    lazy=True,
+    in_use_keys=["views"],
+    in_use=exists("workshop.poll.models:Poll"),
     blueprint=bp,
     scene_label=N_("Sondage"),
     console_template="poll/console.html",
