@@ -753,3 +753,49 @@ def test_opening_the_vote_of_another_activity_makes_it_the_current_one(browser, 
         assert state["deroule"]["current_id"] == vote["id"]
     finally:
         ctx.close()
+
+
+def test_cloud_and_poll_panels_hold_their_own_activity_on_a_1366x768_console(
+    browser, live_server_sqlite
+):
+    """The demo's word cloud and poll activities: each panel shows its own
+    cloud or poll alone (not the form to add another), fits the workspace at
+    1366×768 (the cloud's words scroll in their own region), and nothing else
+    scrolls."""
+    server = live_server_sqlite
+    code, secret = demo_on(server)
+    ctx = browser.new_context(**CONSOLE)
+    try:
+        console = ctx.new_page()
+        console.goto(f"{server.url}/a/{code}/console/{secret}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        acts = console.evaluate("() => window.Workshop.state.deroule.activities")
+        height = CONSOLE["viewport"]["height"]
+        for kind, panel, item in (
+            ("cloud", "#cloud-console", ".cloud-item"),
+            ("poll", "#poll-console", ".poll-item"),
+        ):
+            act = next(a for a in acts if a["type"] == kind)
+            console.click(f'#dr-list [data-activity="{act["id"]}"]')
+            expect(console.locator(f"{panel} {item}")).to_have_count(1)
+            expect(console.locator(f"#{kind}-new")).to_be_hidden()
+            console.wait_for_timeout(300)
+            box = _in_view(console, console.locator(panel), height)
+            assert box["height"] <= 600, (kind, box)  # the cloud's was about 2,660 px
+            assert page_does_not_scroll(console)
+            overflow = console.evaluate(
+                "() => { const m = document.querySelector('.dr-main'); return m.scrollHeight - m.clientHeight; }"
+            )
+            assert overflow <= 1, (kind, overflow)
+            _in_view(console, console.locator(f"{panel} {item} .btn-row .btn").first, height)
+        words = console.locator("#cloud-console .cloud-table-box")
+        console.click(
+            f'#dr-list [data-activity="{next(a for a in acts if a["type"] == "cloud")["id"]}"]'
+        )
+        scroll = words.evaluate(
+            "(b) => [b.scrollHeight, b.clientHeight, getComputedStyle(b).overflowY]"
+        )
+        assert scroll[0] > scroll[1] and scroll[2] == "auto", scroll
+        console.screenshot(path=str(SCREENSHOTS / "deroule-cloud-console-1366x768.png"))
+    finally:
+        ctx.close()

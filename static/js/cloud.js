@@ -70,7 +70,8 @@
   function ordered() {
     return [...store.acts.values()].sort((a, b) => a.position - b.position || a.id - b.id);
   }
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  // French: 0 and 1 take the singular (W.plural follows the page's language).
+  function plural(n, one, many) { return W.plural(n, { one: "{n} " + one, other: "{n} " + many }); }
 
   /* ---------------------------------------------------------------- projector */
   const MIN_COUNT_FONT = 2.4;
@@ -377,8 +378,16 @@
       deferred = true;
       return;
     }
-    host.replaceChildren(...ordered().map(consoleCard));
+    // A cloud activity of the déroulé shows its own cloud alone, its words
+    // in a region that scrolls on its own; the form to add one is for the rest.
+    const focus = W.consoleFocus;
+    const only = focus && focus.type === "cloud" ? focus.cloud_id : null;
+    const newBox = document.getElementById("cloud-new");
+    if (newBox) newBox.hidden = !!only;
+    host.classList.toggle("cloud-focused", !!only);
+    host.replaceChildren(...ordered().filter((a) => !only || a.id === only).map(consoleCard));
   }
+  document.addEventListener("workshop:console-focus", () => schedule());
   let deferred = false;
   document.addEventListener("focusout", () => {
     if (deferred) { deferred = false; setTimeout(schedule, 0); }
@@ -451,12 +460,13 @@
         el("td", { class: "cloud-actions" }, actions),
       ]);
     });
-    return el("details", { class: "cloud-words", open: a.on_screen || store.acts.size === 1 }, [
+    const focused = W.consoleFocus && W.consoleFocus.cloud_id === a.id;
+    return el("details", { class: "cloud-words", open: focused || a.on_screen || store.acts.size === 1 }, [
       el("summary", { text: T.words_of + " (" + words.length + ")" }),
-      el("table", { class: "cloud-table" }, [
+      el("div", { class: "cloud-table-box", tabindex: "0", role: "region", "aria-label": T.words_of }, [el("table", { class: "cloud-table" }, [
         el("thead", {}, [el("tr", {}, [T.word, T.count, T.spellings, T.actions].map((h) => el("th", { scope: "col", text: h })))]),
         el("tbody", {}, rows),
-      ]),
+      ])]),
     ]);
   }
 

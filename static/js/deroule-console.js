@@ -319,7 +319,11 @@
    * current}: whether it is the current activity). */
   let lastFocus = "";
   function publishFocus(a) {
-    const detail = a ? { id: a.id, type: a.type, prompt_id: a.prompt_id || null, current: !!state && state.current_id === a.id } : null;
+    const detail = a ? {
+      id: a.id, type: a.type, prompt_id: a.prompt_id || null,
+      cloud_id: a.type === "cloud" ? a.activity_id || null : null, poll_id: a.poll_id || null,
+      current: !!state && state.current_id === a.id,
+    } : null;
     const key = JSON.stringify(detail);
     if (key === lastFocus) return;
     lastFocus = key;

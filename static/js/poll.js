@@ -31,6 +31,7 @@
     schedule();
   });
   W.on("poll:view", (v) => { setView(v); schedule(); });
+  document.addEventListener("workshop:console-focus", () => schedule());
   W.on("poll:gone", (d) => { store.views.delete(d.poll_id); store.mine.delete(d.poll_id); schedule(); });
   W.on("poll:mine", (b) => { store.mine.set(b.poll_id, b); schedule(); });
 
@@ -255,7 +256,12 @@
   function renderConsole() {
     const host = document.getElementById("poll-list");
     if (!host) return;
-    host.replaceChildren(...ordered().map((v) => {
+    // A poll activity of the déroulé shows its own poll alone.
+    const focus = W.consoleFocus;
+    const only = focus && focus.type === "poll" ? focus.poll_id : null;
+    const newBox = document.getElementById("poll-new");
+    if (newBox) newBox.hidden = !!only;
+    host.replaceChildren(...ordered().filter((v) => !only || v.poll.id === only).map((v) => {
       const p = v.poll;
       const upd = (f) => send("poll:update", Object.assign({ poll_id: p.id }, f));
       const base = document.querySelector("#poll-console .poll-exports a[data-export='csv']");
