@@ -461,7 +461,15 @@ BASELINE: Path | None = None
 def start_server(kind, port, tmp, database=None, env_extra=None):
     """Start a server (``workshop``, ``baseline`` or a bare one) on ``port``;
     ``database``: its ``DATABASE_URL`` (default: SQLite in ``tmp``)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+    # The grouping suggestions' warm-up (SciPy, the lemma tables: about 50 MB
+    # and 1.5 s of processor at start) would run during the first phones'
+    # connection: a real server does it long before the room arrives.
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "WORKSHOP_SUGGEST_WARMUP": os.environ.get("WORKSHOP_SUGGEST_WARMUP", "0"),
+        **(env_extra or {}),
+    }
     cwd = ROOT
     if kind == "baseline":
         if BASELINE is None:

@@ -68,6 +68,12 @@ def warm_up() -> None:
         logging.getLogger(__name__).exception("suggestion warm-up failed")
         return
     logging.getLogger(__name__).info("suggestions ready in %.2f s", seconds)
+    # What it loaded (SciPy's modules, the lemma tables) stays for the
+    # server's life: out of every later garbage collection, as what the
+    # server loaded at start (cli._tune_gc).
+    import gc
+
+    gc.freeze()
 
 
 def compute(data: Input, lang: str = "fr") -> dict:
