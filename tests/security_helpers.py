@@ -146,10 +146,17 @@ def vocabulary() -> list[str]:
 _META: dict = {}
 
 
+# Tables of the installation, not of an atelier: the saved modèles of the
+# déroulé, which any console of the installation may save, list and delete
+# (docs/protocol.md, « deroule:modele:save »); they hold no contribution.
+INSTANCE_TABLES = {"deroule_modele"}
+
+
 def dump(app_or_engine, atelier_id: int) -> dict:
     """Every row of the atelier, canonical: the rows of each table (found by
     reflection) with its ``atelier_id``, the atelier's own row, and whole
-    tables without an ``atelier_id`` column (none is expected)."""
+    tables without an ``atelier_id`` column, except the installation's own
+    (:data:`INSTANCE_TABLES`: shared by every atelier by design)."""
     from sqlalchemy import MetaData, select
 
     engine = getattr(app_or_engine, "extensions", None)
@@ -162,7 +169,7 @@ def dump(app_or_engine, atelier_id: int) -> dict:
     out = {}
     with engine.connect() as conn:
         for name, table in sorted(meta.tables.items()):
-            if name == "alembic_version":
+            if name == "alembic_version" or name in INSTANCE_TABLES:
                 continue
             if name == "atelier":
                 query = select(table).where(table.c.id == atelier_id)

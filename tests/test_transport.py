@@ -126,9 +126,14 @@ def test_codev_start_then_next_within_50_ms_reach_every_client_in_order(
     from codev_helpers import setup_group
     from support import LiveServer
 
-    # "forced": each flush counts as being written for 250 ms, so that what
-    # follows it is coalesced whatever the machine's speed.
-    env = {"WORKSHOP_BROADCAST_SOCKET_US": "100000"} if in_flight == "forced" else {}
+    # "forced": each flush counts as being written for a whole second, so
+    # that what follows it is coalesced whatever the machine's and the
+    # database's speed (both timer commits land within it).
+    env = (
+        {"WORKSHOP_BROADCAST_SOCKET_US": "400000", "WORKSHOP_BROADCAST_WINDOW_MS": "1000"}
+        if in_flight == "forced"
+        else {}
+    )
     server = LiveServer(tmp_path / "order", db_url, env=env).start()
     try:
         atelier = server.create_atelier()
@@ -150,7 +155,7 @@ def test_codev_start_then_next_within_50_ms_reach_every_client_in_order(
         assert sorted(a["data"]["version"] for a in acks) == [1, 2]
         for c in [fac, porteur, animateur, *contribs, proj]:
             c.wait_for(lambda c=c: (2, 1) in _timer_versions(c, gid), "timer v2")
-        time.sleep(0.4)  # anything late would arrive now
+        time.sleep(1.2 if in_flight == "forced" else 0.4)  # anything late would arrive now
         for c in clients:
             seen = _timer_versions(c, gid)
             assert seen == sorted(seen), (c.auth["role"], seen)  # never an older one after
