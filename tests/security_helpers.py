@@ -146,17 +146,11 @@ def vocabulary() -> list[str]:
 _META: dict = {}
 
 
-# Tables of the installation, not of an atelier: the saved modèles of the
-# déroulé, which any console of the installation may save, list and delete
-# (docs/protocol.md, « deroule:modele:save »); they hold no contribution.
-INSTANCE_TABLES = {"deroule_modele"}
-
-
 def dump(app_or_engine, atelier_id: int) -> dict:
     """Every row of the atelier, canonical: the rows of each table (found by
     reflection) with its ``atelier_id``, the atelier's own row, and whole
-    tables without an ``atelier_id`` column, except the installation's own
-    (:data:`INSTANCE_TABLES`: shared by every atelier by design)."""
+    tables without an ``atelier_id`` column. The saved modèles an atelier
+    owns are its rows (only it may replace or delete them)."""
     from sqlalchemy import MetaData, select
 
     engine = getattr(app_or_engine, "extensions", None)
@@ -169,7 +163,7 @@ def dump(app_or_engine, atelier_id: int) -> dict:
     out = {}
     with engine.connect() as conn:
         for name, table in sorted(meta.tables.items()):
-            if name == "alembic_version" or name in INSTANCE_TABLES:
+            if name == "alembic_version":
                 continue
             if name == "atelier":
                 query = select(table).where(table.c.id == atelier_id)
@@ -223,8 +217,23 @@ def private_strings(rows: dict, exclude: dict, min_len: int = 16) -> set[str]:
                         found.add(v)
         return found
 
-    public = {"atelier"}  # title and place are shown to anyone with the code
+    # the atelier's title and place are shown to anyone with the code, its
+    # saved modèles to every console of the installation (docs/protocol.md)
+    public = {"atelier", "deroule_modele"}
     return strings({t: r for t, r in rows.items() if t not in public}) - strings(exclude)
+
+
+def listed_to_every_console(app) -> set[str]:
+    """The names and titles of every saved modèle of the installation: every
+    console's snapshot lists them, whichever atelier saved them, so an atelier
+    whose texts happen to match one has not leaked."""
+    from sqlalchemy import select
+
+    from workshop.deroule.models import DerouleModele
+
+    with app.extensions["workshop_db"].session() as s:
+        rows = s.scalars(select(DerouleModele)).all()
+        return {m.name for m in rows} | {(m.document or {}).get("title", "") for m in rows}
 
 
 def fk_targets(app) -> dict[str, str]:
@@ -296,6 +305,10 @@ class World:
             for cap in self.app.extensions["workshop_capabilities"]:
                 if cap.demo:
                     cap.demo(s, atelier)
+            # a saved modèle of A's: every console lists it, only A may change it
+            from workshop.deroule import service as deroule_service
+
+            deroule_service.save_modele(s, atelier, f"Modèle de l’atelier {atelier_id}")
 
     def join(self, which: str, name: str = "Awa"):
         code = self.atelier(which)["code"]

@@ -182,11 +182,19 @@ def test_saved_modeles_over_the_wire(live_server):
     # another atelier of the instance lists it beside the shipped ones, and uses it
     two = live_server.create_atelier(title="Atelier d’avril")
     fac2 = live_server.facilitator(two)
-    assert any(m["id"] == mid for m in fac2.snapshot["deroule"]["modeles"])
+    assert [m["mine"] for m in fac2.snapshot["deroule"]["modeles"] if m["id"] == mid] == [False]
     applied = fac2.call("deroule:modele:apply", {"modele_id": mid})
     assert applied["ok"] and applied["data"]["created"] == 4, applied
     state = fac2.wait_event("deroule:state", lambda d: len(d["activities"]) == 4)
     assert [a["type"] for a in state["activities"]] == ["welcome", "question", "vote", "close"]
+    # ... but can neither overwrite it under its name nor delete it
+    for event, payload, code in (
+        ("deroule:modele:save", {"name": "Matinée type"}, "deroule_modele_name_taken"),
+        ("deroule:modele:delete", {"modele_id": mid}, "deroule_modele_not_yours"),
+    ):
+        refused = fac2.call(event, payload)
+        assert not refused["ok"] and refused["error"] == code, (event, refused)
+        assert "autre atelier" in refused["message"]
     # bad input: a clear message that names the field, nothing created
     before = len(fac2.call("sync")["data"]["deroule"]["modeles"])
     bad = fac2.call(

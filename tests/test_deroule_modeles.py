@@ -1,7 +1,8 @@
 """Saved modèles on the server: saved from an atelier, listed beside the
-shipped ones on every console of the instance, applied, deleted, brought over
-once from a browser's localStorage; bad input changes nothing. The migration
-that adds their table, on SQLite and PostgreSQL."""
+shipped ones on every console of the instance, applied, deleted (only by the
+atelier that saved them), brought over once from a browser's localStorage;
+bad input changes nothing. The migrations that add their table and their
+owner, on SQLite and PostgreSQL."""
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -37,35 +38,69 @@ def test_save_list_apply_delete(app):
         a = _atelier(s)
         row, created = service.save_modele(s, a, "  P’tit Déj maison ")
         assert created and row.name == "P’tit Déj maison"
-        [listed] = [m for m in service.modeles_view(s) if m["id"] == row.id]
+        [listed] = [m for m in service.modeles_view(s, a) if m["id"] == row.id]
         assert listed == {
             "id": row.id,
             "name": "P’tit Déj maison",
             "title": "P’tit Déj",
             "activities": 4,
+            "mine": True,
         }
         mid = row.id
     # another atelier of the instance sees it and builds its déroulé from it
     with db(app).session() as s:
         b = _atelier(s, "Autre atelier", template=None)
-        assert mid in [m["id"] for m in service.modeles_view(s)]
+        [listed] = [m for m in service.modeles_view(s, b) if m["id"] == mid]
+        assert listed["mine"] is False
         made = service.import_document(s, b, service.get_modele(s, mid).document)
         assert [x.type for x in made] == ["welcome", "question", "vote", "close"]
         assert made[1].ref["prompt_id"]  # its question was created for it
-        # saving under the same name replaces the déroulé, keeps one modèle
+        # ... but may neither replace nor delete it
         service.create_activity(s, b, "message", title="Pause")
-        row, created = service.save_modele(s, b, "P’tit Déj maison")
+        for call, code in (
+            (lambda: service.save_modele(s, b, "P’tit Déj maison"), "deroule_modele_name_taken"),
+            (lambda: service.delete_modele(s, b, mid), "deroule_modele_not_yours"),
+        ):
+            try:
+                call()
+            except DomainError as err:
+                assert err.code == code
+            else:
+                raise AssertionError(code)
+        assert len(service.get_modele(s, mid).document["activities"]) == 4
+        # its owner saving under the same name replaces the déroulé, keeps one modèle
+        a = s.get(Atelier, a.id)
+        service.create_activity(s, a, "message", title="Pause")
+        row, created = service.save_modele(s, a, "P’tit Déj maison")
         assert not created and row.id == mid and len(row.document["activities"]) == 5
         assert _count(s) == start + 1
     with db(app).session() as s:
-        assert service.delete_modele(s, mid) == mid
-        assert mid not in [m["id"] for m in service.modeles_view(s)]
+        a = s.get(Atelier, a.id)
+        assert service.delete_modele(s, a, mid) == mid
+        assert mid not in [m["id"] for m in service.modeles_view(s, a)]
         assert _count(s) == start
         # the atelier built with it keeps its activities
         b_acts = s.scalar(
             select(func.count(DerouleActivity.id)).where(DerouleActivity.atelier_id == b.id)
         )
         assert b_acts == 5
+
+
+def test_a_deleted_ateliers_modeles_stay_open_to_every_console(app):
+    with db(app).session() as s:
+        a = _atelier(s)
+        b = _atelier(s, "Autre atelier", template=None)
+        row, _ = service.save_modele(s, a, "Orphelin")
+        mid = row.id
+        s.commit()
+    with db(app).session() as s:
+        s.delete(s.get(Atelier, a.id))
+        s.commit()
+    with db(app).session() as s:
+        b = s.get(Atelier, b.id)
+        assert service.get_modele(s, mid).atelier_id is None
+        assert [m["mine"] for m in service.modeles_view(s, b) if m["id"] == mid] == [True]
+        assert service.delete_modele(s, b, mid) == mid
 
 
 def test_a_modele_holds_no_contribution(app):
@@ -95,9 +130,10 @@ def test_bring_over_from_the_browser_once(app):
     doc = modele("portrait_croise")
     with db(app).session() as s:
         start = _count(s)
-        row, created = service.import_modele(s, "Portrait de Mulhouse", doc)
-        assert created
-        again, created = service.import_modele(s, "Portrait de Mulhouse", modele("ptit_dej"))
+        a = _atelier(s, template=None)
+        row, created = service.import_modele(s, a, "Portrait de Mulhouse", doc)
+        assert created and row.atelier_id == a.id
+        again, created = service.import_modele(s, a, "Portrait de Mulhouse", modele("ptit_dej"))
         assert not created and again.id == row.id  # the server's one is kept
         assert again.document["title"] == doc["title"]
         assert _count(s) == start + 1
@@ -141,7 +177,7 @@ def test_bad_input_creates_nothing(app):
         a = _atelier(s)
         for doc, code, field in bad_docs:
             try:
-                service.import_modele(s, "Modèle", doc)
+                service.import_modele(s, a, "Modèle", doc)
             except DomainError as err:
                 assert err.code == code, (doc, err.code)
                 if field:
@@ -167,7 +203,7 @@ def test_bad_input_creates_nothing(app):
             assert err.code == "deroule_modele_empty"
         for mid in (10**9, "1", None):
             try:
-                service.delete_modele(s, mid)
+                service.delete_modele(s, a, mid)
             except DomainError as err:
                 assert err.code == "deroule_unknown_modele"
             else:
@@ -204,8 +240,8 @@ def test_the_migration_adds_the_table_and_keeps_every_row(fresh_db_url):
     from workshop.migrate import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    heads = [h for h in script.get_heads() if h != "0012_deroule_modele"]
-    assert "0012_deroule_modele" in script.get_heads()
+    heads = [h for h in script.get_heads() if h != "0014_deroule_modele_owner"]
+    assert "0014_deroule_modele_owner" in script.get_heads()
     for rev in heads + ["0006_deroule"]:
         upgrade(fresh_db_url, rev)
     engine = sa.create_engine(fresh_db_url)
@@ -223,7 +259,10 @@ def test_the_migration_adds_the_table_and_keeps_every_row(fresh_db_url):
         assert after.pop("deroule_modele") == []
         assert after == before
         cols = {c["name"]: c for c in sa.inspect(engine).get_columns("deroule_modele")}
-        assert set(cols) == {"id", "name", "document", "created_at", "updated_at"}
+        assert set(cols) == {"id", "name", "document", "created_at", "updated_at", "atelier_id"}
+        assert cols["atelier_id"]["nullable"]
+        [fk] = sa.inspect(engine).get_foreign_keys("deroule_modele")
+        assert fk["referred_table"] == "atelier" and fk["options"].get("ondelete") == "SET NULL"
         assert not cols["name"]["nullable"]
         uniques = sa.inspect(engine).get_unique_constraints("deroule_modele")
         assert [u["column_names"] for u in uniques] == [["name"]]

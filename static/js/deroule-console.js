@@ -419,7 +419,7 @@
   /* ---------------------------------------------------------------- modèles and files */
   const planStatus = document.getElementById("dr-plan-status");
   const savedList = document.getElementById("dr-saved");
-  let saved = [];  // the modèles saved on the server: {id, name, title, activities}
+  let saved = [];  // the modèles saved on the server: {id, name, title, activities, mine}
   function renderModeles() {
     const sel = document.getElementById("dr-modele");
     const chosen = sel.value;
@@ -441,7 +441,8 @@
       savedList.append(el("li", { "data-modele-item": m.id }, [
         el("span", { class: "dr-saved-name", text: m.name }),
         el("span", { class: "hint", text: plural(T.activities_count, m.activities) }),
-        del,
+        // another atelier's modèle: listed and usable, changed by its owner only
+        m.mine === false ? el("span", { class: "hint", text: T.modele_other_atelier }) : del,
       ]));
     });
     sel.append(group);

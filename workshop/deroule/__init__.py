@@ -57,6 +57,12 @@ register_messages(
         "deroule_modele_too_many": N_(
             "On garde au plus %(max)s modèles : supprimez-en un avant d’en enregistrer un autre."
         ),
+        "deroule_modele_name_taken": N_(
+            "Un modèle de ce nom a été enregistré par un autre atelier : choisissez un autre nom."
+        ),
+        "deroule_modele_not_yours": N_(
+            "Ce modèle a été enregistré par un autre atelier : seule sa console peut le supprimer."
+        ),
         "deroule_no_such_room": N_(
             "Il n’y a pas de groupe n° %(n)s dans le co-développement de cet atelier."
         ),

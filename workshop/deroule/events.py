@@ -15,7 +15,7 @@ def _snapshot_part(s, atelier, identity):
     view = service.view(s, atelier)
     if identity.role == "facilitator":
         view["types"] = service.types_view()
-        view["modeles"] = service.modeles_view(s)
+        view["modeles"] = service.modeles_view(s, atelier)
     return view
 
 
@@ -148,7 +148,7 @@ def apply_template(ctx, args):
 
 def _emit_modeles(ctx) -> list[dict]:
     ctx.session.flush()
-    data = service.modeles_view(ctx.session)
+    data = service.modeles_view(ctx.session, ctx.atelier)
     ctx.emit("deroule:modeles", {"modeles": data}, "facilitator")
     return data
 
@@ -165,7 +165,7 @@ def save_modele(ctx, args):
 def import_modele(ctx, args):
     """Facilitator. Bring a modèle kept in the browser to the server (once);
     broadcasts ``deroule:modeles`` to the atelier's facilitators."""
-    row, created = service.import_modele(ctx.session, args.name, args.document)
+    row, created = service.import_modele(ctx.session, ctx.atelier, args.name, args.document)
     return {"id": row.id, "created": created, "modeles": _emit_modeles(ctx)}
 
 
@@ -173,7 +173,7 @@ def import_modele(ctx, args):
 def delete_modele(ctx, args):
     """Facilitator. Delete a saved modèle; broadcasts ``deroule:modeles`` to
     the atelier's facilitators."""
-    gone = service.delete_modele(ctx.session, args.modele_id)
+    gone = service.delete_modele(ctx.session, ctx.atelier, args.modele_id)
     return {"id": gone, "modeles": _emit_modeles(ctx)}
 
 

@@ -9,7 +9,9 @@ settings as JSON, ``ref``: what its capability created for it, e.g.
 them; clients keep the highest ``seq``).
 ``deroule_modele`` holds the modèles saved by the facilitators of the
 instance: a name (unique) and a déroulé file (``document``, checked like an
-import), never a contribution or a participant.
+import), never a contribution or a participant. Every console lists them;
+only the atelier that saved one (``atelier_id``; none once that atelier is
+deleted) may replace or delete it.
 """
 
 import datetime as dt
@@ -60,5 +62,8 @@ class DerouleModele(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     document: Mapped[dict] = mapped_column(JSON)
+    atelier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("atelier.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

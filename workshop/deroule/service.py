@@ -397,10 +397,17 @@ def room_group(s: Session, atelier: Atelier, n: int) -> int | None:
 # ---------------------------------------------------------------- saved modèles
 # Kept on the server for the whole instance: every console of the instance
 # lists them (a modèle holds a déroulé, never a contribution or a participant).
+# Only the atelier that saved one may replace or delete it; one without an
+# owner (saved before owners were kept, or its atelier deleted) is open to all.
 
 
-def modeles_view(s: Session) -> list[dict]:
-    """The saved modèles, by name: ``{"id", "name", "title", "activities"}``."""
+def _owned_by(m: DerouleModele, atelier: Atelier) -> bool:
+    return m.atelier_id is None or m.atelier_id == atelier.id
+
+
+def modeles_view(s: Session, atelier: Atelier) -> list[dict]:
+    """The saved modèles, by name: ``{"id", "name", "title", "activities",
+    "mine"}`` (``mine``: this atelier may replace or delete it)."""
     out = []
     for m in s.scalars(select(DerouleModele).order_by(DerouleModele.name, DerouleModele.id)):
         doc = m.document or {}
@@ -410,51 +417,62 @@ def modeles_view(s: Session) -> list[dict]:
                 "name": m.name,
                 "title": doc.get("title", ""),
                 "activities": len(doc.get("activities") or []),
+                "mine": _owned_by(m, atelier),
             }
         )
     return out
 
 
-def _store_modele(s: Session, name: str, doc: dict, *, replace: bool) -> tuple[DerouleModele, bool]:
-    """Create the modèle ``name``, or (``replace``) give the existing one this
-    déroulé; return ``(modele, created)``. Nothing is written on a refusal."""
+def _replace_modele(row: DerouleModele, atelier: Atelier, doc: dict) -> None:
+    if not _owned_by(row, atelier):
+        raise DomainError("deroule_modele_name_taken")
+    row.document = doc
+    row.atelier_id = atelier.id
+    row.updated_at = utcnow()
+
+
+def _store_modele(
+    s: Session, atelier: Atelier, name: str, doc: dict, *, replace: bool
+) -> tuple[DerouleModele, bool]:
+    """Create the modèle ``name`` for ``atelier``, or (``replace``) give the
+    existing one this déroulé if it is the atelier's; return ``(modele,
+    created)``. Nothing is written on a refusal."""
     existing = s.scalar(select(DerouleModele).where(DerouleModele.name == name))
     if existing is not None:
         if replace:
-            existing.document = doc
-            existing.updated_at = utcnow()
+            _replace_modele(existing, atelier, doc)
         return existing, False
     if (s.scalar(select(func.count(DerouleModele.id))) or 0) >= rules.MAX_MODELES:
         raise DomainError("deroule_modele_too_many", max=rules.MAX_MODELES)
-    row = DerouleModele(name=name, document=doc)
+    row = DerouleModele(name=name, document=doc, atelier_id=atelier.id)
     try:
         with s.begin_nested():
             s.add(row)
     except IntegrityError:  # saved under the same name meanwhile by another console
         row = s.scalar(select(DerouleModele).where(DerouleModele.name == name))
         if replace:
-            row.document = doc
-            row.updated_at = utcnow()
+            _replace_modele(row, atelier, doc)
         return row, False
     return row, True
 
 
 def save_modele(s: Session, atelier: Atelier, name) -> tuple[DerouleModele, bool]:
     """This atelier's déroulé as the modèle ``name`` (an existing modèle of
-    that name gets the new déroulé)."""
+    that name saved by this atelier gets the new déroulé; one saved by
+    another atelier is refused: ``deroule_modele_name_taken``)."""
     name = rules.check_modele_name(name)
     doc = rules.check_modele_document(export_document(s, atelier))
-    return _store_modele(s, name, doc, replace=True)
+    return _store_modele(s, atelier, name, doc, replace=True)
 
 
-def import_modele(s: Session, name, document) -> tuple[DerouleModele, bool]:
+def import_modele(s: Session, atelier: Atelier, name, document) -> tuple[DerouleModele, bool]:
     """A modèle kept by an older console in its browser, brought to the
     server once: checked like an imported file (the error names the field,
     nothing is created). A modèle of the same name already on the server is
     kept as it is."""
     name = rules.check_modele_name(name)
     doc = rules.check_modele_document(document)
-    return _store_modele(s, name, doc, replace=False)
+    return _store_modele(s, atelier, name, doc, replace=False)
 
 
 def get_modele(s: Session, modele_id) -> DerouleModele:
@@ -464,8 +482,12 @@ def get_modele(s: Session, modele_id) -> DerouleModele:
     return row
 
 
-def delete_modele(s: Session, modele_id) -> int:
+def delete_modele(s: Session, atelier: Atelier, modele_id) -> int:
+    """Delete a modèle this atelier saved (``deroule_modele_not_yours``
+    otherwise); ateliers built with it do not change."""
     row = get_modele(s, modele_id)
+    if not _owned_by(row, atelier):
+        raise DomainError("deroule_modele_not_yours")
     s.delete(row)
     s.flush()
     return modele_id

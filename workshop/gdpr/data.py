@@ -18,7 +18,10 @@ import uuid
 from sqlalchemy import MetaData, delete, or_, select
 from sqlalchemy.engine import Connection
 
-SKIP_TABLES = {"alembic_version"}
+# Not an atelier's rows: the saved modèles belong to the installation (a
+# déroulé, no contribution, no participant). Deleting the atelier that saved
+# one leaves it to every console (its foreign key is set to NULL).
+SKIP_TABLES = {"alembic_version", "deroule_modele"}
 # Columns never exported: what authenticates (hashes of secrets and tokens).
 REDACTED_MARKERS = ("secret", "token", "password", "_hash")
 CHUNK = 500
