@@ -217,9 +217,9 @@ def private_strings(rows: dict, exclude: dict, min_len: int = 16) -> set[str]:
                         found.add(v)
         return found
 
-    # the atelier's title and place are shown to anyone with the code, its
-    # saved modèles to every console of the installation (docs/protocol.md)
-    public = {"atelier", "deroule_modele"}
+    # title and place are shown to anyone with the code; the saved modèles'
+    # names and titles, to every console (see listed_to_every_console)
+    public = {"atelier"}
     return strings({t: r for t, r in rows.items() if t not in public}) - strings(exclude)
 
 

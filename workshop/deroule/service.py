@@ -401,7 +401,8 @@ def room_group(s: Session, atelier: Atelier, n: int) -> int | None:
 # owner (saved before owners were kept, or its atelier deleted) is open to all.
 
 
-def _owned_by(m: DerouleModele, atelier: Atelier) -> bool:
+def _may_change(m: DerouleModele, atelier: Atelier) -> bool:
+    """Whether ``atelier`` may replace or delete ``m``: it saved it, or no one owns it."""
     return m.atelier_id is None or m.atelier_id == atelier.id
 
 
@@ -417,14 +418,14 @@ def modeles_view(s: Session, atelier: Atelier) -> list[dict]:
                 "name": m.name,
                 "title": doc.get("title", ""),
                 "activities": len(doc.get("activities") or []),
-                "mine": _owned_by(m, atelier),
+                "mine": _may_change(m, atelier),
             }
         )
     return out
 
 
 def _replace_modele(row: DerouleModele, atelier: Atelier, doc: dict) -> None:
-    if not _owned_by(row, atelier):
+    if not _may_change(row, atelier):
         raise DomainError("deroule_modele_name_taken")
     row.document = doc
     row.atelier_id = atelier.id
@@ -486,7 +487,7 @@ def delete_modele(s: Session, atelier: Atelier, modele_id) -> int:
     """Delete a modèle this atelier saved (``deroule_modele_not_yours``
     otherwise); ateliers built with it do not change."""
     row = get_modele(s, modele_id)
-    if not _owned_by(row, atelier):
+    if not _may_change(row, atelier):
         raise DomainError("deroule_modele_not_yours")
     s.delete(row)
     s.flush()
