@@ -31,19 +31,19 @@ def new_prompt(fac, text="Quels besoins ?", **fields):
     return ack["data"]
 
 
-def post(client, prompt_id, text, client_id=None, **fields):
+def post(client, prompt_id, text, client_id=None, timeout=10, **fields):
     payload = {
         "client_id": client_id or str(uuid.uuid4()),
         "prompt_id": prompt_id,
         "text": text,
         **fields,
     }
-    return client.call("board:note:create", payload)
+    return client.call("board:note:create", payload, timeout=timeout)
 
 
-def board_notes(client):
+def board_notes(client, timeout=10):
     """The notes in a fresh snapshot of the board (``sync``)."""
-    ack = client.call("sync")
+    ack = client.call("sync", timeout=timeout)
     assert ack["ok"], ack
     return ack["data"]["board"]["notes"]
 

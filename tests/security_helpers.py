@@ -207,20 +207,30 @@ def private_strings(rows: dict, exclude: dict, min_len: int = 16) -> set[str]:
         for rs in d.values():
             for r in rs:
                 for k, v in json.loads(r).items():
-                    if (
-                        isinstance(v, str)
-                        and len(v) >= min_len
-                        and not redacted(k)
-                        and not k.endswith("_at")
-                        and " " in v
-                    ):
-                        found.add(v)
+                    if not redacted(k) and not k.endswith("_at"):
+                        found |= texts_in(v, min_len)
         return found
 
     # title and place are shown to anyone with the code; the saved modèles'
     # names and titles, to every console (see listed_to_every_console)
     public = {"atelier"}
     return strings({t: r for t, r in rows.items() if t not in public}) - strings(exclude)
+
+
+def texts_in(value, min_len: int = 16) -> set[str]:
+    """The long texts (with a space) anywhere in ``value``, JSON columns and
+    payloads included.
+
+    >>> sorted(texts_in({"a": ["Texte assez long ici", 3], "b": "court"}))
+    ['Texte assez long ici']
+    """
+    if isinstance(value, str):
+        return {value} if len(value) >= min_len and " " in value else set()
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return set().union(*(texts_in(v, min_len) for v in value))
+    return set()
 
 
 def listed_to_every_console(app) -> set[str]:

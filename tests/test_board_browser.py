@@ -148,7 +148,8 @@ def test_projector_wall_fits_10_and_300_notes(browser, live_server_sqlite):
     assert "as-columns" not in wall.get_attribute("class")
     pages = int(wall.get_attribute("data-pages"))
     assert pages > 1
-    expect(page.locator("#board-pager")).to_have_text(f"page 1 / {pages}")
+    # (the pages turn by themselves: any of them may be showing)
+    expect(page.locator("#board-pager")).to_have_text(re.compile(rf"^page [1-9]\d* / {pages}$"))
     # nothing runs off the side of the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 1920
     page.screenshot(path=str(SCREENSHOTS / "board-projection-300.png"))
