@@ -115,7 +115,9 @@ class Broadcaster:
     (``recipients(to)``: how many sockets of this process a message to these
     rooms reaches) have passed since the flush began, at most ``window``:
     an estimate, for when the writing is done elsewhere (threads, or other
-    processes behind a message queue).
+    processes behind a message queue), or a floor, so that the work that
+    produces broadcasts (acks, database writes) gets its turn between two
+    flushes to a large room.
 
     ``conflicts(a, b)``: whether rooms ``a`` and ``b`` may share a socket
     (see :func:`coalesce`).
