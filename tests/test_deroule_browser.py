@@ -239,6 +239,20 @@ def test_console_builds_a_deroule_mouse_and_keyboard(browser, live_server_sqlite
         console.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
         console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
         expect(console.locator("#dr-list-empty")).to_be_visible()
+        # every activity type's whole name shows in the add form's select
+        cut = console.evaluate(
+            """() => {
+              const sel = document.getElementById("dr-add-type");
+              const cs = getComputedStyle(sel);
+              const ctx = document.createElement("canvas").getContext("2d");
+              ctx.font = cs.font;
+              const room = sel.clientWidth - parseFloat(cs.paddingLeft)
+                - parseFloat(cs.paddingRight) - 16;  // the arrow
+              return [...sel.options].map(o => o.text)
+                .filter(t => ctx.measureText(t).width > room);
+            }"""
+        )
+        assert cut == [], cut
         console.click("#tab-plan")
         console.select_option("#dr-modele", "ship:journee_cooperations")
         console.click("#dr-modele-form button[type=submit]")
