@@ -594,6 +594,27 @@ def test_every_activity_on_a_360x640_phone_and_small_projectors(browser, live_se
             ctx.close()
 
 
+HEADER_CLASHES = """() => {
+  const parts = [...document.querySelectorAll(
+    '.console-top .console-id, .run-bar > .btn, .run-now, .console-top .topbar-right > *')]
+    .filter((n) => n.offsetParent && n.getBoundingClientRect().width > 0);
+  const out = [];
+  const now = document.querySelector('.run-now').getBoundingClientRect();
+  const time = document.querySelector('#dr-now-time').getBoundingClientRect();
+  if (time.width && time.right > now.right + 1) out.push(['cut', 'run time']);
+  parts.forEach((n, i) => {
+    if (n.matches('.btn, .pill') && n.scrollWidth > n.clientWidth + 1) out.push(['cut', n.textContent.trim()]);
+    const a = n.getBoundingClientRect();
+    parts.slice(i + 1).forEach((m) => {
+      const b = m.getBoundingClientRect();
+      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+        out.push([n.textContent.trim().slice(0, 20), m.textContent.trim().slice(0, 20)]);
+    });
+  });
+  return out;
+}"""
+
+
 def test_codev_panel_fits_a_1366x768_console(browser, live_server_sqlite):
     """The codev console panel, on the demo's codev activity (its group of
     eight): compact group cards (name, room, colour and shape, step, timer,
@@ -681,6 +702,10 @@ def test_codev_panel_fits_a_1366x768_console(browser, live_server_sqlite):
                 assert b["x"] + b["width"] <= size["width"], b
             _in_view(console, card.locator(".codev-card-count"), size["height"])
             assert page_does_not_scroll(console)
+            # the run bar's buttons, the title, the drift and the status do not
+            # overlap one another, and each shows its whole text
+            clash = console.evaluate(HEADER_CLASHES)
+            assert clash == [], (size, clash)
             shot(console, f"codev-console-running-{size['width']}x{size['height']}")
         assert not errors, errors
     finally:
