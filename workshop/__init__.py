@@ -49,7 +49,7 @@ def _emit_to_rooms(event: str, data, rooms: tuple[str, ...]) -> None:
 # the message queue), an estimate of the writing; under gevent on one process
 # (where the writers have run when the broadcaster resumes) a floor, so that
 # the handlers get the process between two flushes to a large room: 1,000
-# phones, 50 ms between flushes (p99 166 to 200 ms instead of 232 to 478).
+# phones, 50 ms between flushes (p99 166 to 285 ms instead of 232 to 478).
 SOCKET_US_THREADING = 500  # 300 phones: 150 ms between flushes
 SOCKET_US_QUEUE = 150
 SOCKET_US_GEVENT = 50  # 300 phones: 15 ms
@@ -173,13 +173,10 @@ def create_app(config: dict | None = None) -> Flask:
     install_shared_deflate()
     socket_us = app.config.get("BROADCAST_SOCKET_US")
     if socket_us is None:
-        socket_us = (
-            SOCKET_US_THREADING
-            if ASYNC_MODE != "gevent"
-            else SOCKET_US_QUEUE
-            if queue
-            else SOCKET_US_GEVENT
-        )
+        if ASYNC_MODE != "gevent":
+            socket_us = SOCKET_US_THREADING
+        else:
+            socket_us = SOCKET_US_QUEUE if queue else SOCKET_US_GEVENT
     app.extensions["workshop_broadcaster"] = Broadcaster(
         _emit_to_rooms,
         app.config.get("BROADCAST_WINDOW_MS", 250) / 1000,
