@@ -3,8 +3,21 @@
 import threading
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from workshop.broadcast import BATCH_EVENT, Broadcaster, coalesce
 from workshop.realtime import rooms_may_share_a_socket
+
+ROOM_SETS = [
+    ("atelier:1:facilitator",),
+    ("atelier:1:projector", "atelier:1:participant"),
+    ("atelier:1:all",),
+    ("participant:1",),
+    ("participant:2",),
+    ("codev:7",),
+    ("codev:7", "atelier:1:facilitator", "atelier:1:projector"),
+]
 
 
 class Recorder:
@@ -93,6 +106,39 @@ def test_coalesce_groups_a_burst_of_notes_across_audiences():
     assert groups[1] == ((pr, pa), [("board:note", ("public", k)) for k in range(300)])
     # another atelier's rooms share no socket with these
     assert not rooms_may_share_a_socket((f,), ("atelier:2:all",))
+
+
+def _coalesce_by_rescanning(items, conflicts):
+    """The rule of :func:`coalesce` written plainly (every later group
+    checked again for each message): the reference it must agree with."""
+    groups, last = [], {}
+    for event, data, targets in items:
+        targets = tuple(targets)
+        i = last.get(targets)
+        if i is not None and not any(conflicts(targets, g[0]) for g in groups[i + 1 :]):
+            groups[i][1].append((event, data))
+            continue
+        last[targets] = len(groups)
+        groups.append((targets, [(event, data)]))
+    return groups
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(ROOM_SETS)), max_size=60),
+    st.sets(st.tuples(st.integers(0, len(ROOM_SETS) - 1), st.integers(0, len(ROOM_SETS) - 1))),
+)
+def test_coalesce_agrees_with_the_plain_rule(messages, sharing):
+    # any relation between sets of rooms, symmetric, each set sharing with itself
+    def conflicts(a, b):
+        i, j = ROOM_SETS.index(a), ROOM_SETS.index(b)
+        return i == j or (i, j) in sharing or (j, i) in sharing
+
+    items = [(event, k, targets) for k, (event, targets) in enumerate(messages)]
+    assert coalesce(items, conflicts) == _coalesce_by_rescanning(items, conflicts)
+    assert coalesce(items, rooms_may_share_a_socket) == _coalesce_by_rescanning(
+        items, rooms_may_share_a_socket
+    )
 
 
 class SlowEmit(Recorder):

@@ -81,14 +81,22 @@ def coalesce(
     """
     groups: list[tuple[Rooms, list[tuple[str, object]]]] = []
     last: dict[Rooms, int] = {}  # rooms -> index of their last group
+    # rooms -> index of the first group after their last one not yet checked:
+    # groups are only ever appended, so each is checked once per rooms, and
+    # a burst of n messages costs n checks per rooms instead of n².
+    checked: dict[Rooms, int] = {}
     for event, data, targets in items:
         targets = tuple(targets)
         i = last.get(targets)
-        if i is not None and not any(conflicts(targets, g[0]) for g in groups[i + 1 :]):
-            groups[i][1].append((event, data))
-            continue
+        if i is not None:
+            start, end = checked[targets], len(groups)
+            if not any(conflicts(targets, groups[j][0]) for j in range(start, end)):
+                groups[i][1].append((event, data))
+                checked[targets] = end
+                continue
         last[targets] = len(groups)
         groups.append((targets, [(event, data)]))
+        checked[targets] = len(groups)
     return groups
 
 
