@@ -161,6 +161,28 @@ class Database:
         return self._write_lock if self.is_sqlite else nullcontext()
 
     @contextmanager
+    def writing(self, session: Session):
+        """Hold the SQLite writers' lock for the part of ``session``'s unit
+        of work that writes (a no-op elsewhere); commit before leaving it.
+
+        When another writer holds the lock, ``session`` first gives its
+        connection back (its reads were outside any transaction) so that
+        queued writers do not use up the pool. When nobody does, it keeps
+        it: no return to the pool and no new checkout for every write.
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        lock = self._write_lock
+        if not lock.acquire(blocking=False):
+            session.commit()
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
     def session(self, write: bool = True) -> Session:
         """A unit of work; ``write=False`` for read-only work (no SQLite lock)."""
         guard = self.write_lock() if write else nullcontext()

@@ -289,11 +289,7 @@ def event(name: str):
                     ctx = EventContext(identity=identity, session=s, sid=request.sid)
                     # Read-only checks first: other writers need not wait for them.
                     _check_still_allowed(ctx, writes)
-                    if writes and db.is_sqlite:
-                        # Give the connection back while waiting for the lock:
-                        # queued writers must not use up the pool.
-                        s.commit()
-                    with db.write_lock() if writes else nullcontext():
+                    with db.writing(s) if writes else nullcontext():
                         result = fn(ctx, args)
                         s.commit()
                         # Queued before the next writer can commit: the
