@@ -1,4 +1,4 @@
-"""Server CPU per cloud answer and per ballot, in process (no network):
+"""Server CPU per post-it, per cloud answer and per ballot, in process (no network):
 the cost the ack path adds under SQLite's write lock, which the load
 benchmark (``bench/cloud_bench.py``) measures with the noise of a shared
 machine.
@@ -8,7 +8,10 @@ machine.
 One Flask app on a temporary SQLite file, Flask-SocketIO's test client: N
 phones joined, each sends ``clock`` (nothing stored: the cost of the gate,
 the handler wrapper and the ack), one ``cloud:answer`` to a cloud of one
-answer a person, one ``poll:vote`` on a 1–5 scale poll. Reported: process
+answer a person, one ``poll:vote`` on a 1–5 scale poll, one
+``board:note:create`` to an open prompt whose notes wait for approval (so
+that, as for the other two, what is measured is the handler's path and not
+the test client's delivery to every phone). Reported: process
 CPU milliseconds per event (median of ``--rounds``). ``--baseline DIR``: the
 same in a checkout of another version, alternately, in subprocesses.
 """
@@ -54,6 +57,9 @@ def measure(phones: int) -> dict:
     poll = fac.emit(
         "poll:create", {"question": "Note ?", "kind": "scale", "scale_max": 5}, callback=True
     )["data"]
+    prompt = fac.emit(
+        "board:prompt:create", {"text": "Une idée ?", "approval": True}, callback=True
+    )["data"]
     clients = []
     for i in range(phones):
         url = f"/api/ateliers/{a['code']}/participants"
@@ -70,6 +76,10 @@ def measure(phones: int) -> dict:
         "poll:vote": lambda i: (
             "poll:vote",
             {"client_id": str(uuid.uuid4()), "poll_id": poll["id"], "value": 1 + i % 5},
+        ),
+        "board:note:create": lambda i: (
+            "board:note:create",
+            {"client_id": str(uuid.uuid4()), "prompt_id": prompt["id"], "text": f"idée {i}"},
         ),
     }
     out = {}
@@ -107,17 +117,14 @@ def main():
             done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
             runs[kind].append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"N = {args.phones}, {args.rounds} rounds, load {os.getloadavg()[0]:.1f}")
-    print("| version | clock | cloud:answer | poll:vote | (ms CPU per event, median) |")
-    print("|---|---|---|---|---|")
+    names = ("clock", "cloud:answer", "poll:vote", "board:note:create")
+    print("| version | " + " | ".join(names) + " | (ms CPU per event, median) |")
+    print("|---|" + "---|" * (len(names) + 1))
     for kind, rs in runs.items():
-        med = {
-            k: statistics.median(r[k] for r in rs) for k in ("clock", "cloud:answer", "poll:vote")
-        }
-        refused = sum(r["cloud:answer refused"] + r["poll:vote refused"] for r in rs)
-        print(
-            f"| {kind} | {med['clock']} | {med['cloud:answer']} | {med['poll:vote']} "
-            f"| refused {refused} |"
-        )
+        med = {k: statistics.median(r[k] for r in rs if k in r) for k in names if k in rs[0]}
+        refused = sum(r.get(k + " refused", 0) for r in rs for k in names)
+        cells = " | ".join(str(med.get(k, "—")) for k in names)
+        print(f"| {kind} | {cells} | refused {refused} |")
 
 
 if __name__ == "__main__":

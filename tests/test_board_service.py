@@ -172,3 +172,37 @@ def test_migration_builds_the_same_schema_as_the_models(db_url, tmp_path):
         diff = [d for d in compare_metadata(ctx, Base.metadata) if "board" in repr(d)]
     engine.dispose()
     assert diff == []
+
+
+def test_a_resend_gets_its_note_even_once_the_prompt_is_closed(db):
+    with db.session() as s:
+        atelier, _, awa, bob = _setup(s)
+        prompt = service.create_prompt(s, atelier, text="Besoins ?")
+        first, created = service.create_note(
+            s, atelier, awa, client_id="awa-note-0001", prompt_id=prompt.id, text="Un local"
+        )
+        assert created
+        again, created = service.create_note(
+            s, atelier, awa, client_id="awa-note-0001", prompt_id=prompt.id, text="Un local"
+        )
+        assert not created and again.id == first.id
+        service.update_prompt(s, atelier, prompt_id=prompt.id, status="closed")
+        # the ack was lost, the phone resends after the close: it gets its note
+        late, created = service.create_note(
+            s, atelier, awa, client_id="awa-note-0001", prompt_id=prompt.id, text="Un local"
+        )
+        assert not created and late.id == first.id
+        with pytest.raises(DomainError) as err:  # a new note is refused
+            service.create_note(
+                s, atelier, awa, client_id="awa-note-0002", prompt_id=prompt.id, text="Autre"
+            )
+        assert err.value.code == "prompt_closed"
+        # another participant sending Awa's client id gets nothing of it
+        for status in ("closed", "open"):
+            service.update_prompt(s, atelier, prompt_id=prompt.id, status=status)
+            with pytest.raises(DomainError) as err:
+                service.create_note(
+                    s, atelier, bob, client_id="awa-note-0001", prompt_id=prompt.id, text="x"
+                )
+            assert err.value.code == "invalid_client_id"
+        assert s.scalar(select(func.count(BoardNote.id))) == 1
