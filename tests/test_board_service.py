@@ -206,3 +206,17 @@ def test_a_resend_gets_its_note_even_once_the_prompt_is_closed(db):
                 )
             assert err.value.code == "invalid_client_id"
         assert s.scalar(select(func.count(BoardNote.id))) == 1
+
+
+def test_prompt_columns_read_like_the_mapped_prompt(db):
+    from workshop.board.models import prompt_columns
+
+    with db.session() as s:
+        atelier, *_ = _setup(s)
+        prompt = service.create_prompt(s, atelier, text="Besoins ?", colours=["jaune", "bleu"])
+        service.update_prompt(s, atelier, prompt_id=prompt.id, approval=True, status="closed")
+        row = prompt_columns(s, prompt.id)
+        assert row.rules_dict() == prompt.rules_dict()
+        assert row.colour_list == prompt.colour_list == ["jaune", "bleu"]
+        assert (row.id, row.atelier_id, row.status) == (prompt.id, atelier.id, "closed")
+        assert prompt_columns(s, prompt.id + 1000) is None

@@ -12,7 +12,14 @@ from ..domain import board as rules
 from ..realtime import event, register_snapshot_part
 from . import service
 from .activities import sync_question_text
-from .models import BoardPrompt, note_full, note_own, note_public, note_rules
+from .models import (
+    BoardPrompt,
+    note_full,
+    note_own,
+    note_public,
+    note_rules,
+    prompt_columns,
+)
 
 PUBLIC = ("projector", "participant")
 
@@ -125,9 +132,8 @@ def note_create(ctx, args):
     console; broadcasts ``board:note`` (and ``board:note:mine`` to the
     author) only when the note is new."""
     participant = _participant(ctx)
-    # Keep the prompt referenced: the session only holds loaded rows weakly,
-    # and fetching it again after the insert would cost one more query.
-    prompt = ctx.session.get(BoardPrompt, args.prompt_id)
+    # Only read on this path, which every note takes: its columns, no ORM object.
+    prompt = prompt_columns(ctx.session, args.prompt_id)
     note, created = service.create_note(
         ctx.session, ctx.atelier, participant, prompt=prompt, **args
     )

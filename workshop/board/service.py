@@ -27,6 +27,7 @@ from .models import (
     BoardPrompt,
     BoardRevision,
     BoardVote,
+    PromptColumns,
     note_author,
     note_full,
     note_own,
@@ -256,7 +257,7 @@ def create_note(
     text: str,
     colour: str | None = None,
     anonymous: bool = False,
-    prompt: BoardPrompt | None = None,
+    prompt: BoardPrompt | PromptColumns | None = None,
 ):
     """Store a note once: ``(note, created)``. A repeat of the same
     ``client_id`` returns the note already stored (``created`` False).
