@@ -205,7 +205,8 @@ def test_a_resend_gets_its_note_even_once_the_prompt_is_closed(db):
                     s, atelier, bob, client_id="awa-note-0001", prompt_id=prompt.id, text="x"
                 )
             assert err.value.code == "invalid_client_id"
-        assert s.scalar(select(func.count(BoardNote.id))) == 1
+        stored = select(func.count(BoardNote.id)).where(BoardNote.atelier_id == atelier.id)
+        assert s.scalar(stored) == 1
 
 
 def test_prompt_columns_read_like_the_mapped_prompt(db):
