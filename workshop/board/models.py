@@ -117,8 +117,8 @@ _PROMPT_COLUMNS: list = []
 
 def prompt_columns(session: Session, prompt_id: int) -> PromptColumns | None:
     """The prompt ``prompt_id`` (any atelier's: callers check), read as
-    :class:`PromptColumns`, or None. One statement, built once: a third of
-    the cost of loading the mapped object (measured: docs/PERFORMANCE.md)."""
+    :class:`PromptColumns`, or None. One statement, built once: less than
+    half the cost of loading the mapped object (measured: docs/PERFORMANCE.md)."""
     if not _PROMPT_COLUMNS:
         table = BoardPrompt.__table__
         _PROMPT_COLUMNS.append(select(*table.columns).where(table.c.id == bindparam("id")))
