@@ -57,6 +57,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import msgspec
+
 ROOT = Path(__file__).resolve().parent.parent
 BUCKET_MS = 1  # histogram resolution
 MAX_MS = 60_000
@@ -325,14 +327,10 @@ class FastJson:
 
     @staticmethod
     def loads(data, **_):
-        import msgspec
-
         return msgspec.json.decode(data)
 
     @staticmethod
     def dumps(obj, **_):
-        import msgspec
-
         return msgspec.json.encode(obj).decode()
 
 

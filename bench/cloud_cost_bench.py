@@ -121,9 +121,9 @@ def main():
     print("| version | " + " | ".join(names) + " | (ms CPU per event, median) |")
     print("|---|" + "---|" * (len(names) + 1))
     for kind, rs in runs.items():
-        med = {k: statistics.median(r[k] for r in rs if k in r) for k in names if k in rs[0]}
-        refused = sum(r.get(k + " refused", 0) for r in rs for k in names)
-        cells = " | ".join(str(med.get(k, "—")) for k in names)
+        med = {k: statistics.median(r[k] for r in rs) for k in names}
+        refused = sum(r[k + " refused"] for r in rs for k in names)
+        cells = " | ".join(str(med[k]) for k in names)
         print(f"| {kind} | {cells} | refused {refused} |")
 
 

@@ -112,17 +112,16 @@ class PromptColumns(_PromptRules):
         return getattr(self._row, name)
 
 
-_PROMPT_COLUMNS: list = []
+_PROMPT_COLUMNS = select(*BoardPrompt.__table__.columns).where(
+    BoardPrompt.__table__.c.id == bindparam("id")
+)
 
 
 def prompt_columns(session: Session, prompt_id: int) -> PromptColumns | None:
     """The prompt ``prompt_id`` (any atelier's: callers check), read as
     :class:`PromptColumns`, or None. One statement, built once: less than
     half the cost of loading the mapped object (measured: docs/PERFORMANCE.md)."""
-    if not _PROMPT_COLUMNS:
-        table = BoardPrompt.__table__
-        _PROMPT_COLUMNS.append(select(*table.columns).where(table.c.id == bindparam("id")))
-    row = session.execute(_PROMPT_COLUMNS[0], {"id": prompt_id}).first()
+    row = session.execute(_PROMPT_COLUMNS, {"id": prompt_id}).first()
     return PromptColumns(row) if row is not None else None
 
 
