@@ -27,6 +27,7 @@ from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
 from .i18n import install_plurals, select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from .realtime import install_gate, rooms_may_share_a_socket
+from .socketwrite import install as install_socket_writes
 from .wsdeflate import install as install_shared_deflate
 
 __version__ = "0.1.0"
@@ -171,6 +172,8 @@ def create_app(config: dict | None = None) -> Flask:
     _compress_pages(app)
     # Browsers' WebSocket compression: once per message, not per socket.
     install_shared_deflate()
+    # Frames built and written without per-frame overhead (socketwrite).
+    install_socket_writes()
     socket_us = app.config.get("BROADCAST_SOCKET_US")
     if socket_us is None:
         if ASYNC_MODE != "gevent":
