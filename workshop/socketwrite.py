@@ -17,7 +17,7 @@ py-spy at 1,000 phones, docs/PERFORMANCE.md):
 :func:`send` builds the frame of a whole message from the server directly:
 one header and the payload, with the connection's extensions applied as
 wsproto applies them (permessage-deflate: :mod:`workshop.wsdeflate`), and
-writes it with ``sendall``. What it does not handle (a client's masked
+writes it whole. What it does not handle (a client's masked
 frames, a connection that is not open, a message sent in several frames) it
 leaves to simple-websocket's own ``send``. The frames are byte for byte
 wsproto's (tested).
@@ -88,7 +88,12 @@ def send(self, data) -> None:
     proto = _fast_protocol(self) if self.connected else None
     if proto is None:
         return _original_send(self, data)  # its checks and errors
-    self.sock.sendall(frame(proto, data))
+    out = frame(proto, data)
+    # One system call when the buffer takes it all (gevent's sendall asks
+    # the buffer's size first); the rest, if any, written whole.
+    sent = self.sock.send(out)
+    if sent < len(out):
+        self.sock.sendall(memoryview(out)[sent:])
 
 
 def poll(self) -> list:
