@@ -12,7 +12,8 @@ py-spy at 1,000 phones, docs/PERFORMANCE.md):
   socket's buffer is short of room (a board's snapshot to a phone on slow
   wifi);
 - Engine.IO's writer waits for each next packet with a timeout: under
-  gevent a timer object made, started and cancelled per frame, 2.2 µs.
+  gevent a timer object made, started and cancelled per frame, about
+  2 µs (``bench/frame_cost_bench.py``).
 
 :func:`send` builds the frame of a whole message from the server directly:
 one header and the payload, with the connection's extensions applied as
