@@ -142,7 +142,11 @@ def test_codev_start_then_next_within_50_ms_reach_every_client_in_order(
         outsider = server.participant(atelier, "Hors groupe")
         proj = server.projector(atelier)
         clients = [fac, porteur, animateur, *contribs, outsider, proj]
-        time.sleep(0.5)
+        # "forced": the setup's last flush is in flight for 3 s; once it has
+        # ended, "atelier:update" opens a flush of its own and start and next
+        # both land in the one after it (otherwise a flush could leave
+        # between them, as once on a loaded CI machine).
+        time.sleep(3.5 if in_flight == "forced" else 0.5)
         for c in clients:
             c.clear()
         assert fac.call("atelier:update", {"title": "Avant le départ"})["ok"]  # in flight
