@@ -28,7 +28,8 @@ timeout (ping interval plus ping timeout, 45 s) only ever fires for a socket
 that nothing closed, and every way a socket ends puts the end mark in its
 queue (``Socket.close``, and the reader when the connection drops), which
 ends the wait; a client that stops answering is closed by Engine.IO's ping
-check.
+check. A long-polling request waits in the same call: it gets the ping that
+the server sends every ping interval (25 s), or the end mark.
 
 This module knows nothing of Flask or Socket.IO.
 """
