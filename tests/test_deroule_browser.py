@@ -310,6 +310,9 @@ def test_console_builds_a_deroule_mouse_and_keyboard(browser, live_server_sqlite
 
 
 def _in_view(page, locator, height):
+    # rendered first (a panel re-renders when the selected activity's
+    # broadcast arrives), then measured
+    expect(locator).to_be_visible()
     box = locator.bounding_box()
     assert box is not None, locator
     assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, box
