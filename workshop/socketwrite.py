@@ -74,12 +74,13 @@ def frame(proto, data: str | bytes) -> bytes:
 
 def _fast_protocol(ws):
     """The frame protocol of ``ws`` (a simple-websocket connection) if its
-    next message can be framed by :func:`frame`, else None."""
-    connection = getattr(ws.ws, "connection", None)
+    next message can be framed by :func:`frame`, else None (:func:`install`
+    checked that these attributes exist)."""
+    connection = ws.ws.connection  # None until the handshake is done
     if connection is None or connection.state is not ConnectionState.OPEN:
         return None
-    proto = getattr(connection, "_proto", None)
-    if proto is None or proto.client or proto._outbound_opcode is not None:
+    proto = connection._proto
+    if proto.client or proto._outbound_opcode is not None:
         return None
     return proto
 
