@@ -97,13 +97,19 @@ def res(page):
 
 
 def each_page(page, pager: str):
-    """Show each page of a paged box in turn (yields page numbers, from 1)."""
+    """Show each page of a paged box in turn (yields page numbers, from 1).
+
+    Each page is held while it is checked: the automatic turn (every 12 s)
+    would otherwise move on under a slow check.
+    """
     n = page.evaluate(
         "(name) => Workshop.pagers[name] ? Workshop.pagers[name].pages.length : 1", pager
     )
     for i in range(n):
         page.evaluate(
-            "([name, i]) => Workshop.pagers[name] && Workshop.pagers[name].goTo(i)", [pager, i]
+            """([name, i]) => { const p = Workshop.pagers[name]; if (!p) return;
+                 p.opts.interval = 3600000; p.goTo(i); }""",
+            [pager, i],
         )
         yield i + 1, n
 
@@ -235,6 +241,13 @@ def test_wall_live_by_category_and_results(server, screens):
     for case, (p, n) in prompts.items():
         _on_screen(fac, all_prompts, p)
         _check_wall(screens, n, case)
+    # the pages turn by themselves (here every 0.3 s), from the page shown
+    page = screens[-1]
+    assert page.evaluate("() => Workshop.pagers.board.pages.length") > 2
+    page.evaluate("() => { const p = Workshop.pagers.board; p.opts.interval = 300; p.goTo(0); }")
+    page.wait_for_function("() => document.getElementById('board-wall').dataset.page === '2'")
+    page.wait_for_function("() => document.getElementById('board-wall').dataset.page === '3'")
+    expect(page.locator("#board-pager")).to_contain_text("page 3 /")
 
 
 # ---------------------------------------------------------------- codev

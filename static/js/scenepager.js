@@ -120,8 +120,10 @@
     if (this.opts.indicator) this.opts.indicator.hidden = true;
   };
 
+  /* Show page i now; the automatic turn starts again from it, so it stays a whole interval. */
   Pager.prototype.goTo = function (i) {
     this.page = Math.max(0, Math.min(this.pages.length - 1, i));
+    if (this.timer) { clearInterval(this.timer); this.timer = null; }
     this.render();
     return this.pages.length;
   };
