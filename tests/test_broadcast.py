@@ -237,6 +237,44 @@ def test_a_flush_is_in_flight_for_its_estimated_writing_time():
         b.close()
 
 
+def test_a_floor_is_taken_only_once_a_queue_has_formed():
+    # gevent on one process: the writing is done when the sender resumes, and
+    # the floor (here 2 s a flush) only serves a busy room.
+    rec = SlowEmit(block_on=lambda e, d, to: d in (1, 4))
+    b = Broadcaster(
+        rec,
+        window=2.0,
+        recipients=lambda to: 1000,
+        per_recipient=0.002,
+        rest_only_when_queued=True,
+    )
+    try:
+        b.submit([("n", 1, ("r",))])
+        assert rec.entered.wait(2)
+        b.submit([("n", 2, ("r",))])  # one broadcast waits: no queue yet
+        rec.release.set()
+        rec.wait(2)
+        started = time.monotonic()
+        b.submit([("n", 3, ("r",))])  # calm: leaves at once, no floor
+        assert rec.wait(3)[2] == ("n", 3, ("r",))
+        assert time.monotonic() - started < 1.0
+        rec.release.clear()
+        rec.entered.clear()
+        b.submit([("n", 4, ("r",))])
+        assert rec.entered.wait(2)
+        b.submit([("n", 5, ("r",))])  # two broadcasts wait: a queue
+        b.submit([("n", 6, ("r",))])
+        rec.release.set()
+        assert rec.wait(5)[4] == (BATCH_EVENT, [["n", 5], ["n", 6]], ("r",))
+        b.submit([("n", 7, ("r",))])  # held by the floor after the queue
+        time.sleep(0.3)
+        assert len(rec.sent) == 5
+        assert rec.wait(6)[5] == ("n", 7, ("r",))
+    finally:
+        rec.release.set()
+        b.close(timeout=5)
+
+
 def test_a_failing_emit_does_not_stop_the_others_nor_the_thread():
     rec = Recorder(fail_on="bad")
     b = Broadcaster(rec, window=0.05)

@@ -101,11 +101,12 @@ def coalesce(
 
 
 class _Lane:
-    __slots__ = ("pending", "running")
+    __slots__ = ("pending", "running", "submits")
 
     def __init__(self) -> None:
         self.pending: list[Item] = []
         self.running = False
+        self.submits = 0  # calls to submit() behind ``pending``
 
 
 class Broadcaster:
@@ -127,6 +128,11 @@ class Broadcaster:
     produces broadcasts (acks, database writes) gets its turn between two
     flushes to a large room.
 
+    ``rest_only_when_queued``: ``per_recipient`` is such a floor, taken only
+    after a flush that carried several broadcasts queued behind the one
+    before (there is a queue: the room is busy). A calm room's broadcasts
+    then all leave at once, each after the one before has been written.
+
     ``conflicts(a, b)``: whether rooms ``a`` and ``b`` may share a socket
     (see :func:`coalesce`).
     """
@@ -138,12 +144,14 @@ class Broadcaster:
         *,
         recipients: Callable[[Rooms], int] | None = None,
         per_recipient: float = 0.0,
+        rest_only_when_queued: bool = False,
         conflicts: Callable[[Rooms, Rooms], bool] = _always,
     ):
         self._emit = emit
         self.window = max(0.0, float(window))
         self._recipients = recipients
         self.per_recipient = max(0.0, float(per_recipient))
+        self.rest_only_when_queued = bool(rest_only_when_queued)
         self._conflicts = conflicts
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)  # notified when a lane ends
@@ -166,6 +174,7 @@ class Broadcaster:
             if lane is None:
                 lane = self._lanes[key] = _Lane()
             lane.pending.extend(items)
+            lane.submits += 1
             if lane.running:
                 return  # its sender takes them after what is in flight
             lane.running = True
@@ -189,6 +198,7 @@ class Broadcaster:
         while True:
             with self._lock:
                 items, lane.pending = lane.pending, []
+                submits, lane.submits = lane.submits, 0
                 if not items:
                     lane.running = False
                     if self._lanes.get(key) is lane:
@@ -198,14 +208,15 @@ class Broadcaster:
             started = time.monotonic()
             try:
                 reached = self._send(items)
-                self._settle(started, reached)
+                self._settle(started, reached, queued=submits > 1)
             except Exception:  # the lane must go on, whatever happens
                 log.exception("broadcasting failed")
 
-    def _settle(self, started: float, reached: int) -> None:
-        """Wait while the flush that began at ``started`` is being written."""
+    def _settle(self, started: float, reached: int, queued: bool) -> None:
+        """Wait while the flush that began at ``started`` is being written
+        (``queued``: it carried several broadcasts that had waited)."""
         time.sleep(0)  # let the sockets' writers run
-        if self.per_recipient:
+        if self.per_recipient and (queued or not self.rest_only_when_queued):
             left = min(self.window, self.per_recipient * reached) - (time.monotonic() - started)
             if left > 0:
                 time.sleep(left)
