@@ -500,6 +500,56 @@ def test_console_saves_modeles_on_the_server_and_brings_browser_ones_over(
         ctx.close()
 
 
+def test_another_ateliers_modele_in_the_console(browser, live_server_sqlite):
+    """A modèle saved by another atelier is listed in this console, marked as
+    such, without a delete button, and can be applied; saving under its name
+    is refused with the reason, and changes nothing."""
+    from a11y_helpers import assert_no_violations
+
+    server = live_server_sqlite
+    owner = server.create_atelier(title="Atelier propriétaire")
+    owner_fac = server.facilitator(owner)
+    assert owner_fac.call("deroule:template:apply", {"template": "ptit_dej"})["ok"]
+    name = "Matinée des partenaires (autre atelier)"
+    ack = owner_fac.call("deroule:modele:save", {"name": name})
+    assert ack["ok"], ack
+    theirs = ack["data"]["id"]
+    atelier = server.create_atelier(title="Atelier invité")
+    fac = server.facilitator(atelier)
+    ctx = browser.new_context(**CONSOLE, bypass_csp=True)  # axe-core is injected
+    try:
+        console = ctx.new_page()
+        console.goto(f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}")
+        console.wait_for_function("() => window.Workshop && window.Workshop.socket.connected")
+        console.click("#tab-plan")
+        item = console.locator(f'#dr-saved [data-modele-item="{theirs}"]')
+        expect(item).to_contain_text(name)
+        expect(item).to_contain_text("enregistré par un autre atelier")
+        expect(item.locator("button")).to_have_count(0)  # no delete for this console
+        assert_no_violations(console, "console, another atelier's modèle")
+        # applied here: its activities come in, the owner's modèle is unchanged
+        console.select_option("#dr-modele", f"saved:{theirs}")
+        console.click("#dr-modele-form button[type=submit]")
+        expect(console.locator("#dr-plan-status")).to_contain_text("4 activités ajoutées")
+        expect(console.locator("#dr-list .dr-item")).to_have_count(4)
+        # saving under its name: refused, said in the console, nothing replaced
+        console.fill("#dr-save-name", name)
+        console.click("#dr-save-form button[type=submit]")
+        expect(console.locator("#dr-plan-status")).to_contain_text(
+            "enregistré par un autre atelier : choisissez un autre nom"
+        )
+        expect(item.locator("button")).to_have_count(0)
+        listed = [m for m in fac.call("sync")["data"]["deroule"]["modeles"] if m["id"] == theirs]
+        assert [(m["name"], m["mine"], m["activities"]) for m in listed] == [(name, False, 4)]
+        # deleting it from this console, by the protocol: refused
+        ack = fac.call("deroule:modele:delete", {"modele_id": theirs})
+        assert not ack["ok"] and ack["error"] == "deroule_modele_not_yours", ack
+        assert page_does_not_scroll(console)
+        shot(console, "modele-other-atelier")
+    finally:
+        ctx.close()
+
+
 SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 640}}
 SMALL_PROJECTORS = ((1280, 720), (1024, 768))
 
