@@ -220,3 +220,38 @@ def test_pages_unpack_coalesced_broadcasts(browser, tmp_path):
     finally:
         server.stop()
         server.close_clients()
+
+
+def test_a_note_arriving_during_a_click_does_not_lose_it(browser, live_server_sqlite):
+    """The console re-renders the board when a post-it arrives; a re-render
+    between the press and the release of a button would replace it and the
+    click would be lost. It waits for the release, then shows the post-it."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Clic pendant l’arrivée d’un post-it")
+    fac = server.facilitator(atelier)
+    prompt = new_prompt(fac, "Vos besoins ?")
+    awa = server.participant(atelier, "Awa")
+    first = post(awa, prompt["id"], "Un local pour se réunir")["data"]
+    ctx, console, _ = _open(
+        browser, LAPTOP, f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}"
+    )
+    try:
+        card = console.locator(f'.board-note-card[data-note="{first["id"]}"]')
+        hide = card.locator("[data-action=hide]")
+        expect(hide).to_be_visible()
+        box = hide.bounding_box()
+        console.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        console.mouse.down()
+        assert post(awa, prompt["id"], "Des réunions plus courtes")["ok"]
+        console.wait_for_function("() => Workshop.board.store.notes.size === 2")
+        console.wait_for_timeout(300)  # several frames: a re-render would have happened
+        assert hide.evaluate("(b) => document.contains(b)")
+        expect(console.locator(".board-note-card")).to_have_count(1)
+        console.mouse.up()
+        # the click did what it says, then the board shows the new post-it
+        expect(console.locator(".board-note-card")).to_have_count(2)
+        expect(card.locator("[data-action=show]")).to_be_visible()
+        notes = {n["id"]: n for n in fac.call("sync")["data"]["board"]["notes"]}
+        assert notes[first["id"]]["status"] == "hidden", notes[first["id"]]
+    finally:
+        ctx.close()

@@ -32,6 +32,17 @@ def _open(browser, ctx_args, url):
     return ctx, page, errors
 
 
+def human_click(page, locator, hold_ms=150):
+    """A click as a hand makes it: the button held down for a moment (a
+    re-render between press and release would lose it)."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(hold_ms)
+    page.mouse.up()
+
+
 def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     server = live_server_sqlite
     atelier = server.create_atelier(title="Bénévolat")
@@ -78,10 +89,12 @@ def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     assert not small, small
     console.screenshot(path=str(SCREENSHOTS / "board-suggest-console-1366.png"))
     reunion.locator(".suggest-name").fill("Les réunions")
-    # Move one note out, locally: it joins « Post-it sans groupe ».
-    reunion.locator(".suggest-note", has_text="Réunions trop tardives").get_by_role(
-        "button"
-    ).click()
+    # Move one note out, locally, straight from the name field: it joins
+    # « Post-it sans groupe ».
+    human_click(
+        console,
+        reunion.locator(".suggest-note", has_text="Réunions trop tardives").get_by_role("button"),
+    )
     expect(console.locator(".suggest-unplaced")).to_contain_text("Réunions trop tardives")
     reunion = console.locator(".suggest-group[data-group]", has=console.locator(".suggest-name"))
     reunion = console.locator(".suggest-group[data-group]").filter(
@@ -128,6 +141,49 @@ def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     assert not console_errors and not proj_errors, (console_errors, proj_errors)
     console_ctx.close()
     proj_ctx.close()
+
+
+def test_a_note_arriving_while_a_group_is_renamed_loses_no_click(browser, live_server_sqlite):
+    """The panel does not re-render under the facilitator's typing; what
+    arrived meanwhile is shown once the field is left, after the click that
+    left it, which still does what it says."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Bénévolat")
+    fac = server.facilitator(atelier)
+    prompt = new_prompt(fac, "Qu’est-ce qui freine le bénévolat ?")
+    awa = server.participant(atelier, "Awa")
+    for text in NOTES:
+        assert post(awa, prompt["id"], text)["ok"]
+    ctx, console, errors = _open(
+        browser, CONSOLE, f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}"
+    )
+    try:
+        expect(console.locator(".board-note-card")).to_have_count(len(NOTES))
+        console.get_by_role("button", name="Suggérer des regroupements").click()
+        local = console.locator(".suggest-group[data-group]").filter(
+            has=console.locator("input[value='Local']")
+        )
+        expect(local).to_have_count(1)
+        name = local.locator(".suggest-name")
+        name.fill("Nos locaux")
+        # a note comes from a phone while the field has the focus
+        assert post(awa, prompt["id"], "Pas de parking près du local")["ok"]
+        console.wait_for_function(f"() => Workshop.board.store.notes.size === {len(NOTES) + 1}")
+        expect(name).to_be_focused()
+        expect(name).to_have_value("Nos locaux")
+        human_click(
+            console, local.locator(".suggest-note", has_text="mal chauffé").get_by_role("button")
+        )
+        expect(console.locator(".suggest-unplaced")).to_contain_text("Le local est mal chauffé")
+        renamed = console.locator(".suggest-group[data-group]").filter(
+            has=console.locator("input[value='Nos locaux']")
+        )
+        expect(renamed.locator(".suggest-note")).to_have_count(1)
+        # the field left, the board shows the post-it that came meanwhile
+        expect(console.locator(".board-note-card")).to_have_count(len(NOTES) + 1)
+        assert not errors, errors
+    finally:
+        ctx.close()
 
 
 def test_too_few_notes_message_in_console(browser, live_server_sqlite):

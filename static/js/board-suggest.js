@@ -215,6 +215,8 @@
   function render() {
     if (!state) { panel.hidden = true; box.replaceChildren(); return; }
     // Keep what the facilitator is typing: re-render once they leave the field.
+    // nor under a press: the control pressed would be replaced, its click lost
+    if (W.pressed(root)) { W.afterPress(render); return; }
     const a = document.activeElement;
     if (a && box.contains(a) && a.matches("input")) return;
     const cats = [...board().store.cats.values()].filter((c) => c.prompt_id === state.promptId)

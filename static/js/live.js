@@ -462,7 +462,45 @@
       .filter(Boolean).join("~");
     return node.tagName + "|" + ownerKey + "|" + own;
   }
+  /* ---------------- a press in progress (mouse button or finger down):
+   * re-rendering under it would replace the control being pressed, and its
+   * click would be lost (a post-it arriving while the facilitator clicks).
+   * keepFocus's re-renders, and those a script hands to afterPress, wait for
+   * the release and run after its click (a finger's click comes a moment
+   * after it lifts). */
+  let pressTarget = null;
+  let presses = 0;
+  const afterRelease = new Map();  // fn -> what runs it
+  document.addEventListener("pointerdown", (ev) => {
+    const press = ++presses;
+    pressTarget = ev.target;
+    // a release the page never hears of (the button let go outside the window)
+    setTimeout(() => { if (press === presses) released(); }, 3000);
+  }, true);
+  function released(ev) {
+    const press = presses;
+    setTimeout(() => {
+      if (press !== presses || !pressTarget) return;  // pressed again meanwhile
+      pressTarget = null;
+      const due = [...afterRelease.values()];
+      afterRelease.clear();
+      due.forEach((run) => { try { run(); } catch (e) { console.error(e); } });
+    }, ev && ev.pointerType === "mouse" ? 0 : 100);
+  }
+  document.addEventListener("pointerup", released, true);
+  document.addEventListener("pointercancel", released, true);
+  document.addEventListener("dragstart", released, true);  // a drag is no click
+  window.addEventListener("blur", released);
+  function pressed(root) {
+    return !!pressTarget && (!root || root.contains(pressTarget));
+  }
+  function afterPress(fn, run) {
+    if (!pressTarget) (run || fn)();
+    else afterRelease.set(fn, run || fn);
+  }
+
   function keepFocus(root, fn) {
+    if (pressed(root)) { afterPress(fn, () => keepFocus(root, fn)); return; }
     const active = document.activeElement;
     const key = focusKey(active, root);
     fn();
@@ -523,6 +561,10 @@
       announce(this.plural(unspoken[kind], forms), kind);
     },
     keepFocus: keepFocus,
+    /* Whether a press (mouse button, finger) is in progress inside root. */
+    pressed: pressed,
+    /* Run fn now, or once the press in progress ends (once, however often asked). */
+    afterPress: afterPress,
     /* « texte » in French, “text” in English. */
     quoted(text) {
       return (i18n.quoted || "“{text}”").replace("{text}", () => text);
