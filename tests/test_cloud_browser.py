@@ -281,3 +281,45 @@ def test_a_scale_poll_on_small_phones(browser, live_server_sqlite):
     results.scroll_into_view_if_needed()
     phone.screenshot(path=str(SCREENSHOTS / "poll-scale-phone-results-360x640.png"))
     ctx.close()
+
+
+def test_an_answer_arriving_during_a_click_in_the_console_does_not_lose_it(
+    browser, live_server_sqlite
+):
+    """Answers re-render the console's table of words; a re-render between
+    the press and the release of « Masquer » would replace the button and
+    lose the click. It waits for the release, then shows the new answer."""
+    server = live_server_sqlite
+    atelier = server.create_atelier(title="Clic pendant les réponses")
+    code, secret = atelier["code"], atelier["secret"]
+    fac = server.facilitator(atelier)
+    ack = fac.call("cloud:create", {"question": "Un mot ?"})
+    assert ack["ok"], ack
+    cloud_id = ack["data"]["id"]
+    answer = server.participant(atelier, "P0").call(
+        "cloud:answer",
+        {"client_id": str(uuid.uuid4()), "activity_id": cloud_id, "text": "Entraide"},
+    )
+    assert answer["ok"], answer
+    ctx, console, errors = _open(browser, LAPTOP, f"{server.url}/a/{code}/console/{secret}")
+    try:
+        row = console.locator('.cloud-row[data-key="entraide"]')
+        hide = row.get_by_role("button", name="Masquer")
+        expect(hide).to_be_visible()
+        hide.scroll_into_view_if_needed()
+        box = hide.bounding_box()
+        console.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        console.mouse.down()
+        ack = server.participant(atelier, "P1").call(
+            "cloud:answer",
+            {"client_id": str(uuid.uuid4()), "activity_id": cloud_id, "text": "Confiance"},
+        )
+        assert ack["ok"], ack
+        console.wait_for_timeout(800)  # the view is published within 100 ms
+        expect(console.locator(".cloud-row")).to_have_count(1)
+        console.mouse.up()
+        expect(row).to_have_class("cloud-row hidden-word")
+        expect(console.locator('.cloud-row[data-key="confiance"]')).to_have_count(1)
+        assert not errors, errors
+    finally:
+        ctx.close()

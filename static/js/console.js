@@ -15,6 +15,8 @@
   W.showError = showError;
 
   function renderParticipants() {
+    // not under a press: the button pressed would be replaced, its click lost
+    if (W.pressed(list)) { W.afterPress(renderParticipants); return; }
     list.replaceChildren();
     const items = [...participants.values()].filter((p) => !p.removed);
     document.getElementById("participant-count").textContent = W.i18n.online_of

@@ -41,6 +41,8 @@
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
+      // not under a press: the button pressed would be replaced, its click lost
+      if (role !== "projector" && W.pressed()) { W.afterPress(schedule); return; }
       if (role === "projector") renderProjector();
       else if (role === "facilitator") renderConsole();
       else renderPhone();
