@@ -119,6 +119,45 @@ def _timer_versions(client, gid):
     return out
 
 
+def test_a_clients_events_are_handled_in_the_order_it_sent_them(db_url, tmp_path):
+    """Thirty timer commands sent at once by one console: each applies to the
+    state the one before left (pause, resume, pause…), none is refused, and
+    the versions and the acks follow the order sent, on SQLite as on
+    PostgreSQL (whose round trips let concurrent handlers overtake)."""
+    from codev_helpers import setup_group
+    from support import LiveServer
+
+    server = LiveServer(tmp_path / "fifo", db_url).start()
+    try:
+        atelier = server.create_atelier()
+        fac, gid, *_ = setup_group(server, atelier, contributors=1)
+        start = fac.call("codev:timer", {"group_id": gid, "action": "start"})
+        assert start["ok"], start
+        acks = []
+        actions = ["pause", "resume"] * 15
+        for i, action in enumerate(actions):
+            fac.sio.emit(
+                "codev:timer",
+                {"group_id": gid, "action": action},
+                callback=lambda ack, i=i: acks.append((i, ack)),
+            )
+        deadline = time.monotonic() + 20
+        while len(acks) < len(actions) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(acks) == len(actions), acks
+        refused = [(i, actions[i], a) for i, a in acks if not a["ok"]]
+        assert not refused, refused
+        assert [i for i, _ in acks] == list(range(len(actions)))
+        first = start["data"]["version"]
+        assert [a["data"]["version"] for _, a in acks] == list(
+            range(first + 1, first + 1 + len(actions))
+        )
+        assert acks[-1][1]["data"]["status"] == "running"
+    finally:
+        server.stop()
+        server.close_clients()
+
+
 @pytest.mark.parametrize("in_flight", ["measured", "forced"])
 def test_codev_start_then_next_within_50_ms_reach_every_client_in_order(
     db_url, tmp_path, in_flight

@@ -26,7 +26,7 @@ from .db import Database
 from .extensions import ASYNC_MODE, MAX_HTTP_BUFFER, Packet, socketio
 from .i18n import install_plurals, select_locale
 from .paths import STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from .realtime import install_gate, rooms_may_share_a_socket
+from .realtime import install_client_order, install_gate, rooms_may_share_a_socket
 from .socketwrite import install as install_socket_writes
 from .wsdeflate import install as install_shared_deflate
 
@@ -163,7 +163,10 @@ def create_app(config: dict | None = None) -> Flask:
         ping_timeout=20,
         manage_session=False,
         serializer=Packet,
+        # Handled in the order each client sent them (install_client_order).
+        async_handlers=False,
     )
+    install_client_order(socketio.server)
     install_gate(socketio.server, app)
     # Static files: hashed names, precompressed, immutable (WhiteNoise);
     # pages and JSON: compressed per response (Flask-Compress).
