@@ -163,10 +163,13 @@ def create_app(config: dict | None = None) -> Flask:
         ping_timeout=20,
         manage_session=False,
         serializer=Packet,
-        # Handled in the order each client sent them (install_client_order).
+        # A client's events in the order it sent them: in the connection's
+        # own thread in threading mode (and Flask-SocketIO's test client);
+        # under gevent, a task per client with events (install_client_order).
         async_handlers=False,
     )
-    install_client_order(socketio.server)
+    if ASYNC_MODE == "gevent":
+        install_client_order(socketio.server)
     install_gate(socketio.server, app)
     # Static files: hashed names, precompressed, immutable (WhiteNoise);
     # pages and JSON: compressed per response (Flask-Compress).

@@ -327,6 +327,8 @@ def install_client_order(server) -> None:
 
     ``server`` (python-socketio's) must have ``async_handlers`` off: its
     ``_handle_event`` then handles the event in the caller, the lane's task.
+    Installed under gevent; in threading mode each connection has a thread
+    of its own, which handles its events in order.
     """
     import threading
     from collections import deque
