@@ -884,6 +884,7 @@ def test_cloud_and_poll_panels_hold_their_own_activity_on_a_1366x768_console(
         console.click(
             f'#dr-list [data-activity="{next(a for a in acts if a["type"] == "cloud")["id"]}"]'
         )
+        expect(words).to_be_visible()  # the panel follows the click at the next frame
         scroll = words.evaluate(
             "(b) => [b.scrollHeight, b.clientHeight, getComputedStyle(b).overflowY]"
         )
