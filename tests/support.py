@@ -393,3 +393,18 @@ LAPTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "fr-FR"}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "locale": "fr-FR"}
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@contextlib.contextmanager
+def held(page, locator):
+    """The mouse button held down on ``locator`` while the block runs, then
+    let go: a click as a hand makes it, slow enough for a re-render to fall
+    between press and release (which would lose it)."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    try:
+        yield
+    finally:
+        page.mouse.up()

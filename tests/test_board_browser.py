@@ -6,7 +6,7 @@ import time
 from playwright.sync_api import expect
 
 from board_helpers import XSS_PAYLOADS, board_notes, new_prompt, phone_page, post
-from support import LAPTOP, PROJECTOR, SCREENSHOTS, LiveServer
+from support import LAPTOP, PROJECTOR, SCREENSHOTS, LiveServer, held
 
 
 def _open(browser, ctx_args, url):
@@ -239,15 +239,12 @@ def test_a_note_arriving_during_a_click_does_not_lose_it(browser, live_server_sq
         card = console.locator(f'.board-note-card[data-note="{first["id"]}"]')
         hide = card.locator("[data-action=hide]")
         expect(hide).to_be_visible()
-        box = hide.bounding_box()
-        console.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        console.mouse.down()
-        assert post(awa, prompt["id"], "Des réunions plus courtes")["ok"]
-        console.wait_for_function("() => Workshop.board.store.notes.size === 2")
-        console.wait_for_timeout(300)  # several frames: a re-render would have happened
-        assert hide.evaluate("(b) => document.contains(b)")
-        expect(console.locator(".board-note-card")).to_have_count(1)
-        console.mouse.up()
+        with held(console, hide):
+            assert post(awa, prompt["id"], "Des réunions plus courtes")["ok"]
+            console.wait_for_function("() => Workshop.board.store.notes.size === 2")
+            console.wait_for_timeout(300)  # several frames: a re-render would have happened
+            assert hide.evaluate("(b) => document.contains(b)")
+            expect(console.locator(".board-note-card")).to_have_count(1)
         # the click did what it says, then the board shows the new post-it
         expect(console.locator(".board-note-card")).to_have_count(2)
         expect(card.locator("[data-action=show]")).to_be_visible()

@@ -4,7 +4,7 @@ projector that sees only what was accepted."""
 from playwright.sync_api import expect
 
 from board_helpers import new_prompt, post
-from support import PROJECTOR, SCREENSHOTS
+from support import PROJECTOR, SCREENSHOTS, held
 
 CONSOLE = {"viewport": {"width": 1366, "height": 768}, "locale": "fr-FR"}
 NOTES = [
@@ -33,25 +33,26 @@ def _open(browser, ctx_args, url):
 
 
 def human_click(page, locator, hold_ms=150):
-    """A click as a hand makes it: the button held down for a moment (a
-    re-render between press and release would lose it)."""
-    locator.scroll_into_view_if_needed()
-    box = locator.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.wait_for_timeout(hold_ms)
-    page.mouse.up()
+    """A click as a hand makes it: the button held down for a moment."""
+    with held(page, locator):
+        page.wait_for_timeout(hold_ms)
+
+
+def _atelier_with_notes(server, question):
+    """An atelier whose question holds NOTES, all from Awa."""
+    atelier = server.create_atelier(title="Bénévolat")
+    fac = server.facilitator(atelier)
+    prompt = new_prompt(fac, question)
+    awa = server.participant(atelier, "Awa")
+    for text in NOTES:
+        assert post(awa, prompt["id"], text)["ok"]
+    return atelier, fac, prompt, awa
 
 
 def test_console_suggest_accept_undo_and_projector(browser, live_server_sqlite):
     server = live_server_sqlite
-    atelier = server.create_atelier(title="Bénévolat")
-    fac = server.facilitator(atelier)
+    atelier, fac, prompt, awa = _atelier_with_notes(server, "Qu’est-ce qui freine le bénévolat ?")
     assert fac.call("atelier:scene", {"scene": "board"})["ok"]
-    prompt = new_prompt(fac, "Qu’est-ce qui freine le bénévolat ?")
-    awa = server.participant(atelier, "Awa")
-    for text in NOTES:
-        assert post(awa, prompt["id"], text)["ok"]
     console_ctx, console, console_errors = _open(
         browser, CONSOLE, f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}"
     )
@@ -148,12 +149,7 @@ def test_a_note_arriving_while_a_group_is_renamed_loses_no_click(browser, live_s
     arrived meanwhile is shown once the field is left, after the click that
     left it, which still does what it says."""
     server = live_server_sqlite
-    atelier = server.create_atelier(title="Bénévolat")
-    fac = server.facilitator(atelier)
-    prompt = new_prompt(fac, "Qu’est-ce qui freine le bénévolat ?")
-    awa = server.participant(atelier, "Awa")
-    for text in NOTES:
-        assert post(awa, prompt["id"], text)["ok"]
+    atelier, fac, prompt, awa = _atelier_with_notes(server, "Qu’est-ce qui freine le bénévolat ?")
     ctx, console, errors = _open(
         browser, CONSOLE, f"{server.url}/a/{atelier['code']}/console/{atelier['secret']}"
     )

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 import requests_shim as http
 from board_helpers import phone_page
-from support import LAPTOP, PROJECTOR, SCREENSHOTS
+from support import LAPTOP, PROJECTOR, SCREENSHOTS, held
 
 SMALL_PROJECTOR = {"viewport": {"width": 1024, "height": 768}, "locale": "fr-FR"}
 BACKGROUND = [
@@ -306,18 +306,14 @@ def test_an_answer_arriving_during_a_click_in_the_console_does_not_lose_it(
         row = console.locator('.cloud-row[data-key="entraide"]')
         hide = row.get_by_role("button", name="Masquer")
         expect(hide).to_be_visible()
-        hide.scroll_into_view_if_needed()
-        box = hide.bounding_box()
-        console.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        console.mouse.down()
-        ack = server.participant(atelier, "P1").call(
-            "cloud:answer",
-            {"client_id": str(uuid.uuid4()), "activity_id": cloud_id, "text": "Confiance"},
-        )
-        assert ack["ok"], ack
-        console.wait_for_timeout(800)  # the view is published within 100 ms
-        expect(console.locator(".cloud-row")).to_have_count(1)
-        console.mouse.up()
+        with held(console, hide):
+            ack = server.participant(atelier, "P1").call(
+                "cloud:answer",
+                {"client_id": str(uuid.uuid4()), "activity_id": cloud_id, "text": "Confiance"},
+            )
+            assert ack["ok"], ack
+            console.wait_for_timeout(800)  # the view is published within 100 ms
+            expect(console.locator(".cloud-row")).to_have_count(1)
         expect(row).to_have_class("cloud-row hidden-word")
         expect(console.locator('.cloud-row[data-key="confiance"]')).to_have_count(1)
         assert not errors, errors

@@ -182,13 +182,14 @@ def create_app(config: dict | None = None) -> Flask:
     # Frames built and written without per-frame overhead (socketwrite).
     install_socket_writes()
     socket_us = app.config.get("BROADCAST_SOCKET_US")
-    # gevent's floor serves a busy room only; a value set is taken after every flush
-    floor_when_queued = socket_us is None and ASYNC_MODE == "gevent" and not queue
+    floor_when_queued = False  # a value set counts after every flush
     if socket_us is None:
         if ASYNC_MODE != "gevent":
             socket_us = SOCKET_US_THREADING
-        else:
-            socket_us = SOCKET_US_QUEUE if queue else SOCKET_US_GEVENT
+        elif queue:
+            socket_us = SOCKET_US_QUEUE
+        else:  # gevent's floor: for a busy room only
+            socket_us, floor_when_queued = SOCKET_US_GEVENT, True
     app.extensions["workshop_broadcaster"] = Broadcaster(
         _emit_to_rooms,
         app.config.get("BROADCAST_WINDOW_MS", 250) / 1000,

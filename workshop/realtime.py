@@ -312,7 +312,7 @@ def event(name: str):
 _ATELIER_AND_PARTICIPANT = None
 
 
-def install_client_order(server) -> None:
+def install_client_order(server) -> dict:
     """Handle each client's events one after the other, in the order it sent
     them, and different clients' events side by side.
 
@@ -328,7 +328,8 @@ def install_client_order(server) -> None:
     ``server`` (python-socketio's) must have ``async_handlers`` off: its
     ``_handle_event`` then handles the event in the caller, the lane's task.
     Installed under gevent; in threading mode each connection has a thread
-    of its own, which handles its events in order.
+    of its own, which handles its events in order. Returns the lanes (a
+    client's events not yet handled, by Engine.IO session id).
     """
     import threading
     from collections import deque
@@ -360,7 +361,7 @@ def install_client_order(server) -> None:
         server.start_background_task(run, eio_sid, lane)
 
     server._handle_event = ordered
-    server.client_lanes = lanes  # for the tests
+    return lanes
 
 
 def install_gate(server, app) -> None:
